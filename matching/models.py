@@ -1,0 +1,1 @@
+"""Models of the matching app; the issue that builds this app adds them."""

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipantsConfig(AppConfig):
+    name = "participants"
+    verbose_name = _("参加者")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Confidential: a company belongs to its institution; senior profiles are personal data (APPI).
+        auditlog.register(models.Company)
+        auditlog.register(models.SeniorProfile)
+        auditlog.register(models.Membership)
+        auditlog.register(models.StaffInvitation, exclude_fields=["token_hash"])
+        auditlog.register(models.User, include_fields=["email", "name", "is_active", "is_staff", "is_superuser"])

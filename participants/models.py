@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from localflavor.jp.jp_prefectures import JP_PREFECTURE_CODES
+
+from sks.access import InstitutionScopedManager
+from sks.models import TimeStampedModel
+from sks.roles import INSTITUTION_ROLES, SENIOR, STAFF_ROLES
+
+from .enums import ROLES_BY_KIND, FinancialInstitutionType, OrganizationKind, Role
+from .validators import validate_katakana
+
+PREFECTURE_CHOICES = JP_PREFECTURE_CODES
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. The email address is the login; roles come from memberships."""
+
+    email = models.EmailField(_("メールアドレス"), unique=True)
+    name = models.CharField(_("氏名"), max_length=100, blank=True)
+    name_kana = models.CharField(_("氏名（カナ）"), max_length=100, blank=True, validators=[validate_katakana])
+    is_active = models.BooleanField(_("有効"), default=True)
+    is_staff = models.BooleanField(_("管理サイトへのアクセス"), default=False)
+    date_joined = models.DateTimeField(_("登録日時"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("ユーザー")
+        verbose_name_plural = _("ユーザー")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name or self.email
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        return list(
+            self.memberships.filter(is_active=True)
+            .select_related("organization", "branch")
+            .order_by("organization__name", "role")
+        )
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        roles = {m.role for m in self.active_memberships}
+        if SeniorProfile.objects.filter(user=self).exists():
+            roles.add(SENIOR)
+        return frozenset(roles)
+
+    @property
+    def staff_roles(self) -> frozenset[str]:
+        return self.roles & STAFF_ROLES
+
+    @property
+    def requires_mfa(self) -> bool:
+        return bool(self.staff_roles) or self.is_staff or self.is_superuser
+
+    @cached_property
+    def institution_ids(self) -> list[int]:
+        """Financial institutions whose client companies this user may see."""
+        return sorted(
+            {
+                m.organization_id
+                for m in self.active_memberships
+                if m.role in INSTITUTION_ROLES
+                and m.organization.kind == OrganizationKind.FINANCIAL_INSTITUTION
+            }
+        )
+
+
+class Organization(TimeStampedModel):
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    name_kana = models.CharField(_("名称（カナ）"), max_length=200, blank=True, validators=[validate_katakana])
+    kind = models.CharField(_("種別"), max_length=32, choices=OrganizationKind.choices)
+    institution_type = models.CharField(
+        _("金融機関の業態"),
+        max_length=32,
+        choices=FinancialInstitutionType.choices,
+        blank=True,
+        help_text=_("金融機関の場合のみ選びます。"),
+    )
+    prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
+    city = models.CharField(_("市区町村"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("組織")
+        verbose_name_plural = _("組織")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="organization_institution_type_iff_fi",
+                condition=(Q(kind=OrganizationKind.FINANCIAL_INSTITUTION) & ~Q(institution_type=""))
+                | (~Q(kind=OrganizationKind.FINANCIAL_INSTITUTION) & Q(institution_type="")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == OrganizationKind.FINANCIAL_INSTITUTION and not self.institution_type:
+            raise ValidationError({"institution_type": _("金融機関の業態を選んでください。")})
+        if self.kind != OrganizationKind.FINANCIAL_INSTITUTION and self.institution_type:
+            raise ValidationError({"institution_type": _("業態は金融機関にだけ設定できます。")})
+
+    @property
+    def is_financial_institution(self) -> bool:
+        return self.kind == OrganizationKind.FINANCIAL_INSTITUTION
+
+    def grantable_roles(self) -> frozenset[str]:
+        return ROLES_BY_KIND.get(self.kind, frozenset())
+
+
+class Branch(TimeStampedModel):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="branches", verbose_name=_("組織")
+    )
+    name = models.CharField(_("支店名"), max_length=100)
+    code = models.CharField(_("店番"), max_length=10, blank=True)
+    prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
+    city = models.CharField(_("市区町村"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("支店")
+        verbose_name_plural = _("支店")
+        ordering = ["organization", "code", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="branch_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} {self.name}"
+
+
+class Membership(TimeStampedModel):
+    """A user's role in an organisation (optionally at one branch)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("ユーザー"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("組織")
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name=_("支店")
+    )
+    role = models.CharField(_("役割"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.organization} / {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.branch_id and self.branch.organization_id != self.organization_id:
+            raise ValidationError({"branch": _("この組織の支店を選んでください。")})
+        if self.role and self.organization_id and self.role not in self.organization.grantable_roles():
+            raise ValidationError({"role": _("この組織ではこの役割を設定できません。")})
+
+
+class StaffInvitation(TimeStampedModel):
+    """An invitation for one email address to join an organisation in one role.
+
+    Only the SHA-256 of the token is stored; the link in the email carries the token itself.
+    """
+
+    email = models.EmailField(_("メールアドレス"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("組織")
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("支店"))
+    role = models.CharField(_("役割"), max_length=32, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("招待した人")
+    )
+    expires_at = models.DateTimeField(_("有効期限"))
+    accepted_at = models.DateTimeField(_("受諾日時"), null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("受諾したユーザー")
+    )
+    revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("職員招待")
+        verbose_name_plural = _("職員招待")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class SeniorProfile(TimeStampedModel):
+    """A 新現役 (senior expert). The participants issue grows this into the full profile."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="senior_profile")
+    birth_year = models.PositiveSmallIntegerField(_("生まれ年"), null=True, blank=True)
+    prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
+    city = models.CharField(_("市区町村"), max_length=100, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("新現役プロフィール")
+        verbose_name_plural = _("新現役プロフィール")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Company(TimeStampedModel):
+    """A client company, owned by the financial institution that registered it."""
+
+    institution = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="companies",
+        limit_choices_to={"kind": OrganizationKind.FINANCIAL_INSTITUTION},
+        verbose_name=_("登録金融機関"),
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="companies", verbose_name=_("担当支店")
+    )
+    name = models.CharField(_("企業名"), max_length=200)
+    name_kana = models.CharField(_("企業名（カナ）"), max_length=200, blank=True, validators=[validate_katakana])
+    prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
+    city = models.CharField(_("市区町村"), max_length=100, blank=True)
+    president_name = models.CharField(_("代表者名"), max_length=100, blank=True)
+    internal_notes = models.TextField(_("社内メモ（自機関のみ閲覧）"), blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登録者")
+    )
+
+    objects = InstitutionScopedManager("institution")
+
+    class Meta:
+        verbose_name = _("企業")
+        verbose_name_plural = _("企業")
+        ordering = ["name_kana", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sks.access import role_required
+from sks.audit import audit_read
+from sks.roles import INSTITUTION_ROLES, SENIOR, Role
+
+from . import selectors, services
+from .forms import InvitationAcceptForm, InvitationForm, SeniorProfileForm
+from .models import SeniorProfile
+
+INVITER_ROLES = (Role.INSTITUTION_ADMIN, Role.COORDINATOR)
+
+
+@role_required(*INSTITUTION_ROLES)
+def company_list(request: HttpRequest) -> HttpResponse:
+    companies = selectors.company_list_for(user=request.user)  # type: ignore[arg-type]
+    page = Paginator(companies, 50).get_page(request.GET.get("page"))
+    return render(request, "participants/company_list.html", {"page": page})
+
+
+@role_required(*INSTITUTION_ROLES)
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = selectors.access_company(user=request.user, pk=pk)  # type: ignore[arg-type]
+    audit_read(obj=company)
+    return render(request, "participants/company_detail.html", {"company": company})
+
+
+@role_required(*INVITER_ROLES)
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = InvitationForm(request.POST or None, user=user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(by=user, **form.cleaned_data)  # type: ignore[arg-type]
+        except services.InvitationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(email)s に招待メールを送りました。") % {"email": invitation.email})
+            return redirect("participants:invitation_list")
+    invitations = selectors.invitation_list_for(user=user)[:100]  # type: ignore[arg-type]
+    return render(request, "participants/invitation_list.html", {"form": form, "invitations": invitations})
+
+
+@require_POST
+@role_required(*INVITER_ROLES)
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.access_invitation(user=request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+    except services.InvitationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("招待を取り消しました。"))
+    return redirect("participants:invitation_list")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email. Works once, for the invited address, before it expires."""
+    invitation = selectors.invitation_for_token(token=token)
+    if invitation is None or not invitation.is_usable:
+        reason = None
+        try:
+            services.invitation_check_usable(invitation, invitation.email if invitation else "")
+        except services.InvitationError as exc:
+            reason = exc.message
+        return render(request, "participants/invitation_invalid.html", {"reason": reason}, status=410)
+
+    if request.user.is_authenticated:
+        # A signed-in user (for example a senior who also becomes staff) joins with the same account,
+        # but only if it is the invited address.
+        if request.method == "POST":
+            try:
+                services.invitation_accept(token=token, email=request.user.email, user=request.user)  # type: ignore[arg-type]
+            except services.InvitationError as exc:
+                return render(request, "participants/invitation_invalid.html", {"reason": exc.message}, status=403)
+            messages.success(request, _("招待を受諾しました。"))
+            return redirect("dashboard")
+        return render(request, "participants/invitation_accept_existing.html", {"invitation": invitation})
+
+    form = InvitationAcceptForm(request.POST or None, initial={"email": invitation.email})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invitation_accept(
+                token=token,
+                email=data["email"],
+                name=data["name"],
+                name_kana=data["name_kana"],
+                password=data["password1"],
+            )
+        except services.InvitationError as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(
+                request,
+                _("アカウントを作成しました。ログインすると、二要素認証の登録に進みます。"),
+            )
+            return redirect(reverse("account_login") + "?email=" + data["email"])
+    return render(request, "participants/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@role_required(SENIOR)
+def senior_profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = SeniorProfile.objects.select_related("user").get(user=request.user)
+    form = SeniorProfileForm(request.POST or None, initial=SeniorProfileForm.initial_for(profile))
+    if request.method == "POST" and form.is_valid():
+        services.senior_profile_update(profile=profile, **form.cleaned_data)
+        messages.success(request, _("プロフィールを保存しました。"))
+        return redirect("dashboard")
+    return render(request, "participants/senior_profile_form.html", {"form": form})

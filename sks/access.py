@@ -1,0 +1,96 @@
+"""Institution isolation and role checks: the mechanism every app uses (STYLE.md rule 3).
+
+* Institution-owned models use `InstitutionScopedManager()`: every query is filtered to the institutions
+  of the current request's user, and a query with no scope active raises `ScopeError` (so a forgotten
+  filter fails loudly in tests instead of leaking another bank's clients).
+* `InstitutionScopeMiddleware` (sks.middleware) activates the scope for each request; Celery tasks and
+  management commands must choose explicitly (`scopes_disabled()` with a comment saying why).
+* Views fetch confidential rows only through `access_<thing>(*, user, pk)` selectors, which answer
+  `Http404` both when the row is missing and when it is forbidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django_scopes import ScopedManager, scope, scopes_disabled
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from participants.models import User
+
+__all__ = [
+    "InstitutionScopedManager",
+    "get_or_404",
+    "institution_ids_for",
+    "institution_scope",
+    "role_required",
+    "scopes_disabled",
+    "user_has_any_role",
+]
+
+SCOPE_DIMENSION = "institution"
+
+M = TypeVar("M", bound=models.Model)
+
+
+def InstitutionScopedManager(field: str = "institution") -> Any:  # noqa: N802 (a factory named like the class it builds, as django-scopes does)
+    """A manager filtered to the current institution scope; `field` is the lookup to the institution."""
+    return ScopedManager(**{SCOPE_DIMENSION: field})
+
+
+def institution_ids_for(user: User | AnonymousUser | None) -> list[int]:
+    """Ids of the financial institutions whose client data `user` may see (empty for everyone else)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(getattr(user, "institution_ids", []))
+
+
+@contextmanager
+def institution_scope(user: User | AnonymousUser | None) -> Iterator[None]:
+    with scope(**{SCOPE_DIMENSION: institution_ids_for(user)}):
+        yield
+
+
+def user_has_any_role(user: User | AnonymousUser | None, roles: Iterable[str]) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(set(getattr(user, "roles", frozenset())) & set(roles))
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Anonymous users go to the login page; signed-in users without one of `roles` get 404.
+
+    404 rather than 403: a page that is not for you looks the same as a page that does not exist.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                # Imported here: auth.views needs the user model, which imports this module.
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not user_has_any_role(request.user, roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]  # read by the permission matrix test
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """Fetch one row of an already-authorised queryset; missing and forbidden look the same."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def bs_widget(field: forms.BoundField) -> SafeString:
+    """Render a field's widget with Bootstrap classes, large for legibility, and error attributes."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select form-select-lg"
+    else:
+        css = "form-control form-control-lg"
+    attrs: dict[str, str] = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), css]))}
+    describedby = []
+    if field.help_text:
+        describedby.append(f"{field.auto_id}-help")
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        describedby.append(f"{field.auto_id}-errors")
+    if describedby:
+        attrs["aria-describedby"] = " ".join(describedby)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field: forms.BoundField) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)

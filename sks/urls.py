@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from sks import views
+
+# The Django admin signs in through allauth, so it gets the same rate limits and MFA.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "SKS 管理サイト"
+admin.site.site_title = "SKS 管理サイト"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("participants.urls")),
+]
+
+handler403 = "sks.views.error_403"
+handler404 = "sks.views.error_404"
+handler500 = "django.views.defaults.server_error"
