@@ -5,6 +5,7 @@ Development defaults need nothing set: SQLite in var/, tasks run eagerly in-proc
 mandatory. Every variable is documented in `.env.example`.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -18,7 +19,8 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+# Under pytest the default is "test" (fast hashing, no DEBUG), so a bare `pytest` behaves like `make test`.
+DJANGO_ENV = env.str("DJANGO_ENV", default="test" if "pytest" in sys.modules else "development")
 if DJANGO_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be development, test or production, not {DJANGO_ENV!r}")
 PRODUCTION = DJANGO_ENV == "production"
@@ -217,6 +219,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start while it is missing
+WHITENOISE_USE_FINDERS = not PRODUCTION  # serve static/ directly in development and tests
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

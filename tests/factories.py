@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from participants.enums import FinancialInstitutionType, OrganizationKind
+from participants.models import Branch, Company, Membership, Organization, SeniorProfile, User
+from sks.roles import Role
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.jp")
+    name = factory.Sequence(lambda n: f"利用者{n}")
+    name_kana = "リヨウシャ"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"テスト信用金庫{n}")
+    kind = OrganizationKind.FINANCIAL_INSTITUTION
+    institution_type = FinancialInstitutionType.SHINKIN
+    prefecture = "tokyo"
+
+
+class CoordinatorOrgFactory(OrganizationFactory):
+    name = factory.Sequence(lambda n: f"コーディネート団体{n}")
+    kind = OrganizationKind.COORDINATOR
+    institution_type = ""
+
+
+class LocalGovernmentFactory(OrganizationFactory):
+    name = factory.Sequence(lambda n: f"テスト市{n}")
+    kind = OrganizationKind.LOCAL_GOVERNMENT
+    institution_type = ""
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"第{n}支店")
+    code = factory.Sequence(lambda n: f"{n:03d}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.BANK_STAFF
+
+
+class SeniorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeniorProfile
+
+    user = factory.SubFactory(UserFactory)
+    birth_year = 1958
+    prefecture = "kanagawa"
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    institution = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"株式会社テスト製作所{n}")
+    name_kana = "テストセイサクショ"
+    prefecture = "tokyo"
+    city = "大田区"
+
+
+def enrol_totp(user: User) -> str:
+    """Give `user` a TOTP authenticator (as if enrolled) and return its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def staff_user(role: str, organization: Organization | None = None, *, mfa: bool = True, **kwargs: object) -> User:
+    if organization is None:
+        organization = {
+            Role.COORDINATOR: CoordinatorOrgFactory,
+            Role.LOCAL_GOVERNMENT: LocalGovernmentFactory,
+        }.get(role, OrganizationFactory)()
+    user = UserFactory(**kwargs)
+    MembershipFactory(user=user, organization=organization, role=role)
+    if mfa:
+        enrol_totp(user)
+    return User.objects.get(pk=user.pk)
+
+
+def senior_user(**kwargs: object) -> User:
+    profile = SeniorProfileFactory(user=UserFactory(**kwargs))
+    return User.objects.get(pk=profile.user.pk)
+
+
