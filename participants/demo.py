@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django_scopes import scopes_disabled
@@ -79,6 +80,7 @@ def _user(email: str, name: str, kana: str, *, superuser: bool = False) -> User:
 def _totp(user: User) -> None:
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
 
 
 def _org(name: str, kana: str, kind: str, itype: str = "", prefecture: str = "", city: str = "") -> Organization:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from participants.enums import FinancialInstitutionType, OrganizationKind
@@ -89,9 +90,10 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 
 
 def enrol_totp(user: User) -> str:
-    """Give `user` a TOTP authenticator (as if enrolled) and return its secret."""
+    """Give `user` a TOTP authenticator and recovery codes, as enrolment does, and return the secret."""
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
     return secret
 
 
