@@ -22,32 +22,92 @@ from .models import Branch, Company, Membership, Organization, SeniorProfile, Us
 DEMO_PASSWORD = "sks-demo-2026"  # noqa: S105 (a published demo password, refused in production)
 # One shared TOTP secret for every demo staff login, so a newcomer adds a single entry to an
 # authenticator app (or runs `manage.py demo_totp_code`).
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (demo only, refused in production)
 
 INSTITUTIONS = [
     # name, kana, type, prefecture, city, [(branch, code, city)]
-    ("さくら台信用金庫", "サクラダイシンヨウキンコ", FinancialInstitutionType.SHINKIN, "kanagawa", "横浜市",
-     [("本店営業部", "001", "横浜市西区"), ("川崎支店", "012", "川崎市川崎区"), ("藤沢支店", "023", "藤沢市")]),
-    ("みなと信用組合", "ミナトシンヨウクミアイ", FinancialInstitutionType.SHINKUMI, "kanagawa", "横須賀市",
-     [("本店", "001", "横須賀市"), ("鎌倉支店", "005", "鎌倉市")]),
-    ("東海みらい銀行", "トウカイミライギンコウ", FinancialInstitutionType.REGIONAL_BANK, "shizuoka", "静岡市",
-     [("本店営業部", "100", "静岡市葵区"), ("浜松支店", "210", "浜松市中央区"), ("沼津支店", "305", "沼津市")]),
+    (
+        "さくら台信用金庫",
+        "サクラダイシンヨウキンコ",
+        FinancialInstitutionType.SHINKIN,
+        "kanagawa",
+        "横浜市",
+        [("本店営業部", "001", "横浜市西区"), ("川崎支店", "012", "川崎市川崎区"), ("藤沢支店", "023", "藤沢市")],
+    ),
+    (
+        "みなと信用組合",
+        "ミナトシンヨウクミアイ",
+        FinancialInstitutionType.SHINKUMI,
+        "kanagawa",
+        "横須賀市",
+        [("本店", "001", "横須賀市"), ("鎌倉支店", "005", "鎌倉市")],
+    ),
+    (
+        "東海みらい銀行",
+        "トウカイミライギンコウ",
+        FinancialInstitutionType.REGIONAL_BANK,
+        "shizuoka",
+        "静岡市",
+        [("本店営業部", "100", "静岡市葵区"), ("浜松支店", "210", "浜松市中央区"), ("沼津支店", "305", "沼津市")],
+    ),
 ]
 
 COMPANIES = [
     # institution, branch, name, kana, city, president, notes
-    ("さくら台信用金庫", "川崎支店", "株式会社川崎精密工業", "カワサキセイミツコウギョウ", "川崎市川崎区", "佐藤 一郎",
-     "設備更新の融資を検討中。海外販路に関心あり。"),
-    ("さくら台信用金庫", "藤沢支店", "湘南ベーカリー有限会社", "ショウナンベーカリー", "藤沢市", "鈴木 花子",
-     "二代目への事業承継を3年以内に予定。"),
-    ("みなと信用組合", "本店", "横須賀マリン工房株式会社", "ヨコスカマリンコウボウ", "横須賀市", "高橋 健",
-     "EC 販路の立ち上げ支援を希望。"),
-    ("みなと信用組合", "鎌倉支店", "鎌倉茶房株式会社", "カマクラサボウ", "鎌倉市", "田中 美咲",
-     "インバウンド向け新商品の開発を相談中。"),
-    ("東海みらい銀行", "浜松支店", "浜松オートパーツ株式会社", "ハママツオートパーツ", "浜松市中央区", "伊藤 誠",
-     "生産管理の DX 化が課題。"),
-    ("東海みらい銀行", "沼津支店", "沼津水産加工株式会社", "ヌマヅスイサンカコウ", "沼津市", "渡辺 正",
-     "品質管理体制（HACCP）の強化を検討。"),
+    (
+        "さくら台信用金庫",
+        "川崎支店",
+        "株式会社川崎精密工業",
+        "カワサキセイミツコウギョウ",
+        "川崎市川崎区",
+        "佐藤 一郎",
+        "設備更新の融資を検討中。海外販路に関心あり。",
+    ),
+    (
+        "さくら台信用金庫",
+        "藤沢支店",
+        "湘南ベーカリー有限会社",
+        "ショウナンベーカリー",
+        "藤沢市",
+        "鈴木 花子",
+        "二代目への事業承継を3年以内に予定。",
+    ),
+    (
+        "みなと信用組合",
+        "本店",
+        "横須賀マリン工房株式会社",
+        "ヨコスカマリンコウボウ",
+        "横須賀市",
+        "高橋 健",
+        "EC 販路の立ち上げ支援を希望。",
+    ),
+    (
+        "みなと信用組合",
+        "鎌倉支店",
+        "鎌倉茶房株式会社",
+        "カマクラサボウ",
+        "鎌倉市",
+        "田中 美咲",
+        "インバウンド向け新商品の開発を相談中。",
+    ),
+    (
+        "東海みらい銀行",
+        "浜松支店",
+        "浜松オートパーツ株式会社",
+        "ハママツオートパーツ",
+        "浜松市中央区",
+        "伊藤 誠",
+        "生産管理の DX 化が課題。",
+    ),
+    (
+        "東海みらい銀行",
+        "沼津支店",
+        "沼津水産加工株式会社",
+        "ヌマヅスイサンカコウ",
+        "沼津市",
+        "渡辺 正",
+        "品質管理体制（HACCP）の強化を検討。",
+    ),
 ]
 
 SENIORS = [
@@ -113,19 +173,36 @@ def seed_demo() -> None:
                 )
             first_branch = org.branches.order_by("code").first()
             second_branch = org.branches.order_by("code")[1]
-            _staff(f"admin{i}@demo.sks.example.jp", f"管理 太郎{i}", "カンリ タロウ", org,
-                           Role.INSTITUTION_ADMIN, first_branch)
-            _staff(f"staff{i}@demo.sks.example.jp", f"融資 次郎{i}", "ユウシ ジロウ", org,
-                           Role.BANK_STAFF, second_branch)
+            _staff(
+                f"admin{i}@demo.sks.example.jp",
+                f"管理 太郎{i}",
+                "カンリ タロウ",
+                org,
+                Role.INSTITUTION_ADMIN,
+                first_branch,
+            )
+            _staff(
+                f"staff{i}@demo.sks.example.jp", f"融資 次郎{i}", "ユウシ ジロウ", org, Role.BANK_STAFF, second_branch
+            )
 
-        city = _org("みどり市", "ミドリシ", OrganizationKind.LOCAL_GOVERNMENT, prefecture="kanagawa", city="みどり市")
-        _staff("city@demo.sks.example.jp", "市役 花子", "シヤク ハナコ", city, Role.LOCAL_GOVERNMENT)
-        coord_org = _org("新現役交流会事務局", "シンゲンエキコウリュウカイジムキョク", OrganizationKind.COORDINATOR,
-                         prefecture="tokyo", city="千代田区")
-        _staff("coordinator@demo.sks.example.jp", "調整 一郎", "チョウセイ イチロウ", coord_org,
-                       Role.COORDINATOR)
-        gov = _org("日本中小企業金融公庫（デモ）", "ニホンチュウショウキギョウキンユウコウコ",
-                   OrganizationKind.FINANCIAL_INSTITUTION, FinancialInstitutionType.GOVERNMENT, "tokyo", "千代田区")
+        city_org = _org("みどり市", "ミドリシ", OrganizationKind.LOCAL_GOVERNMENT, prefecture="kanagawa", city="みどり市")
+        _staff("city@demo.sks.example.jp", "市役 花子", "シヤク ハナコ", city_org, Role.LOCAL_GOVERNMENT)
+        coord_org = _org(
+            "新現役交流会事務局",
+            "シンゲンエキコウリュウカイジムキョク",
+            OrganizationKind.COORDINATOR,
+            prefecture="tokyo",
+            city="千代田区",
+        )
+        _staff("coordinator@demo.sks.example.jp", "調整 一郎", "チョウセイ イチロウ", coord_org, Role.COORDINATOR)
+        gov = _org(
+            "日本中小企業金融公庫（デモ）",
+            "ニホンチュウショウキギョウキンユウコウコ",
+            OrganizationKind.FINANCIAL_INSTITUTION,
+            FinancialInstitutionType.GOVERNMENT,
+            "tokyo",
+            "千代田区",
+        )
         _staff("alumni@demo.sks.example.jp", "同窓 会子", "ドウソウ カイコ", gov, Role.ALUMNI_OFFICE)
 
         for inst, bname, name, kana, ccity, president, notes in COMPANIES:

@@ -25,9 +25,7 @@ class FinancialInstitutionType(models.TextChoices):
 # Which roles an organisation of each kind can grant. Alumni offices belong to the organisation whose
 # former employees they serve, which may be of any kind.
 ROLES_BY_KIND: dict[str, frozenset[str]] = {
-    OrganizationKind.FINANCIAL_INSTITUTION: frozenset(
-        {Role.BANK_STAFF, Role.INSTITUTION_ADMIN, Role.ALUMNI_OFFICE}
-    ),
+    OrganizationKind.FINANCIAL_INSTITUTION: frozenset({Role.BANK_STAFF, Role.INSTITUTION_ADMIN, Role.ALUMNI_OFFICE}),
     OrganizationKind.LOCAL_GOVERNMENT: frozenset({Role.LOCAL_GOVERNMENT, Role.ALUMNI_OFFICE}),
     OrganizationKind.COORDINATOR: frozenset({Role.COORDINATOR, Role.ALUMNI_OFFICE}),
     OrganizationKind.EMPLOYER: frozenset({Role.ALUMNI_OFFICE}),

@@ -81,7 +81,9 @@ class InvitationAcceptForm(_NameFields):
 
 class SeniorProfileForm(_NameFields):
     birth_year = forms.IntegerField(label=_("生まれ年（西暦）"), required=False)
-    prefecture = forms.ChoiceField(label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES], required=False)
+    prefecture = forms.ChoiceField(
+        label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES], required=False
+    )
     city = forms.CharField(label=_("市区町村"), max_length=100, required=False)
     phone = forms.CharField(
         label=_("電話番号"), max_length=20, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cached_property
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -57,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("ユーザー")
@@ -102,8 +103,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             {
                 m.organization_id
                 for m in self.active_memberships
-                if m.role in INSTITUTION_ROLES
-                and m.organization.kind == OrganizationKind.FINANCIAL_INSTITUTION
+                if m.role in INSTITUTION_ROLES and m.organization.kind == OrganizationKind.FINANCIAL_INSTITUTION
             }
         )
 
@@ -194,7 +194,7 @@ class Membership(TimeStampedModel):
         return f"{self.user} / {self.organization} / {self.get_role_display()}"
 
     def clean(self) -> None:
-        if self.branch_id and self.branch.organization_id != self.organization_id:
+        if self.branch is not None and self.branch.organization_id != self.organization_id:
             raise ValidationError({"branch": _("この組織の支店を選んでください。")})
         if self.role and self.organization_id and self.role not in self.organization.grantable_roles():
             raise ValidationError({"role": _("この組織ではこの役割を設定できません。")})

@@ -37,9 +37,7 @@ def roles_invitable_by(*, user: User, organization: Organization) -> frozenset[s
 
 
 def branches_invitable_by(*, user: User) -> QuerySet[Branch]:
-    return Branch.objects.filter(organization__in=organizations_invitable_by(user=user)).select_related(
-        "organization"
-    )
+    return Branch.objects.filter(organization__in=organizations_invitable_by(user=user)).select_related("organization")
 
 
 def invitation_list_for(*, user: User) -> QuerySet[StaffInvitation]:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,13 @@ def senior_register(*, user: User, name: str, name_kana: str) -> SeniorProfile:
 
 @transaction.atomic
 def senior_profile_update(
-    *, profile: SeniorProfile, name: str, name_kana: str, birth_year: int | None, prefecture: str, city: str,
+    *,
+    profile: SeniorProfile,
+    name: str,
+    name_kana: str,
+    birth_year: int | None,
+    prefecture: str,
+    city: str,
     phone: str,
 ) -> SeniorProfile:
     user = profile.user
@@ -74,12 +79,18 @@ def invitation_create(
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.STAFF_INVITATION_DAYS),
     )
-    url = settings.SITE_URL + reverse("participants:invitation_accept", kwargs={"token": token})
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, url=url))
+    from .tasks import task_send_invitation_email
+
+    task_send_invitation_email.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
+        invitation_id=invitation.pk, token=token
+    )
     return invitation, token
 
 
-def _send_invitation_email(*, invitation: StaffInvitation, url: str) -> None:
+def invitation_send_email(*, invitation: StaffInvitation, url: str) -> bool:
+    """Send the invitation mail; a used or revoked invitation is not sent (so a retried task is harmless)."""
+    if not invitation.is_usable:
+        return False
     context = {"invitation": invitation, "url": url}
     send_mail(
         subject=settings.EMAIL_SUBJECT_PREFIX + _("SKSへの招待"),
@@ -87,6 +98,7 @@ def _send_invitation_email(*, invitation: StaffInvitation, url: str) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+    return True
 
 
 @transaction.atomic
@@ -110,7 +122,9 @@ def invitation_check_usable(invitation: StaffInvitation | None, email: str) -> S
     if invitation.is_expired:
         raise InvitationError(_("この招待リンクは有効期限が切れています。招待した方に再送を依頼してください。"))
     if email.strip().lower() != invitation.email.lower():
-        raise InvitationError(_("この招待リンクは別のメールアドレス宛てです。招待されたメールアドレスで登録してください。"))
+        raise InvitationError(
+            _("この招待リンクは別のメールアドレス宛てです。招待されたメールアドレスで登録してください。")
+        )
     return invitation
 
 
@@ -145,7 +159,7 @@ def invitation_accept(
     EmailAddress.objects.update_or_create(
         user=user, email=invitation.email, defaults={"verified": True, "primary": True}
     )
-    membership, _created = Membership.objects.update_or_create(
+    Membership.objects.update_or_create(
         user=user,
         organization=invitation.organization,
         role=invitation.role,

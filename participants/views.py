@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -109,7 +109,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(SENIOR)
 def senior_profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = SeniorProfile.objects.select_related("user").get(user=request.user)
+    profile = get_object_or_404(SeniorProfile.objects.select_related("user"), user_id=request.user.pk or 0)
     form = SeniorProfileForm(request.POST or None, initial=SeniorProfileForm.initial_for(profile))
     if request.method == "POST" and form.is_valid():
         services.senior_profile_update(profile=profile, **form.cleaned_data)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django_scopes import ScopedManager, scope, scopes_disabled
@@ -40,7 +41,7 @@ SCOPE_DIMENSION = "institution"
 M = TypeVar("M", bound=models.Model)
 
 
-def InstitutionScopedManager(field: str = "institution") -> Any:  # noqa: N802 (a factory named like the class it builds, as django-scopes does)
+def InstitutionScopedManager(field: str = "institution") -> Any:
     """A manager filtered to the current institution scope; `field` is the lookup to the institution."""
     return ScopedManager(**{SCOPE_DIMENSION: field})
 
@@ -92,5 +93,5 @@ def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Fetch one row of an already-authorised queryset; missing and forbidden look the same."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -33,13 +33,17 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and getattr(user, "requires_mfa", False) and not self._exempt(request):
-            if not is_mfa_enabled(user, types=["totp"]):
-                messages.warning(
-                    request,
-                    _("職員アカウントには二要素認証が必要です。認証アプリを登録してから続けてください。"),
-                )
-                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if (
+            user.is_authenticated
+            and getattr(user, "requires_mfa", False)
+            and not self._exempt(request)
+            and not is_mfa_enabled(user, types=["totp"])
+        ):
+            messages.warning(
+                request,
+                _("職員アカウントには二要素認証が必要です。認証アプリを登録してから続けてください。"),
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
     @staticmethod
@@ -60,11 +64,9 @@ class InstitutionScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        ctx: AbstractContextManager[None]
-        if user.is_authenticated and user.is_superuser:
-            # Platform operators work in the Django admin, which lists rows of every institution.
-            ctx = scopes_disabled()
-        else:
-            ctx = institution_scope(user)
+        # Platform operators (superusers) work in the Django admin, which lists rows of every institution.
+        ctx: AbstractContextManager[None] = (
+            scopes_disabled() if user.is_authenticated and user.is_superuser else institution_scope(user)
+        )
         with ctx:
             return self.get_response(request)

@@ -10,7 +10,6 @@ from django_scopes import scopes_disabled
 
 from participants.models import User
 
-
 IN_CI = os.environ.get("CI") == "true"
 
 

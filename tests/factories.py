@@ -113,5 +113,3 @@ def staff_user(role: str, organization: Organization | None = None, *, mfa: bool
 def senior_user(**kwargs: object) -> User:
     profile = SeniorProfileFactory(user=UserFactory(**kwargs))
     return User.objects.get(pk=profile.user.pk)
-
-

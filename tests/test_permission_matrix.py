@@ -82,9 +82,13 @@ ROWS: dict[str, Row] = {
     "mfa_reauthenticate": Row((302, 302, 200, 200, 200, 200, 200, 200), note="senior has no MFA to use"),
     "mfa_activate_totp": Row(everyone(302), note="senior: reauthenticate first; staff: already enrolled"),
     "mfa_deactivate_totp": Row((302, 404, 302, 302, 302, 302, 302, 302), note="senior has none to deactivate"),
-    "mfa_view_recovery_codes": Row((302, 404, 302, 302, 302, 302, 302, 302), note="senior has none; staff reauthenticate"),
+    "mfa_view_recovery_codes": Row(
+        (302, 404, 302, 302, 302, 302, 302, 302), note="senior has none; staff reauthenticate"
+    ),
     "mfa_generate_recovery_codes": Row((302, 302, 302, 302, 302, 302, 302, 302), note="reauthentication first"),
-    "mfa_download_recovery_codes": Row((302, 404, 302, 302, 302, 302, 302, 302), note="senior has none; staff reauthenticate"),
+    "mfa_download_recovery_codes": Row(
+        (302, 404, 302, 302, 302, 302, 302, 302), note="senior has none; staff reauthenticate"
+    ),
     "usersessions_list": Row(signed_in(302, 200)),
     #                                   anon senior staff admin coord alumni lg  other
     "participants:company_list": Row((302, 404, 200, 200, 404, 404, 404, 200), note="other sees only its own"),
@@ -129,11 +133,7 @@ def all_url_names() -> list[str]:
 
 
 def test_every_url_pattern_has_a_row():
-    missing = [
-        name
-        for name in all_url_names()
-        if name not in ROWS and name.split(":")[0] not in NAMESPACE_ROWS
-    ]
+    missing = [name for name in all_url_names() if name not in ROWS and name.split(":")[0] not in NAMESPACE_ROWS]
 
     assert missing == [], "add a row to ROWS in tests/test_permission_matrix.py for: " + ", ".join(missing)
 

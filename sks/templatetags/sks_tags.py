@@ -16,12 +16,12 @@ def bs_widget(field: forms.BoundField) -> SafeString:
         css = "form-select form-select-lg"
     else:
         css = "form-control form-control-lg"
-    attrs: dict[str, str] = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), css]))}
+    attrs: dict[str, str | bool] = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), css]))}
     describedby = []
     if field.help_text:
         describedby.append(f"{field.auto_id}-help")
     if field.errors:
-        attrs["class"] += " is-invalid"
+        attrs["class"] = f"{attrs['class']} is-invalid"
         attrs["aria-invalid"] = "true"
         describedby.append(f"{field.auto_id}-errors")
     if describedby:

@@ -16,7 +16,12 @@ from tests.factories import BranchFactory, OrganizationFactory, senior_user, sta
 
 pytestmark = pytest.mark.django_db
 
-NEW_STAFF = {"name": "新人 職員", "name_kana": "シンジン ショクイン", "password1": "Kinyu-shokuin-77", "password2": "Kinyu-shokuin-77"}
+NEW_STAFF = {
+    "name": "新人 職員",
+    "name_kana": "シンジン ショクイン",
+    "password1": "Kinyu-shokuin-77",
+    "password2": "Kinyu-shokuin-77",
+}
 
 
 @pytest.fixture
@@ -144,7 +149,7 @@ def test_institution_admin_cannot_invite_coordinator(admin, bank):
 def test_coordinator_can_invite_first_institution_admin(bank):
     coordinator = staff_user(Role.COORDINATOR)
 
-    invitation, token = invitation_create(
+    _invitation, token = invitation_create(
         by=coordinator, email="Boss@Bank.example.jp", organization=bank, role=Role.INSTITUTION_ADMIN
     )
     user = invitation_accept(token=token, email="boss@bank.example.jp", name="理事長", password="Rijicho-pass-88")

@@ -88,9 +88,7 @@ def test_scope_filters_to_the_users_institutions(two_banks):
 def test_company_detail_read_is_audited_with_actor_and_ip(client, two_banks):
     client.force_login(two_banks["staff_a"])
 
-    client.get(
-        reverse("participants:company_detail", args=[two_banks["company"].pk]), REMOTE_ADDR="203.0.113.7"
-    )
+    client.get(reverse("participants:company_detail", args=[two_banks["company"].pk]), REMOTE_ADDR="203.0.113.7")
 
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(two_banks["company"].pk))
     assert (entry.actor, entry.remote_addr) == (two_banks["staff_a"], "203.0.113.7")

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         w = self.stdout.write
         w("")
-        w("デモ用ログイン（パスワードはすべて %s）:" % DEMO_PASSWORD)
+        w(f"デモ用ログイン（パスワードはすべて {DEMO_PASSWORD}）:")
         for login in seed_logins():
             mark = " *" if login.needs_totp else ""
             w(f"  {login.email + mark:<38} {login.role}")
