@@ -152,6 +152,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # --- Mail --------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG.get("EMAIL_FILE_PATH"):
+    # django-environ drops the leading "/" of filemail:///abs/path; keep the path absolute.
+    EMAIL_FILE_PATH = "/" + str(EMAIL_CONFIG["EMAIL_FILE_PATH"]).lstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SKS事務局 <no-reply@sks.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[SKS] "

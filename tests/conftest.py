@@ -9,6 +9,7 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from participants.models import User
+from sks.celery import app as celery_app
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -28,6 +29,21 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in-process except in tests marked `celery_worker`, which use the real broker and worker.
+
+    With REDIS_URL set (CI) a request would otherwise only enqueue its task, and no worker is listening.
+    """
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture
