@@ -30,7 +30,7 @@ INSTITUTIONS = [
         "さくら台信用金庫",
         "サクラダイシンヨウキンコ",
         FinancialInstitutionType.SHINKIN,
-        "kanagawa",
+        "14",
         "横浜市",
         [("本店営業部", "001", "横浜市西区"), ("川崎支店", "012", "川崎市川崎区"), ("藤沢支店", "023", "藤沢市")],
     ),
@@ -38,7 +38,7 @@ INSTITUTIONS = [
         "みなと信用組合",
         "ミナトシンヨウクミアイ",
         FinancialInstitutionType.SHINKUMI,
-        "kanagawa",
+        "14",
         "横須賀市",
         [("本店", "001", "横須賀市"), ("鎌倉支店", "005", "鎌倉市")],
     ),
@@ -46,7 +46,7 @@ INSTITUTIONS = [
         "東海みらい銀行",
         "トウカイミライギンコウ",
         FinancialInstitutionType.REGIONAL_BANK,
-        "shizuoka",
+        "22",
         "静岡市",
         [("本店営業部", "100", "静岡市葵区"), ("浜松支店", "210", "浜松市中央区"), ("沼津支店", "305", "沼津市")],
     ),
@@ -112,10 +112,10 @@ COMPANIES = [
 
 SENIORS = [
     # email local part, name, kana, birth year, prefecture, city
-    ("senior", "山本 隆", "ヤマモト タカシ", 1957, "kanagawa", "横浜市港北区"),
-    ("senior2", "中村 洋子", "ナカムラ ヨウコ", 1960, "tokyo", "世田谷区"),
-    ("senior3", "小林 修", "コバヤシ オサム", 1954, "shizuoka", "静岡市駿河区"),
-    ("senior4", "加藤 明", "カトウ アキラ", 1962, "kanagawa", "川崎市中原区"),
+    ("senior", "山本 隆", "ヤマモト タカシ", 1957, "14", "横浜市港北区"),
+    ("senior2", "中村 洋子", "ナカムラ ヨウコ", 1960, "13", "世田谷区"),
+    ("senior3", "小林 修", "コバヤシ オサム", 1954, "22", "静岡市駿河区"),
+    ("senior4", "加藤 明", "カトウ アキラ", 1962, "14", "川崎市中原区"),
 ]
 
 
@@ -185,13 +185,13 @@ def seed_demo() -> None:
                 f"staff{i}@demo.sks.example.jp", f"融資 次郎{i}", "ユウシ ジロウ", org, Role.BANK_STAFF, second_branch
             )
 
-        city_org = _org("みどり市", "ミドリシ", OrganizationKind.LOCAL_GOVERNMENT, prefecture="kanagawa", city="みどり市")
+        city_org = _org("みどり市", "ミドリシ", OrganizationKind.LOCAL_GOVERNMENT, prefecture="14", city="みどり市")
         _staff("city@demo.sks.example.jp", "市役 花子", "シヤク ハナコ", city_org, Role.LOCAL_GOVERNMENT)
         coord_org = _org(
             "新現役交流会事務局",
             "シンゲンエキコウリュウカイジムキョク",
             OrganizationKind.COORDINATOR,
-            prefecture="tokyo",
+            prefecture="13",
             city="千代田区",
         )
         _staff("coordinator@demo.sks.example.jp", "調整 一郎", "チョウセイ イチロウ", coord_org, Role.COORDINATOR)
@@ -200,7 +200,7 @@ def seed_demo() -> None:
             "ニホンチュウショウキギョウキンユウコウコ",
             OrganizationKind.FINANCIAL_INSTITUTION,
             FinancialInstitutionType.GOVERNMENT,
-            "tokyo",
+            "13",
             "千代田区",
         )
         _staff("alumni@demo.sks.example.jp", "同窓 会子", "ドウソウ カイコ", gov, Role.ALUMNI_OFFICE)

@@ -19,6 +19,7 @@ from sks.roles import INSTITUTION_ROLES, SENIOR, STAFF_ROLES
 from .enums import ROLES_BY_KIND, FinancialInstitutionType, OrganizationKind, Role
 from .validators import validate_katakana
 
+# JIS X 0401 codes ("01" 北海道 … "47" 沖縄県), labelled in Japanese by localflavor.
 PREFECTURE_CHOICES = JP_PREFECTURE_CODES
 
 

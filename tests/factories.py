@@ -36,7 +36,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"テスト信用金庫{n}")
     kind = OrganizationKind.FINANCIAL_INSTITUTION
     institution_type = FinancialInstitutionType.SHINKIN
-    prefecture = "tokyo"
+    prefecture = "13"
 
 
 class CoordinatorOrgFactory(OrganizationFactory):
@@ -75,7 +75,7 @@ class SeniorProfileFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     birth_year = 1958
-    prefecture = "kanagawa"
+    prefecture = "14"
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):
@@ -85,7 +85,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"株式会社テスト製作所{n}")
     name_kana = "テストセイサクショ"
-    prefecture = "tokyo"
+    prefecture = "13"
     city = "大田区"
 
 
