@@ -46,7 +46,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 typecheck: install-dev
-	$(BIN)/mypy .
+	$(BIN)/mypy
 
 ## messages: extract and compile the translation catalogs (needs GNU gettext)
 messages: install

@@ -25,12 +25,6 @@ from tests.factories import OrganizationFactory, staff_user
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_without_redis_tasks_run_in_process():
-    if settings.REDIS_URL:
-        pytest.skip("REDIS_URL is set: this run uses the real broker")
-    assert app.conf.task_always_eager is True
-
-
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Path]:
     """A real `celery worker` process on the test database; mail goes to files we can read."""
