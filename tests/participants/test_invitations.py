@@ -196,3 +196,11 @@ def test_invitation_token_is_stored_hashed(admin, bank):
 
     assert invitation.token_hash == StaffInvitation.hash_token(token)
     assert token not in invitation.token_hash
+
+
+def test_invitation_form_preselects_the_admins_own_institution(client, admin, bank):
+    client.force_login(admin)
+
+    html = client.get(reverse("participants:invitation_list")).content.decode()
+
+    assert f'<option value="{bank.pk}" selected>' in html
