@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import views
+from .views import accounts, companies, seniors
 
 app_name = "participants"
 
 urlpatterns = [
-    path("companies/", views.company_list, name="company_list"),
-    path("companies/<int:pk>/", views.company_detail, name="company_detail"),
-    path("staff/invitations/", views.invitation_list, name="invitation_list"),
-    path("staff/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("profile/", views.senior_profile_edit, name="senior_profile_edit"),
+    path("companies/", companies.company_list, name="company_list"),
+    path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
+    path("staff/invitations/", accounts.invitation_list, name="invitation_list"),
+    path("staff/invitations/<int:pk>/revoke/", accounts.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("profile/", seniors.senior_profile_edit, name="senior_profile_edit"),
 ]

@@ -10,3 +10,32 @@ _KANA_RE = re.compile(r"^[\u30A0-\u30FF\u31F0-\u31FF\u3000 ・ー]+$")
 def validate_katakana(value: str) -> None:
     if value and not _KANA_RE.match(value):
         raise ValidationError(_("全角カタカナで入力してください（例：ヤマダ タロウ）。"), code="not_katakana")
+
+
+def validate_corporate_number(value: str) -> None:
+    """法人番号: 13 digits whose first digit is a check digit over the other twelve (国税庁 rule)."""
+    if not value:
+        return
+    if len(value) != 13 or not value.isascii() or not value.isdigit():
+        raise ValidationError(_("法人番号は13桁の半角数字で入力してください。"), code="corporate_number_format")
+    body = [int(c) for c in value[1:]]
+    # Digits counted from the right end of the 12-digit body: odd positions weigh 1, even ones 2.
+    total = sum(d * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(body)))
+    if int(value[0]) != 9 - total % 9:
+        raise ValidationError(
+            _("法人番号の検査用数字（先頭の1桁）が合いません。番号をご確認ください。"), code="corporate_number_check"
+        )
+
+
+def validate_year(value: int | None) -> None:
+    from django.utils import timezone
+
+    if value is None:
+        return
+    this_year = timezone.localdate().year
+    if not 1868 <= value <= this_year:
+        raise ValidationError(
+            _("%(year)s年はありえない年です。西暦4桁（1868〜%(max)s）で入力してください。"),
+            code="impossible_year",
+            params={"year": value, "max": this_year},
+        )

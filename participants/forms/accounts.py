@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sks.roles import INSTITUTION_ROLES, Role
 
-from .models import PREFECTURE_CHOICES, Branch, Organization, SeniorProfile, User
-from .selectors import branches_invitable_by, organizations_invitable_by
-from .services import senior_register
-from .validators import validate_katakana
+from ..models import PREFECTURE_CHOICES, Branch, Organization, SeniorProfile, User
+from ..selectors import branches_invitable_by, organizations_invitable_by
+from ..services import senior_register
+from ..validators import validate_katakana
 
 
 class _NameFields(forms.Form):

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.jp.jp_prefectures import JP_PREFECTURE_CODES
 
-from sks.access import InstitutionScopedManager
 from sks.models import TimeStampedModel
 from sks.roles import INSTITUTION_ROLES, SENIOR, STAFF_ROLES
 
-from .enums import ROLES_BY_KIND, FinancialInstitutionType, OrganizationKind, Role
-from .validators import validate_katakana
+from ..enums import ROLES_BY_KIND, FinancialInstitutionType, OrganizationKind, Role
+from ..validators import validate_katakana
 
 # JIS X 0401 codes ("01" 北海道 … "47" 沖縄県), labelled in Japanese by localflavor.
 PREFECTURE_CHOICES = JP_PREFECTURE_CODES
@@ -84,6 +83,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[str]:
+        from .seniors import SeniorProfile
+
         roles = {m.role for m in self.active_memberships}
         if SeniorProfile.objects.filter(user=self).exists():
             roles.add(SENIOR)
@@ -243,54 +244,3 @@ class StaffInvitation(TimeStampedModel):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
-
-
-class SeniorProfile(TimeStampedModel):
-    """A 新現役 (senior expert). The participants issue grows this into the full profile."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="senior_profile")
-    birth_year = models.PositiveSmallIntegerField(_("生まれ年"), null=True, blank=True)
-    prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
-    city = models.CharField(_("市区町村"), max_length=100, blank=True)
-    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
-
-    class Meta:
-        verbose_name = _("新現役プロフィール")
-        verbose_name_plural = _("新現役プロフィール")
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-
-class Company(TimeStampedModel):
-    """A client company, owned by the financial institution that registered it."""
-
-    institution = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        related_name="companies",
-        limit_choices_to={"kind": OrganizationKind.FINANCIAL_INSTITUTION},
-        verbose_name=_("登録金融機関"),
-    )
-    branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="companies", verbose_name=_("担当支店")
-    )
-    name = models.CharField(_("企業名"), max_length=200)
-    name_kana = models.CharField(_("企業名（カナ）"), max_length=200, blank=True, validators=[validate_katakana])
-    prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
-    city = models.CharField(_("市区町村"), max_length=100, blank=True)
-    president_name = models.CharField(_("代表者名"), max_length=100, blank=True)
-    internal_notes = models.TextField(_("社内メモ（自機関のみ閲覧）"), blank=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登録者")
-    )
-
-    objects = InstitutionScopedManager("institution")
-
-    class Meta:
-        verbose_name = _("企業")
-        verbose_name_plural = _("企業")
-        ordering = ["name_kana", "name"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -7,18 +7,8 @@ from django.db.models import QuerySet
 from sks.access import get_or_404
 from sks.roles import Role
 
-from .enums import OrganizationKind
-from .models import Branch, Company, Organization, StaffInvitation, User
-
-
-def company_list_for(*, user: User) -> QuerySet[Company]:
-    # The explicit filter and the request's scope say the same thing; either alone would keep
-    # another institution's clients out.
-    return Company.objects.filter(institution_id__in=user.institution_ids).select_related("institution", "branch")
-
-
-def access_company(*, user: User, pk: int) -> Company:
-    return get_or_404(company_list_for(user=user), pk=pk)
+from ..enums import OrganizationKind
+from ..models import Branch, Organization, StaffInvitation, User
 
 
 def organizations_invitable_by(*, user: User) -> QuerySet[Organization]:

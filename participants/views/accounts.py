@@ -1,36 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sks.access import role_required
-from sks.audit import audit_read
-from sks.roles import INSTITUTION_ROLES, SENIOR, Role
+from sks.roles import Role
 
-from . import selectors, services
-from .forms import InvitationAcceptForm, InvitationForm, SeniorProfileForm
-from .models import SeniorProfile
+from .. import selectors, services
+from ..forms.accounts import InvitationAcceptForm, InvitationForm
 
 INVITER_ROLES = (Role.INSTITUTION_ADMIN, Role.COORDINATOR)
-
-
-@role_required(*INSTITUTION_ROLES)
-def company_list(request: HttpRequest) -> HttpResponse:
-    companies = selectors.company_list_for(user=request.user)  # type: ignore[arg-type]
-    page = Paginator(companies, 50).get_page(request.GET.get("page"))
-    return render(request, "participants/company_list.html", {"page": page})
-
-
-@role_required(*INSTITUTION_ROLES)
-def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    company = selectors.access_company(user=request.user, pk=pk)  # type: ignore[arg-type]
-    audit_read(obj=company)
-    return render(request, "participants/company_detail.html", {"company": company})
 
 
 @role_required(*INVITER_ROLES)
@@ -105,14 +88,3 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect(reverse("account_login") + "?email=" + data["email"])
     return render(request, "participants/invitation_accept.html", {"form": form, "invitation": invitation})
-
-
-@role_required(SENIOR)
-def senior_profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = get_object_or_404(SeniorProfile.objects.select_related("user"), user_id=request.user.pk or 0)
-    form = SeniorProfileForm(request.POST or None, initial=SeniorProfileForm.initial_for(profile))
-    if request.method == "POST" and form.is_valid():
-        services.senior_profile_update(profile=profile, **form.cleaned_data)
-        messages.success(request, _("プロフィールを保存しました。"))
-        return redirect("dashboard")
-    return render(request, "participants/senior_profile_form.html", {"form": form})

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from sks.audit import audit
 from sks.exceptions import DomainError
 
-from .models import Branch, Membership, Organization, SeniorProfile, StaffInvitation, User
-from .selectors import roles_invitable_by
+from ..models import Branch, Membership, Organization, SeniorProfile, StaffInvitation, User
+from ..selectors import roles_invitable_by
 
 
 class InvitationError(DomainError):
@@ -79,7 +79,7 @@ def invitation_create(
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.STAFF_INVITATION_DAYS),
     )
-    from .tasks import task_send_invitation_email
+    from ..tasks import task_send_invitation_email
 
     task_send_invitation_email.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
         invitation_id=invitation.pk, token=token

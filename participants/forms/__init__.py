@@ -1,0 +1,1 @@
+"""Forms of the participants app, one module per area."""

@@ -1,0 +1,40 @@
+"""Models of the participants app: accounts and organisations, reference data, companies, seniors."""
+
+from .accounts import PREFECTURE_CHOICES, Branch, Membership, Organization, StaffInvitation, User, UserManager
+from .companies import Company
+from .reference import ExpertiseArea, Industry, Qualification, Region
+from .seniors import (
+    WEEKDAYS,
+    CareerEntry,
+    Consent,
+    ConsentPurpose,
+    DeletionRequest,
+    PledgeAcceptance,
+    PledgeVersion,
+    ProvisionRecord,
+    SeniorProfile,
+)
+
+__all__ = [
+    "PREFECTURE_CHOICES",
+    "WEEKDAYS",
+    "Branch",
+    "CareerEntry",
+    "Company",
+    "Consent",
+    "ConsentPurpose",
+    "DeletionRequest",
+    "ExpertiseArea",
+    "Industry",
+    "Membership",
+    "Organization",
+    "PledgeAcceptance",
+    "PledgeVersion",
+    "ProvisionRecord",
+    "Qualification",
+    "Region",
+    "SeniorProfile",
+    "StaffInvitation",
+    "User",
+    "UserManager",
+]

@@ -1,0 +1,4 @@
+"""Selectors of the participants app, one module per area; re-exported here."""
+
+from .accounts import *  # noqa: F403
+from .companies import *  # noqa: F403

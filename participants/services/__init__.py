@@ -1,0 +1,3 @@
+"""Services of the participants app, one module per area; re-exported here."""
+
+from .accounts import *  # noqa: F403
