@@ -106,6 +106,10 @@ ROWS: dict[str, Row] = {
         everyone(200), url=lambda c: reverse("participants:invitation_accept", args=[c["token"]])
     ),
     "participants:senior_profile_edit": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    # --- companies ---
+    # --- seniors ---
+    # --- search ---
+    # --- institution staff and branches ---
 }
 
 # The Django admin: one row for its whole namespace, checked on its index and login pages.

@@ -1,3 +1,4 @@
 """Services of the participants app, one module per area; re-exported here."""
 
 from .accounts import *  # noqa: F403
+from .seniors import *  # noqa: F403
