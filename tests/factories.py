@@ -113,3 +113,35 @@ def staff_user(role: str, organization: Organization | None = None, *, mfa: bool
 def senior_user(**kwargs: object) -> User:
     profile = SeniorProfileFactory(user=UserFactory(**kwargs))
     return User.objects.get(pk=profile.user.pk)
+
+
+# --- search ---
+def searchable_senior(*, user: User | None = None, **profile_fields: object) -> SeniorProfile:
+    """A senior institutions may see: a standing consent to the purpose in force (reference data)."""
+    # Imported here so that this area's additions stay in this block (the file is shared by areas).
+    from participants.models import Consent, ConsentPurpose
+    from participants.services import senior_refresh_search_text
+
+    profile = SeniorProfileFactory(user=user or UserFactory(), **profile_fields)
+    Consent.objects.create(senior=profile, purpose=ConsentPurpose.objects.order_by("-effective_from").first())
+    senior_refresh_search_text(profile=profile)
+    return profile
+
+
+# --- companies ---
+def corporate_number(body: int | str) -> str:
+    """A valid 法人番号: the check digit (国税庁 rule) in front of a 12-digit body."""
+    digits = f"{int(body):012d}"
+    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(digits)))
+    return f"{9 - total % 9}{digits}"
+
+
+def company_import_token(
+    user: User, content: bytes = "企業名\n株式会社取込テスト\n".encode(), filename: str = "companies.csv"
+) -> str:
+    """An upload kept for `user`'s confirmation page, as the upload view leaves it; returns the token."""
+    # Imported here so that this area's additions stay in this block (the file is shared by areas).
+    from participants.services import company_import_store
+
+    institution = Organization.objects.get(pk=user.institution_ids[0])
+    return company_import_store(by=user, institution=institution, content=content, filename=filename)

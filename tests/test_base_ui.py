@@ -71,7 +71,7 @@ def test_senior_profile_bad_birth_year_error_beside_field(client):
     client.force_login(senior_user())
 
     response = client.post(
-        reverse("participants:senior_profile_edit"),
+        reverse("participants:senior_profile_step", args=[1]),
         {"name": "山田 太郎", "name_kana": "ヤマダ タロウ", "birth_year": "58"},
     )
 
@@ -86,7 +86,7 @@ def test_senior_profile_saves(client):
     client.force_login(user)
 
     response = client.post(
-        reverse("participants:senior_profile_edit"),
+        reverse("participants:senior_profile_step", args=[1]),
         {"name": "山田 太郎", "name_kana": "ヤマダ タロウ", "birth_year": "1958", "prefecture": "14"},
     )
 

@@ -27,7 +27,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from participants.services import invitation_create
 from sks.roles import Role
-from tests.factories import BranchFactory, CompanyFactory, OrganizationFactory, senior_user, staff_user
+from tests.factories import (
+    BranchFactory,
+    CompanyFactory,
+    OrganizationFactory,
+    company_import_token,
+    searchable_senior,
+    senior_user,
+    staff_user,
+)
 
 COLUMNS = ("anon", "senior", "staff", "admin", "coord", "alumni", "lg", "other")
 
@@ -107,9 +115,71 @@ ROWS: dict[str, Row] = {
     ),
     "participants:senior_profile_edit": Row((302, 200, 404, 404, 404, 404, 404, 404)),
     # --- companies ---
+    "participants:company_create": Row((302, 404, 200, 200, 404, 404, 404, 200), note="other registers for its own"),
+    "participants:company_edit": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:company_edit", args=[c["company"].pk]),
+    ),
+    "participants:company_import": Row((302, 404, 200, 200, 404, 404, 404, 200), note="other imports into its own"),
+    "participants:company_import_confirm": Row(
+        (302, 404, 200, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:company_import_confirm", args=[company_import_token(c["users"]["staff"])]),
+        note="the uploader only: a colleague of the same institution gets 404 too",
+    ),
+    "participants:company_export": Row((302, 404, 200, 200, 404, 404, 404, 200), note="other exports only its own"),
     # --- seniors ---
+    # A senior's own pages: only the senior themself; everyone else 404, anonymous users to the login.
+    "participants:senior_profile_step": Row(
+        (302, 200, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:senior_profile_step", args=[1]),
+    ),
+    "participants:senior_pledge": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    "participants:senior_consent": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    "participants:senior_consent_withdraw": Row(
+        (302, 302, 404, 404, 404, 404, 404, 404), method="post", note="senior: back to the consent page"
+    ),
+    "participants:senior_data_export": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    "participants:senior_data_export_json": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    "participants:senior_delete": Row((302, 200, 404, 404, 404, 404, 404, 404), note="GET: the confirmation page"),
     # --- search ---
+    "participants:senior_search": Row((302, 404, 200, 200, 200, 404, 404, 200)),
+    "participants:senior_detail": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200),
+        url=lambda c: reverse("participants:senior_detail", args=[searchable_senior().pk]),
+        note="seniors belong to no institution: every institution's staff may see a consenting senior",
+    ),
+    "participants:senior_provisions": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("participants:senior_provisions", args=[searchable_senior().pk]),
+    ),
     # --- institution staff and branches ---
+    "participants:branch_list": Row((302, 404, 404, 200, 404, 404, 404, 404)),
+    "participants:branch_create": Row((302, 404, 404, 200, 404, 404, 404, 404)),
+    "participants:branch_edit": Row(
+        (302, 404, 404, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:branch_edit", args=[c["company"].branch.pk]),
+    ),
+    "participants:branch_delete": Row(
+        (302, 404, 404, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:branch_delete", args=[c["company"].branch.pk]),
+        note="the confirmation page; this branch is in use, so it explains why it stays",
+    ),
+    "participants:staff_list": Row((302, 404, 404, 200, 404, 404, 404, 404)),
+    "participants:staff_edit": Row(
+        (302, 404, 404, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:staff_edit", args=[c["users"]["staff"].memberships.get().pk]),
+    ),
+    "participants:staff_deactivate": Row(
+        (302, 404, 404, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:staff_deactivate", args=[c["users"]["staff"].memberships.get().pk]),
+        note="the confirmation page",
+    ),
+    "participants:staff_reactivate": Row(
+        (302, 404, 404, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:staff_reactivate", args=[c["users"]["staff"].memberships.get().pk]),
+        method="post",
+        note="already active: the admin is told so and sent back to the list",
+    ),
 }
 
 # The Django admin: one row for its whole namespace, checked on its index and login pages.

@@ -2,3 +2,6 @@
 
 from .accounts import *  # noqa: F403
 from .companies import *  # noqa: F403
+from .search import *  # noqa: F403
+from .seniors import *  # noqa: F403
+from .staff import *  # noqa: F403

@@ -1,0 +1,261 @@
+"""Reads about senior profiles (新現役): one's own profile, its completeness, the pledge and consent in
+force, the profiles institutions may see, and the export of all of one's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sks.access import get_or_404
+
+from ..models import (
+    PREFECTURE_CHOICES,
+    WEEKDAYS,
+    Consent,
+    ConsentPurpose,
+    PledgeAcceptance,
+    PledgeVersion,
+    SeniorProfile,
+    User,
+)
+
+__all__ = [
+    "WIZARD_STEPS",
+    "CompletenessItem",
+    "ConsentLedgerRow",
+    "ProfileCompleteness",
+    "access_own_senior_profile",
+    "consent_purpose_current",
+    "pledge_current",
+    "senior_consent_ledger",
+    "senior_current_pledge_acceptance",
+    "senior_data_export",
+    "senior_has_current_pledge",
+    "senior_profile_completeness",
+    "senior_profiles_visible_to_institutions",
+    "senior_standing_consent",
+]
+
+WIZARD_STEPS: list[tuple[int, Promise]] = [
+    (1, _("基本情報")),
+    (2, _("職歴")),
+    (3, _("専門分野・業種・資格")),
+    (4, _("自己紹介")),
+    (5, _("活動条件")),
+]
+
+
+def access_own_senior_profile(*, user: User) -> SeniorProfile:
+    """The signed-in senior's own profile; 404 for anyone without one (or whose profile is anonymised)."""
+    return get_or_404(
+        SeniorProfile.objects.select_related("user").filter(anonymised_at__isnull=True), user_id=user.pk or 0
+    )
+
+
+# --- completeness -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletenessItem:
+    label: Promise
+    step: int
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    filled: int
+    total: int
+    missing: list[CompletenessItem]
+
+    @property
+    def percent(self) -> int:
+        # Rounded down, so 100% means that nothing at all is missing.
+        return self.filled * 100 // self.total
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+def senior_profile_completeness(profile: SeniorProfile) -> ProfileCompleteness:
+    """What a bank or company needs to judge a senior, item by item, with the wizard step that fills it.
+
+    Qualifications and the registry number are not counted: many good experts have neither.
+    """
+    user = profile.user
+    items: list[tuple[bool, CompletenessItem]] = [
+        (bool(user.name), CompletenessItem(_("氏名"), 1)),
+        (bool(user.name_kana), CompletenessItem(_("氏名（カナ）"), 1)),
+        (profile.birth_year is not None, CompletenessItem(_("生まれ年"), 1)),
+        (bool(profile.prefecture), CompletenessItem(_("都道府県"), 1)),
+        (bool(profile.city), CompletenessItem(_("市区町村"), 1)),
+        (bool(profile.phone), CompletenessItem(_("電話番号"), 1)),
+        (profile.careers.exists(), CompletenessItem(_("職歴（1件以上）"), 2)),
+        (profile.expertise.exists(), CompletenessItem(_("専門分野"), 3)),
+        (profile.industries.exists(), CompletenessItem(_("経験のある業種"), 3)),
+        (bool(profile.self_introduction.strip()), CompletenessItem(_("自己紹介"), 4)),
+        (profile.days_per_month is not None, CompletenessItem(_("活動できる日数"), 5)),
+        (profile.weekdays != 0, CompletenessItem(_("活動できる曜日"), 5)),
+        (
+            profile.remote_ok or profile.travel_regions.exists(),
+            CompletenessItem(_("訪問できる地域（またはオンライン可）"), 5),
+        ),
+        (profile.fee_min is not None or profile.fee_max is not None, CompletenessItem(_("希望謝金"), 5)),
+    ]
+    missing = [item for ok, item in items if not ok]
+    return ProfileCompleteness(filled=len(items) - len(missing), total=len(items), missing=missing)
+
+
+# --- the confidentiality pledge ----------------------------------------------------------------------
+
+
+def pledge_current() -> PledgeVersion | None:
+    """The pledge in force: the newest version whose effective_from has come."""
+    return PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk").first()
+
+
+def senior_current_pledge_acceptance(senior: SeniorProfile) -> PledgeAcceptance | None:
+    current = pledge_current()
+    if current is None:
+        return None
+    return PledgeAcceptance.objects.filter(senior=senior, pledge=current).first()
+
+
+def senior_has_current_pledge(senior: SeniorProfile) -> bool:
+    """Whether the senior accepted the pledge in force. A newer version, once in force, must be accepted again.
+
+    False when no pledge is in force at all: nobody may see an issue list without a pledge (fail closed).
+    """
+    if senior.anonymised_at is not None:
+        return False
+    current = PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk")
+    return PledgeAcceptance.objects.filter(senior=senior, pledge=current.values("pk")[:1]).exists()
+
+
+# --- the consent ledger -------------------------------------------------------------------------------
+
+
+def consent_purpose_current() -> ConsentPurpose | None:
+    """The purpose text in force: the newest version whose effective_from has come."""
+    return ConsentPurpose.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk").first()
+
+
+def senior_standing_consent(senior: SeniorProfile) -> Consent | None:
+    return Consent.objects.select_related("purpose").filter(senior=senior, withdrawn_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class ConsentLedgerRow:
+    consent: Consent
+    # Ended because the senior consented to a newer purpose version (not a withdrawal).
+    replaced: bool
+
+
+def senior_consent_ledger(senior: SeniorProfile) -> list[ConsentLedgerRow]:
+    """The whole ledger, newest first."""
+    consents = list(Consent.objects.select_related("purpose").filter(senior=senior).order_by("-granted_at", "-pk"))
+    granted_times = {c.granted_at for c in consents}
+    return [
+        ConsentLedgerRow(c, replaced=c.withdrawn_at is not None and c.withdrawn_at in granted_times) for c in consents
+    ]
+
+
+def senior_profiles_visible_to_institutions() -> QuerySet[SeniorProfile]:
+    """Profiles that banks, coordinators and companies may see: a standing consent, not anonymised, and an
+    active account (a deactivated senior cannot answer anyone).
+
+    A withdrawal takes effect at once, because this is evaluated on every query.
+    """
+    standing = Consent.objects.filter(senior=OuterRef("pk"), withdrawn_at__isnull=True)
+    return SeniorProfile.objects.filter(Exists(standing), anonymised_at__isnull=True, user__is_active=True)
+
+
+# --- the export of all of one's data ---------------------------------------------------------------------
+
+
+def _local(value: datetime | None) -> datetime | None:
+    # Datetimes in Japan time: DjangoJSONEncoder writes them as ISO 8601 with the +09:00 offset.
+    return timezone.localtime(value) if value is not None else None
+
+
+def senior_data_export(profile: SeniorProfile) -> dict[str, Any]:
+    """Everything the platform holds about the senior (APPI 開示請求), as data DjangoJSONEncoder can write."""
+    user = profile.user
+    prefectures = dict(PREFECTURE_CHOICES)
+    weekday_names = dict(WEEKDAYS)
+    return {
+        "exported_at": _local(timezone.now()),
+        "user": {
+            "email": user.email,
+            "name": user.name,
+            "name_kana": user.name_kana,
+            "date_joined": _local(user.date_joined),
+            "last_login": _local(user.last_login),
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "profile": {
+            "birth_year": profile.birth_year,
+            "prefecture": str(prefectures.get(profile.prefecture, "")),
+            "city": profile.city,
+            "phone": profile.phone,
+            "self_introduction": profile.self_introduction,
+            "other_qualifications": profile.other_qualifications,
+            "days_per_month": profile.days_per_month,
+            "weekdays": [str(weekday_names[d]) for d in profile.weekday_list],
+            "remote_ok": profile.remote_ok,
+            "fee_min": profile.fee_min,
+            "fee_max": profile.fee_max,
+            "registry_number": profile.registry_number,
+            "created_at": _local(profile.created_at),
+            "updated_at": _local(profile.updated_at),
+        },
+        "expertise": [e.name for e in profile.expertise.order_by("sort_order", "code")],
+        "industries": [i.name for i in profile.industries.order_by("code")],
+        "qualifications": [q.name for q in profile.qualifications.order_by("sort_order", "code")],
+        "travel_regions": [r.name for r in profile.travel_regions.order_by("sort_order", "code")],
+        "careers": [
+            {
+                "employer": c.employer,
+                "department": c.department,
+                "role": c.role,
+                "year_from": c.year_from,
+                "year_to": c.year_to,
+            }
+            for c in profile.careers.all()
+        ],
+        "pledge_acceptances": [
+            {"version": a.pledge.version, "accepted_at": _local(a.accepted_at)}
+            for a in profile.pledges.select_related("pledge").order_by("accepted_at", "pk")
+        ],
+        "consents": [
+            {
+                "purpose_version": c.purpose.version,
+                "granted_at": _local(c.granted_at),
+                "withdrawn_at": _local(c.withdrawn_at),
+            }
+            for c in profile.consents.select_related("purpose").order_by("granted_at", "pk")
+        ],
+        "provision_records": [
+            {
+                "provided_at": _local(p.provided_at),
+                "recipient_organization": p.recipient_organization.name if p.recipient_organization else None,
+                "purpose": p.purpose,
+                "items": p.items,
+            }
+            for p in profile.provisions.select_related("recipient_organization").order_by("provided_at", "pk")
+        ],
+        "deletion_requests": [
+            {"requested_at": _local(d.requested_at), "completed_at": _local(d.completed_at)}
+            for d in profile.deletion_requests.order_by("requested_at", "pk")
+        ],
+    }
