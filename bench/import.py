@@ -24,6 +24,7 @@ import csv
 import io
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -37,6 +38,7 @@ _OWN_DATABASE = "DATABASE_URL" not in os.environ
 _DB_FILE = Path(tempfile.gettempdir()) / f"sks-bench-import-{os.getpid()}.sqlite3"
 if _OWN_DATABASE:
     os.environ["DATABASE_URL"] = f"sqlite:///{_DB_FILE}"
+_MEDIA_DIR = Path(tempfile.mkdtemp(prefix="sks-bench-media-"))  # where uploads wait, as in var/media
 
 import django  # noqa: E402 (the settings module must be chosen first)
 
@@ -169,7 +171,7 @@ def generate_csv(rows: int, seed: int = 2026) -> bytes:
 def main(rows: int) -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sks-bench-media-"))
+    settings.MEDIA_ROOT = _MEDIA_DIR
     bank, _created = Organization.objects.get_or_create(
         name="ベンチ信用金庫",
         defaults={"kind": OrganizationKind.FINANCIAL_INSTITUTION, "institution_type": FinancialInstitutionType.SHINKIN},
@@ -218,5 +220,6 @@ if __name__ == "__main__":
     try:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
     finally:
+        shutil.rmtree(_MEDIA_DIR, ignore_errors=True)
         if _OWN_DATABASE:
             _DB_FILE.unlink(missing_ok=True)

@@ -63,6 +63,7 @@ INSTITUTIONS = [
     ),
 ]
 
+
 @dataclass(frozen=True)
 class DemoCompany:
     institution: str

@@ -18,9 +18,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("dashboard"), _("ダッシュボード")))
         if SENIOR in roles:
             items.append((reverse("participants:senior_profile_edit"), _("プロフィール")))
+            items.append((reverse("participants:senior_consent"), _("同意の管理")))
         if roles & INSTITUTION_ROLES:
             items.append((reverse("participants:company_list"), _("取引先企業")))
-        if roles & {Role.INSTITUTION_ADMIN, Role.COORDINATOR}:
+        if roles & (INSTITUTION_ROLES | {Role.COORDINATOR}):
+            items.append((reverse("participants:senior_search"), _("新現役を探す")))
+        if Role.INSTITUTION_ADMIN in roles:
+            items.append((reverse("participants:staff_list"), _("職員の管理")))
+            items.append((reverse("participants:branch_list"), _("支店の管理")))
+        elif Role.COORDINATOR in roles:
             items.append((reverse("participants:invitation_list"), _("職員の招待")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("管理サイト")))

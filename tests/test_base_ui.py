@@ -124,3 +124,31 @@ def test_seed_demo_has_three_institution_types_and_a_city():
     assert ("financial_institution", "regional_bank") in kinds
     assert ("local_government", "") in kinds
     assert ("coordinator", "") in kinds
+
+
+def test_dashboard_senior_without_pledge_or_consent_is_asked_for_both(client):
+    client.force_login(senior_user())
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    assert reverse("participants:senior_pledge") in html
+    assert reverse("participants:senior_consent") in html
+
+
+def test_dashboard_institution_admin_points_to_staff_management(client):
+    client.force_login(staff_user(Role.INSTITUTION_ADMIN))
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    assert reverse("participants:staff_list") in html
+    assert reverse("participants:branch_list") in html
+    assert reverse("participants:company_import") in html
+
+
+def test_dashboard_coordinator_points_to_search_not_companies(client):
+    client.force_login(staff_user(Role.COORDINATOR))
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    assert reverse("participants:senior_search") in html
+    assert reverse("participants:company_list") not in html

@@ -5,12 +5,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sks.roles import INSTITUTION_ROLES, Role
 
-from ..models import PREFECTURE_CHOICES, Branch, Organization, SeniorProfile, User
+from ..models import Branch, Organization, User
 from ..selectors import branches_invitable_by, organizations_invitable_by
 from ..services import senior_register
 from ..validators import validate_katakana
@@ -80,32 +79,3 @@ class InvitationAcceptForm(_NameFields):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-
-class SeniorProfileForm(_NameFields):
-    birth_year = forms.IntegerField(label=_("生まれ年（西暦）"), required=False)
-    prefecture = forms.ChoiceField(
-        label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES], required=False
-    )
-    city = forms.CharField(label=_("市区町村"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("電話番号"), max_length=20, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
-    )
-
-    def clean_birth_year(self) -> int | None:
-        year = self.cleaned_data.get("birth_year")
-        this_year = timezone.localdate().year
-        if year is not None and not (this_year - 110 <= year <= this_year - 18):
-            raise forms.ValidationError(_("生まれ年は西暦4桁で入力してください（例：1958）。"))
-        return year
-
-    @classmethod
-    def initial_for(cls, profile: SeniorProfile) -> dict[str, Any]:
-        return {
-            "name": profile.user.name,
-            "name_kana": profile.user.name_kana,
-            "birth_year": profile.birth_year,
-            "prefecture": profile.prefecture,
-            "city": profile.city,
-            "phone": profile.phone,
-        }

@@ -50,7 +50,9 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(GRAMS_FUNCTION)
     schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON {table} USING gin (search_text gin_trgm_ops)")
-    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {GRAMS_INDEX} ON {table} USING gin (sks_search_grams(search_text))")
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {GRAMS_INDEX} ON {table} USING gin (sks_search_grams(search_text))"
+    )
     schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {RECENT_INDEX} ON {table} (updated_at, id)")
 
 

@@ -35,25 +35,6 @@ def senior_register(*, user: User, name: str, name_kana: str) -> SeniorProfile:
 
 
 @transaction.atomic
-def senior_profile_update(
-    *,
-    profile: SeniorProfile,
-    name: str,
-    name_kana: str,
-    birth_year: int | None,
-    prefecture: str,
-    city: str,
-    phone: str,
-) -> SeniorProfile:
-    user = profile.user
-    user.name, user.name_kana = name, name_kana
-    user.save(update_fields=["name", "name_kana"])
-    profile.birth_year, profile.prefecture, profile.city, profile.phone = birth_year, prefecture, city, phone
-    profile.save(update_fields=["birth_year", "prefecture", "city", "phone", "updated_at"])
-    return profile
-
-
-@transaction.atomic
 def invitation_create(
     *, by: User, email: str, organization: Organization, role: str, branch: Branch | None = None
 ) -> tuple[StaffInvitation, str]:

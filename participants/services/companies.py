@@ -626,6 +626,10 @@ def _audit_import(*, resource: CompanyResource, by: User) -> None:
     remote_addr = (_request_audit_context() or {}).get("remote_addr")
     cid = get_cid()
     as_json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
+    # bulk_create sets the new primary keys on PostgreSQL and on SQLite 3.35 or later (Django's own
+    # minimum is lower): refuse, and roll back, rather than write audit entries about no company.
+    if any(company.pk is None for company in resource.created):
+        raise RuntimeError("bulk_create returned no primary keys: use PostgreSQL or SQLite 3.35+")
     entries = []
     for action, before, after in [
         *((LogEntry.Action.CREATE, None, company) for company in resource.created),

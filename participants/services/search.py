@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -51,11 +51,17 @@ class ProvisionError(DomainError):
     pass
 
 
+def _label(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a concrete or many-to-many field, not a reverse relation
+    return str(field.verbose_name)
+
+
 def provision_items_for_institutions() -> list[str]:
     """The items of a profile shown to institution staff, named as the model names them, in Japanese."""
     with translation.override("ja"):
-        items = [str(User._meta.get_field("name").verbose_name), str(User._meta.get_field("name_kana").verbose_name)]
-        items += [str(SeniorProfile._meta.get_field(name).verbose_name) for name in _PROFILE_FIELDS_SHOWN]
+        items = [_label(User, "name"), _label(User, "name_kana")]
+        items += [_label(SeniorProfile, name) for name in _PROFILE_FIELDS_SHOWN]
         items.append(str(CareerEntry._meta.verbose_name))
     return items
 

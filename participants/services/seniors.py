@@ -3,6 +3,7 @@ ledger and the personal-data rights (anonymisation on request)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -122,7 +123,8 @@ def senior_search_text(profile: SeniorProfile) -> str:
     parts += [e.name for e in profile.expertise.all()]
     parts += [i.name for i in profile.industries.all()]
     parts += [q.name for q in profile.qualifications.all()]
-    return "\n".join(p for p in parts if p)
+    # NFKC folds full-width Latin and digits (ＤＸ → DX), so a keyword matches however it was typed.
+    return unicodedata.normalize("NFKC", "\n".join(p for p in parts if p))
 
 
 def senior_refresh_search_text(*, profile: SeniorProfile) -> None:

@@ -47,6 +47,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from participants.reference import load_reference_data
 from tests.conftest import need
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -342,6 +343,9 @@ def page(
     transactional_db: None,
 ) -> Iterator[Page]:
     """A page in a fresh Japanese context on the live server; `page.goto("/")` opens the home page."""
+    # Transactional tests flush the tables after each test, including the reference data (JSIC,
+    # expertise areas, pledge and consent texts) that migration 0002 loaded: put it back.
+    load_reference_data()
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()

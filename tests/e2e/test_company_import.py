@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
@@ -26,12 +25,12 @@ WRONG_CHECK = str(int(CN_2[0]) % 9 + 1) + CN_2[1:]
 BAD_2 = f"湘南ベーカリー有限会社,ショウナンベーカリー,{WRONG_CHECK},C-002,14,食料品製造業,-8,川崎支店\r\n"
 
 
-def sign_in(page: Page, live_server, user) -> None:
+def sign_in(page: Page, live_server, user, cookie_name: str) -> None:
     """Signs the browser in with a session made by Django's test client (the user has TOTP enrolled)."""
     client = Client()
     client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    cookie = client.cookies[cookie_name].value
+    page.context.add_cookies([{"name": cookie_name, "value": cookie, "url": live_server.url}])
 
 
 def upload(page: Page, content: str) -> None:
@@ -42,14 +41,14 @@ def upload(page: Page, content: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("取込内容の確認")
 
 
-def test_bank_staff_import_companies_fixing_a_bad_row(page: Page, live_server, tmp_path, audit_page) -> None:
+def test_bank_staff_import_companies_fixing_a_bad_row(page: Page, live_server, settings, tmp_path, audit_page) -> None:
     settings.MEDIA_ROOT = tmp_path
     load_reference_data()  # the browser tests' database is flushed between tests
     with scopes_disabled():
         bank = OrganizationFactory(name="さくら台信用金庫")
         BranchFactory(organization=bank, name="川崎支店")
     user = staff_user(Role.BANK_STAFF, bank)
-    sign_in(page, live_server, user)
+    sign_in(page, live_server, user, settings.SESSION_COOKIE_NAME)
 
     page.goto("/companies/")
     expect(page.get_by_role("heading", level=1)).to_have_text("取引先企業")

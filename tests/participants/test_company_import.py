@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from participants.models import Company, Industry
+from participants.models import Company
 from participants.selectors import COMPANY_IMPORT_SALT, access_company_import, company_import_storage
 from participants.services import (
     CompanyImportChangedError,
@@ -464,9 +464,11 @@ def test_company_import_preview_other_institutions_company_is_never_matched(worl
 
 
 def test_company_import_preview_formula_escaped_cells_are_read_back(world):
-    report = preview(world["staff_a"], [["企業名", "電話番号"], ["株式会社国際", "'+81-44-000-0000"]])
+    rows = [["企業名", "電話番号", "社内メモ"], ["株式会社国際", "'+81-44-000-0000", "'=要確認"]]
 
-    assert report.has_errors is False
+    report = preview(world["staff_a"], rows)
+
+    assert [(r.kind, r.messages) for r in report.rows] == [("new", [])]
 
 
 # --- confirmation -------------------------------------------------------------------------------------------
@@ -520,6 +522,12 @@ def test_company_import_commit_from_xlsx(world):
         "09",
         30,
     )
+
+
+def test_company_import_commit_unescapes_formula_escaped_cells(world):
+    commit(world["staff_a"], [["企業名", "電話番号", "社内メモ"], ["株式会社国際", "'+81-44-000-0000", "'=要確認"]])
+
+    assert Company.objects.values_list("phone", "internal_notes").get() == ("+81-44-000-0000", "=要確認")
 
 
 def test_company_import_commit_from_shift_jis_csv(world):
@@ -791,8 +799,3 @@ def test_company_import_storage_is_not_under_a_served_url(world):
         404,
         "企業名\n株式会社取込テスト\n".encode(),
     )
-
-
-def test_industry_reference_data_present():
-    # The import looks industries up by code and name; the migration ships them.
-    assert Industry.objects.filter(parent__isnull=True).count() == 20
