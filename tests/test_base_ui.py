@@ -78,7 +78,7 @@ def test_senior_profile_bad_birth_year_error_beside_field(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_birth_year-errors"' in html
-    assert "西暦4桁" in html
+    assert "58年生まれはありえません。" in html
 
 
 def test_senior_profile_saves(client):

@@ -27,6 +27,7 @@ from ..models import (
     Region,
     SeniorProfile,
 )
+from ..normalize import normalize_kana, parse_year
 from ..services import seniors as services
 from ..validators import validate_katakana
 
@@ -47,36 +48,6 @@ __all__ = [
 def _normalise(value: Any) -> str:
     """Full-width digits and letters to ASCII, half-width kana to full-width (Unicode NFKC), trimmed."""
     return unicodedata.normalize("NFKC", str(value or "")).strip()
-
-
-# 和暦: era name (or its initial) -> the western year before its first year.
-_ERAS = {
-    "明治": 1867,
-    "M": 1867,
-    "大正": 1911,
-    "T": 1911,
-    "昭和": 1925,
-    "S": 1925,
-    "平成": 1988,
-    "H": 1988,
-    "令和": 2018,
-    "R": 2018,
-}
-_YEAR_RE = re.compile(r"^(?:(?P<western>\d{4})|(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\s*(?P<n>\d{1,2}|元))\s*年?$")
-
-
-def parse_year(value: Any) -> int | None:
-    """'1958', '１９５８年', '昭和33年', 'S33', '平成元年' -> a western year; '' -> None; unreadable -> ValueError."""
-    text = _normalise(value).upper()
-    if not text:
-        return None
-    match = _YEAR_RE.match(text)
-    if match is None:
-        raise ValueError(text)
-    if match["western"]:
-        return int(match["western"])
-    n = 1 if match["n"] == "元" else int(match["n"])
-    return _ERAS[match["era"]] + n
 
 
 class YearField(forms.IntegerField):
@@ -124,11 +95,6 @@ class YenField(_LenientIntegerField):
         if man:
             return round(float(man[1]) * 10000)
         return super().to_python(text)
-
-
-def _to_katakana(text: str) -> str:
-    # Hiragana (ぁ U+3041 to ゖ U+3096) sits exactly 0x60 below its katakana.
-    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
 
 
 _PHONE_RE = re.compile(r"^[0-9()\-]+$")
@@ -188,7 +154,7 @@ class BasicInfoForm(forms.Form):
         self.profile = profile
 
     def clean_name_kana(self) -> str:
-        kana = _to_katakana(_normalise(self.cleaned_data["name_kana"]))
+        kana = normalize_kana(self.cleaned_data["name_kana"])
         validate_katakana(kana)
         return kana
 
