@@ -79,7 +79,7 @@ class Company(TimeStampedModel):
     website = models.URLField(_("ウェブサイト"), blank=True)
     internal_notes = models.TextField(_("社内メモ（自機関のみ閲覧）"), blank=True)
     created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登録者")
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("登録者")
     )
 
     objects = InstitutionScopedManager("institution")
