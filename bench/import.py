@@ -50,6 +50,7 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 from participants.enums import FinancialInstitutionType, OrganizationKind  # noqa: E402
 from participants.models import Branch, Company, Industry, Membership, Organization, User  # noqa: E402
+from participants.resources import COMPANY_COLUMNS  # noqa: E402
 from participants.selectors import access_company_import  # noqa: E402
 from participants.services import company_import_commit, company_import_preview, company_import_store  # noqa: E402
 from sks.roles import Role  # noqa: E402
@@ -92,25 +93,8 @@ TRADES = [
 SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
 GIVEN = ["一郎", "花子", "健", "美咲", "誠", "正", "洋子", "修", "明", "隆"]
 BRANCHES = ["本店営業部", "川崎支店", "藤沢支店", "横須賀支店", "鎌倉支店"]
-HEADER = [
-    "企業名",
-    "企業名カナ",
-    "法人番号",
-    "取引先コード",
-    "都道府県",
-    "市区町村",
-    "業種大分類",
-    "業種中分類",
-    "従業員数",
-    "資本金",
-    "創業年",
-    "代表者名",
-    "電話番号",
-    "メールアドレス",
-    "ウェブサイト",
-    "担当支店",
-    "社内メモ",
-]
+# The columns the import page reads, in its own order: the file exercises every one of them.
+HEADER = list(COMPANY_COLUMNS.values())
 
 
 def corporate_number(body: int) -> str:

@@ -10,11 +10,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Branch, Company, Industry, Organization, User
-from ..normalize import YearError, normalize_code, normalize_digits, normalize_kana, parse_amount, parse_year
+from ..normalize import normalize_code, normalize_digits, normalize_kana, parse_amount
 from ..reference import DATA_DIR
 from ..selectors import company_branches_for, company_staff_for
 from ..services.companies import COMPANY_IMPORT_MAX_BYTES
 from ..validators import validate_year
+from .fields import YearField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only
@@ -64,21 +65,6 @@ class AmountField(forms.IntegerField):
             raise forms.ValidationError(self.message, code="invalid") from None
 
 
-class YearField(forms.IntegerField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
-        kwargs.setdefault("validators", [validate_year])
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        try:
-            return parse_year(value)
-        except YearError:
-            raise forms.ValidationError(
-                _("西暦（例：1985）か和暦（例：昭和60年）で入力してください。"), code="invalid"
-            ) from None
-
-
 class IndustryMiddleField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Industry) -> str:
         return f"{obj.code} {obj.name}"
@@ -97,7 +83,10 @@ class CompanyForm(forms.ModelForm):
         message=_("資本金は0以上の金額（円）で入力してください（例：10,000,000 または 1000万円）。"),
     )
     founded_year = YearField(
-        label=_("創業年"), required=False, help_text=_("西暦か和暦で入力できます（例：1985、昭和60年）。")
+        label=_("創業年"),
+        required=False,
+        validators=[validate_year],
+        help_text=_("西暦か和暦で入力できます（例：1985、昭和60年）。"),
     )
     website = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
     industry = IndustryMiddleField(

@@ -27,9 +27,10 @@ from ..models import (
     Region,
     SeniorProfile,
 )
-from ..normalize import normalize_kana, parse_year
+from ..normalize import normalize_kana
 from ..services import seniors as services
 from ..validators import validate_katakana
+from .fields import YearField
 
 __all__ = [
     "BasicInfoForm",
@@ -41,30 +42,12 @@ __all__ = [
     "IntroductionForm",
     "PledgeAcceptForm",
     "career_formset",
-    "parse_year",
 ]
 
 
 def _normalise(value: Any) -> str:
     """Full-width digits and letters to ASCII, half-width kana to full-width (Unicode NFKC), trimmed."""
     return unicodedata.normalize("NFKC", str(value or "")).strip()
-
-
-class YearField(forms.IntegerField):
-    """A year typed as 西暦 or 和暦."""
-
-    widget = forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off", "class": "input-year"})
-    default_error_messages = {
-        "invalid": _("西暦4桁（例：1958）または和暦（例：昭和33年）で入力してください。"),
-    }
-
-    def to_python(self, value: Any) -> int | None:
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_year(value)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class _LenientIntegerField(forms.IntegerField):

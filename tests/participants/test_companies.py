@@ -334,7 +334,7 @@ def test_company_create_industry_middle_without_major_fills_the_major(world):
             f"{timezone.localdate().year + 1}年はありえない年です。"
             f"西暦4桁（1868〜{timezone.localdate().year}）で入力してください。",
         ),
-        ("founded_year", "むかし", "西暦（例：1985）か和暦（例：昭和60年）で入力してください。"),
+        ("founded_year", "むかし", "西暦4桁（例：1958）または和暦（例：昭和33年）で入力してください。"),
         ("employees", "-3", "従業員数は0以上の整数で入力してください（例：25）。"),
         ("employees", "12.5", "従業員数は0以上の整数で入力してください（例：25）。"),
         ("capital", "-100", "資本金は0以上の金額（円）で入力してください（例：10,000,000 または 1000万円）。"),

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.forms.seniors import parse_year
 from participants.models import ExpertiseArea, Industry, Qualification, Region, SeniorProfile
+from participants.normalize import parse_year
 from participants.selectors import senior_profile_completeness
 from participants.services import (
     CareerInput,
