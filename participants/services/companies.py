@@ -13,7 +13,6 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
@@ -21,7 +20,6 @@ from typing import Any, TypedDict, Unpack
 
 import tablib
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_value, set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -30,12 +28,11 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from sks.audit import audit
+from sks.audit import audit, audit_actor, audit_request_context
 from sks.exceptions import DomainError
 from sks.export import utf8_csv_bytes
 
@@ -143,28 +140,6 @@ class CompanyFields(TypedDict, total=False):
 # --- create and update ------------------------------------------------------------------------------
 
 
-def _request_audit_context() -> dict[str, Any] | None:
-    """auditlog's context of the current request (actor, IP address), if a request is being served.
-
-    The context variable outlives the request that set it, so only a context whose signal receiver is
-    still connected counts.
-    """
-    try:
-        context = auditlog_value.get()
-    except LookupError:
-        return None
-    duid = context.get("signal_duid")
-    if any(lookup[0] == duid for lookup, *_rest in pre_save.receivers):
-        return context
-    return None
-
-
-def _actor(by: User) -> AbstractContextManager[Any]:
-    """auditlog's actor for saves outside a request; inside one, AuditlogMiddleware has set it already
-    (and a second context would drop the request's IP address for the rest of the request)."""
-    return nullcontext() if _request_audit_context() is not None else set_actor(by)
-
-
 def _check_may_act(*, by: User, institution: Organization) -> None:
     if institution.pk not in by.institution_ids:
         raise CompanyError(_("この金融機関の企業を登録・変更する権限がありません。"))
@@ -222,7 +197,7 @@ def _check_company(company: Company) -> None:
 def _save(company: Company, *, by: User) -> Company:
     _check_company(company)
     try:
-        with transaction.atomic(), _actor(by):
+        with transaction.atomic(), audit_actor(by):
             company.save()
     except IntegrityError:
         # Two people saved the same company at the same moment: the constraint caught the second.
@@ -623,7 +598,7 @@ def company_import_commit(*, by: User, pending: PendingCompanyImport, expected_d
 def _audit_import(*, resource: CompanyResource, by: User) -> None:
     """One auditlog entry per company, as a form save would leave: bulk writes send no signals."""
     content_type = ContentType.objects.get_for_model(Company)
-    remote_addr = (_request_audit_context() or {}).get("remote_addr")
+    remote_addr = (audit_request_context() or {}).get("remote_addr")
     cid = get_cid()
     as_json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
     # bulk_create sets the new primary keys on PostgreSQL and on SQLite 3.35 or later (Django's own
