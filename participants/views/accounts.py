@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sks.access import role_required
+from sks.access import role_required, signed_in_user
 from sks.roles import Role
 
 from .. import selectors, services
@@ -18,26 +18,27 @@ INVITER_ROLES = (Role.INSTITUTION_ADMIN, Role.COORDINATOR)
 
 @role_required(*INVITER_ROLES)
 def invitation_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = InvitationForm(request.POST or None, user=user)  # type: ignore[arg-type]
+    user = signed_in_user(request)
+    form = InvitationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(by=user, **form.cleaned_data)  # type: ignore[arg-type]
+            invitation, _token = services.invitation_create(by=user, **form.cleaned_data)
         except services.InvitationError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(email)s に招待メールを送りました。") % {"email": invitation.email})
             return redirect("participants:invitation_list")
-    invitations = selectors.invitation_list_for(user=user)[:100]  # type: ignore[arg-type]
+    invitations = selectors.invitation_list_for(user=user)[:100]
     return render(request, "participants/invitation_list.html", {"form": form, "invitations": invitations})
 
 
 @require_POST
 @role_required(*INVITER_ROLES)
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = selectors.access_invitation(user=request.user, pk=pk)  # type: ignore[arg-type]
+    user = signed_in_user(request)
+    invitation = selectors.access_invitation(user=user, pk=pk)
     try:
-        services.invitation_revoke(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+        services.invitation_revoke(invitation=invitation, by=user)
     except services.InvitationError as exc:
         messages.error(request, exc.message)
     else:
@@ -61,7 +62,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         # but only if it is the invited address.
         if request.method == "POST":
             try:
-                services.invitation_accept(token=token, email=request.user.email, user=request.user)  # type: ignore[arg-type]
+                user = signed_in_user(request)
+                services.invitation_accept(token=token, email=user.email, user=user)
             except services.InvitationError as exc:
                 return render(request, "participants/invitation_invalid.html", {"reason": exc.message}, status=403)
             messages.success(request, _("招待を受諾しました。"))

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from sks.access import role_required
+from sks.access import role_required, signed_in_user
 from sks.audit import audit_read
 from sks.roles import INSTITUTION_ROLES
 
 from .. import selectors, services
 from ..forms.companies import CompanyFilterForm, CompanyForm, CompanyImportForm
-from ..models import Company, User
+from ..models import Company
 from ..resources import COMPANY_COLUMNS, COMPANY_REQUIRED_HEADERS
 
 PAGE_SIZE = 50
@@ -33,11 +33,6 @@ EXPORT_CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # role_required let only signed-in users through
-    return request.user
 
 
 def _filters(form: CompanyFilterForm) -> dict[str, Any] | None:
@@ -76,7 +71,7 @@ def _page(companies: QuerySet[Company], number: str | None) -> Page:
 
 @role_required(*INSTITUTION_ROLES)
 def company_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = CompanyFilterForm(request.GET or None, user=user)
     filters = _filters(form)
     companies = selectors.company_list_for(user=user, **filters) if filters is not None else Company.objects.none()
@@ -90,14 +85,14 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INSTITUTION_ROLES)
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    company = selectors.access_company(user=_user(request), pk=pk)
+    company = selectors.access_company(user=signed_in_user(request), pk=pk)
     audit_read(obj=company)
     history = selectors.company_history(company=company)
     return render(request, "participants/company_detail.html", {"company": company, "history": history})
 
 
 def _company_form(request: HttpRequest, *, company: Company | None) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     institution = company.institution if company is not None else selectors.company_institution_for(user=user)
     form = CompanyForm(request.POST or None, instance=company, institution=institution)
     duplicate = None
@@ -130,12 +125,12 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INSTITUTION_ROLES)
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _company_form(request, company=selectors.access_company(user=_user(request), pk=pk))
+    return _company_form(request, company=selectors.access_company(user=signed_in_user(request), pk=pk))
 
 
 @role_required(*INSTITUTION_ROLES)
 def company_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     institution = selectors.company_institution_for(user=user)
     form = CompanyImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +155,7 @@ def company_import(request: HttpRequest) -> HttpResponse:
 @role_required(*INSTITUTION_ROLES)
 def company_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the dry run of an upload, row by row. POST: import it, exactly as previewed."""
-    user = _user(request)
+    user = signed_in_user(request)
     pending = selectors.access_company_import(user=user, token=token)
     failure = None
     try:
@@ -200,7 +195,7 @@ def company_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @role_required(*INSTITUTION_ROLES)
 def company_export(request: HttpRequest) -> HttpResponse:
     """The list as a file, with the list's current filters (`?format=csv|xlsx&q=…&branch=…`)."""
-    user = _user(request)
+    user = signed_in_user(request)
     file_format = request.GET.get("format", "csv")
     if file_format not in EXPORT_CONTENT_TYPES:
         raise Http404

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sks.access import role_required, user_has_any_role
+from sks.access import role_required, signed_in_user, user_has_any_role
 from sks.audit import audit_read
 from sks.roles import INSTITUTION_ROLES, Role
 
@@ -45,14 +45,14 @@ def senior_search(request: HttpRequest) -> HttpResponse:
 
 @role_required(*SEARCH_ROLES)
 def senior_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    senior = selectors.access_searchable_senior(user=user, pk=pk)  # type: ignore[arg-type]
+    user = signed_in_user(request)
+    senior = selectors.access_searchable_senior(user=user, pk=pk)
     audit_read(obj=senior)
     if user_has_any_role(user, INSTITUTION_ROLES):
         try:
             services.provision_record(
                 senior=senior,
-                recipient=user,  # type: ignore[arg-type]
+                recipient=user,
                 purpose=services.PROVISION_PURPOSE_MATCHING,
                 items=services.provision_items_for_institutions(),
             )
@@ -66,7 +66,7 @@ def senior_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def senior_provisions(request: HttpRequest, pk: int) -> HttpResponse:
-    senior = selectors.access_senior_for_provisions(user=request.user, pk=pk)  # type: ignore[arg-type]
+    senior = selectors.access_senior_for_provisions(user=signed_in_user(request), pk=pk)
     records = selectors.provision_list_for_senior(senior=senior)
     page = Paginator(records, PROVISIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "participants/search_provision_list.html", {"senior": senior, "page": page})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sks.access import role_required
+from sks.access import role_required, signed_in_user
 from sks.audit import audit
 from sks.exceptions import DomainError
 from sks.roles import SENIOR
@@ -50,7 +50,7 @@ def _post_data(request: HttpRequest) -> Any:
 
 
 def _own_profile(request: HttpRequest) -> SeniorProfile:
-    return selectors.access_own_senior_profile(user=request.user)  # type: ignore[arg-type]
+    return selectors.access_own_senior_profile(user=signed_in_user(request))
 
 
 def _wizard_context(profile: SeniorProfile, step: int | None = None) -> dict[str, Any]:

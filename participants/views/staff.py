@@ -7,7 +7,7 @@ another institution's admin included, gets 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -17,19 +17,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sks.access import role_required
+from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role
 
 from .. import selectors, services
 from ..forms.staff import BranchForm, MembershipForm
-from ..models import Branch, User
+from ..models import Branch
 
 ADMIN = Role.INSTITUTION_ADMIN
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # role_required has let only signed-in users through
 
 
 # --- branches --------------------------------------------------------------------------------------
@@ -37,7 +33,7 @@ def _user(request: HttpRequest) -> User:
 
 @role_required(ADMIN)
 def branch_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     institutions = list(selectors.institutions_administered_by(user=user))
     page = Paginator(selectors.branch_list_for(user=user), 100).get_page(request.GET.get("page"))
     return render(
@@ -65,7 +61,7 @@ def _save_branch_form(request: HttpRequest, form: BranchForm, save: Callable[...
 
 @role_required(ADMIN)
 def branch_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     institutions = selectors.institutions_administered_by(user=user)
     if not institutions.exists():
         raise Http404
@@ -80,7 +76,7 @@ def branch_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN)
 def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     branch = selectors.access_branch(user=user, pk=pk)
     form = BranchForm(request.POST or None, branch=branch)
 
@@ -93,7 +89,7 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN)
 def branch_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     branch = selectors.access_branch(user=user, pk=pk)
     if request.method == "POST":
         try:
@@ -112,7 +108,7 @@ def branch_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN)
 def staff_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     institutions = list(selectors.institutions_administered_by(user=user))
     page = Paginator(selectors.membership_list_for(user=user), 50).get_page(request.GET.get("page"))
     return render(
@@ -124,7 +120,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN)
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     membership = selectors.access_membership(user=user, pk=pk)
     form = MembershipForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +141,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN)
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     membership = selectors.access_membership(user=user, pk=pk)
     if request.method != "POST":
         return render(request, "participants/staff_deactivate.html", {"membership": membership})
@@ -168,7 +164,7 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(ADMIN)
 def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     membership = selectors.access_membership(user=user, pk=pk)
     try:
         services.membership_reactivate(membership=membership, by=user)
