@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("交流会")
+
+    def ready(self) -> None:
+        # Registers this app's dashboard panels with participants.dashboard.
+        from participants.demo import register_demo_seeder
+
+        from . import panels  # noqa: F401
+        from .demo import DEMO_LOGINS, seed_events_demo
+
+        register_demo_seeder(seed_events_demo, logins=DEMO_LOGINS)

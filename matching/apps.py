@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("マッチング")
+
+    def ready(self) -> None:
+        # Registers this app's dashboard panel with participants.dashboard.
+        from . import panels  # noqa: F401

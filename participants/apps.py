@@ -10,6 +10,7 @@ class ParticipantsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import models
+        from .views import notifications  # noqa: F401  (registers the notifications dashboard panel)
 
         # Confidential: a company belongs to its institution; senior profiles are personal data (APPI).
         auditlog.register(models.Company)

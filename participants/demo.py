@@ -5,6 +5,7 @@ Every row is found or created by a natural key, so running the seed twice change
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -379,6 +380,22 @@ def _senior(demo: DemoSenior) -> SeniorProfile:
     return profile
 
 
+# Apps above participants add their demo data here (registered in their AppConfig.ready): participants
+# must not import them. Each seeder runs after the participants' world exists, in the same transaction.
+_DEMO_SEEDERS: list[Callable[[], None]] = []
+_EXTRA_LOGINS: list[DemoLogin] = []
+
+
+def register_demo_seeder(seeder: Callable[[], None], *, logins: list[DemoLogin] | None = None) -> None:
+    if seeder not in _DEMO_SEEDERS:
+        _DEMO_SEEDERS.append(seeder)
+        _EXTRA_LOGINS.extend(logins or [])
+
+
+def demo_user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
 @transaction.atomic
 def seed_demo() -> None:
     with scopes_disabled():  # seeding writes every institution's rows by design
@@ -453,6 +470,9 @@ def seed_demo() -> None:
         root = _user("admin@demo.sks.example.jp", "運営 管理者", "ウンエイ カンリシャ", superuser=True)
         _totp(root)
 
+        for seeder in _DEMO_SEEDERS:
+            seeder()
+
 
 def seed_logins() -> list[DemoLogin]:
     """One login per role, as printed after seeding."""
@@ -464,5 +484,6 @@ def seed_logins() -> list[DemoLogin]:
         DemoLogin(str(Role.COORDINATOR.label), "coordinator@demo.sks.example.jp", True),
         DemoLogin(str(Role.LOCAL_GOVERNMENT.label), "city@demo.sks.example.jp", True),
         DemoLogin(str(Role.ALUMNI_OFFICE.label), "alumni@demo.sks.example.jp", True),
+        *_EXTRA_LOGINS,
         DemoLogin("システム管理者（管理サイト）", "admin@demo.sks.example.jp", True),
     ]

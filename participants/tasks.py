@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .models import StaffInvitation
-from .services import invitation_send_email
+from .services import invitation_send_email, notification_send_email, reminder_deliver, reminders_redeliver_pending
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +27,26 @@ def task_send_invitation_email(*, invitation_id: int, token: str) -> bool:
         return False
     url = settings.SITE_URL + reverse("participants:invitation_accept", kwargs={"token": token})
     return invitation_send_email(invitation=invitation, url=url)
+
+
+# --- notifications ---
+# Transient mail errors: the server refused for now, the connection dropped, or it timed out.
+MAIL_ERRORS = (SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def task_send_notification_email(notification_id: int) -> bool:
+    """Mail an in-app notification to its user (participants.services.notify enqueues it on commit)."""
+    return notification_send_email(notification_id=notification_id)
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def task_deliver_reminder(reminder_id: int) -> bool:
+    """Send one reminder exactly once (the claim in reminder_deliver makes a duplicate task a no-op)."""
+    return reminder_deliver(reminder_id=reminder_id)
+
+
+@shared_task
+def task_redeliver_reminders() -> int:
+    """Every 15 minutes (celery beat): re-enqueue reminders whose worker died before recording them."""
+    return reminders_redeliver_pending()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, companies, search, seniors, staff
+from .views import accounts, companies, contacts, notifications, search, seniors, staff
 
 app_name = "participants"
 
@@ -40,4 +40,10 @@ urlpatterns = [
     path("institution/staff/<int:pk>/edit/", staff.staff_edit, name="staff_edit"),
     path("institution/staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
     path("institution/staff/<int:pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
+    # --- company contacts ---
+    path("companies/<int:pk>/contacts/invite/", contacts.company_contact_invite, name="company_contact_invite"),
+    # --- notifications ---
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
 ]

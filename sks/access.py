@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InstitutionScopedManager",
+    "UnscopedManager",
     "get_or_404",
     "institution_ids_for",
     "institution_scope",
@@ -45,6 +46,12 @@ M = TypeVar("M", bound=models.Model)
 def InstitutionScopedManager(field: str = "institution") -> Any:
     """A manager filtered to the current institution scope; `field` is the lookup to the institution."""
     return ScopedManager(**{SCOPE_DIMENSION: field})
+
+
+class UnscopedManager(models.Manager):  # type: ignore[type-arg]  # generic over the model it is attached to
+    """A second, deliberately unscoped manager for reads that selectors have already limited by event or
+    person (coordinators, company contacts, seniors). Declare it after the scoped `objects`, which stays
+    the default manager."""
 
 
 def institution_ids_for(user: User | AnonymousUser | None) -> list[int]:

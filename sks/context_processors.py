@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sks.roles import INSTITUTION_ROLES, SENIOR, Role
+from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,8 +19,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if SENIOR in roles:
             items.append((reverse("participants:senior_profile_edit"), _("プロフィール")))
             items.append((reverse("participants:senior_consent"), _("同意の管理")))
+            items.append((reverse("events:senior_event_list"), _("交流会に応募")))
+        if COMPANY in roles:
+            items.append((reverse("events:company_home"), _("自社の交流会")))
         if roles & INSTITUTION_ROLES:
+            items.append((reverse("events:staff_event_list"), _("主催する交流会")))
             items.append((reverse("participants:company_list"), _("取引先企業")))
+        if Role.COORDINATOR in roles:
+            items.append((reverse("events:event_list"), _("交流会の運営")))
+        if roles & (INSTITUTION_ROLES | {SENIOR, COMPANY}):
+            items.append((reverse("matching:my_schedule"), _("時間割")))
         if roles & (INSTITUTION_ROLES | {Role.COORDINATOR}):
             items.append((reverse("participants:senior_search"), _("新現役を探す")))
         if Role.INSTITUTION_ADMIN in roles:

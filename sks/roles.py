@@ -13,6 +13,8 @@ class Role(models.TextChoices):
 
 
 SENIOR = "senior"
+# A client company's own login (CompanyContact): approves its hearing sheet, sees its event.
+COMPANY = "company"
 
 STAFF_ROLES: frozenset[str] = frozenset(Role.values)
 # Roles that act for a financial institution and so see its client companies.

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sks.context_processors.navigation",
+                "participants.context_processors.notifications",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -147,7 +149,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Daily reminder scan (events.services.reminders); CELERY_TIMEZONE makes this 09:00 Asia/Tokyo.
+    "event-reminders-daily": {
+        "task": "events.tasks.task_send_event_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    # A reminder whose worker died mid-delivery is sent again once its claim expires, not the next day.
+    "reminders-redeliver": {
+        "task": "participants.tasks.task_redeliver_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+# A worker's claim on a reminder (participants.services.notifications) expires after this many seconds;
+# an unsent reminder with an expired claim is delivered again. Keep it well above the time one mail takes.
+REMINDER_CLAIM_SECONDS = env.int("REMINDER_CLAIM_SECONDS", default=600)
 
 # --- Mail --------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from participants.views import dashboard
+from participants.views import accounts, dashboard
 from sks import views
 
 # The Django admin signs in through allauth, so it gets the same rate limits and MFA.
@@ -15,10 +15,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's i18n/setlang/, wrapped so that the choice is also saved on the account (mail language).
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("participants.urls")),
+    path("events/", include("events.urls")),
+    path("timetables/", include("matching.urls")),
 ]
 
 handler403 = "sks.views.error_403"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -145,3 +147,227 @@ def company_import_token(
 
     institution = Organization.objects.get(pk=user.institution_ids[0])
     return company_import_store(by=user, institution=institution, content=content, filename=filename)
+
+
+# --- events ---
+def make_event(
+    *,
+    coordinator_org: Organization | None = None,
+    hosts: list[Organization] | tuple[Organization, ...] = (),
+    status: str = "preparing",
+    date: object = None,
+    **fields: object,
+) -> Any:
+    """An event with sensible deadlines counted back from its date (default: 60 days from today)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events.models import Event, EventHost
+
+    day: dt.date = date if isinstance(date, dt.date) else timezone.localdate() + dt.timedelta(days=60)
+    defaults: dict[str, object] = {
+        "title": "テスト新現役交流会",
+        "venue": "テスト会館",
+        "date": day,
+        "enrolment_deadline": day - dt.timedelta(days=40),
+        "hearing_deadline": day - dt.timedelta(days=30),
+        "issue_list_date": day - dt.timedelta(days=25),
+        "application_deadline": day - dt.timedelta(days=15),
+        "selection_deadline": day - dt.timedelta(days=8),
+    }
+    defaults.update(fields)
+    event = Event.objects.create(coordinator=coordinator_org or CoordinatorOrgFactory(), status=status, **defaults)
+    for host in hosts or [OrganizationFactory()]:
+        EventHost.objects.create(event=event, institution=host)
+    return event
+
+
+def enrol_company(
+    event: Any, *, company: Company | None = None, institution: Organization | None = None, staff: User | None = None
+) -> Any:
+    """Enrol a company (a new one of `institution`, or the event's first host) with an empty hearing sheet."""
+    from events.models import EventCompany, HearingSheet
+
+    if company is None:
+        company = CompanyFactory(institution=institution or event.hosts.order_by("pk").first())
+    if staff is None:
+        staff = staff_user(Role.BANK_STAFF, company.institution)
+    enrolment = EventCompany.unscoped.create(
+        event=event, company=company, institution=company.institution, attending_staff=staff, enrolled_by=staff
+    )
+    HearingSheet.unscoped.create(enrolment=enrolment)
+    return enrolment
+
+
+def approved_hearing(
+    enrolment: Any,
+    *,
+    title: str = "新規販路の開拓",
+    summary: str = "首都圏の量販店への販路を広げたい。",
+    category: str = "sales",
+    show_name: bool = False,
+) -> Any:
+    """Turn an enrolment's sheet into an approved one with a published summary and one issue."""
+    from django.utils import timezone
+
+    from events.models import HearingIssue, HearingSheet
+
+    sheet = HearingSheet.unscoped.get(enrolment=enrolment)
+    sheet.status = "approved"
+    sheet.support_form = "ongoing"
+    sheet.payment_capacity = "subsidy_only"
+    sheet.submitted_at = sheet.approved_at = timezone.now()
+    sheet.approval_method = "visit"
+    sheet.name_disclosure_agreed = show_name
+    sheet.show_name = show_name
+    sheet.public_title = title
+    sheet.public_summary = summary
+    sheet.internal_notes = "内部メモ：融資の相談あり"
+    sheet.save()
+    HearingIssue.unscoped.create(sheet=sheet, category=category, description="販路拡大の具体策が必要")
+    return sheet
+
+
+def pledged_senior(**profile_fields: object) -> SeniorProfile:
+    """A searchable senior (standing consent) who has accepted the confidentiality pledge in force."""
+    from participants.models import PledgeAcceptance, PledgeVersion
+
+    profile = searchable_senior(**profile_fields)
+    PledgeAcceptance.objects.create(senior=profile, pledge=PledgeVersion.objects.order_by("-effective_from").first())
+    return profile
+
+
+# --- events (selection) ---
+def make_application(
+    senior: SeniorProfile,
+    enrolments: list[Any] | tuple[Any, ...],
+    *,
+    status: str = "submitted",
+    decisions: list[str] | tuple[str, ...] = (),
+    proposal: str = "販路開拓の経験を活かして支援できます。",
+) -> Any:
+    """A senior's application to the enrolments' event choosing `enrolments` (decisions in the same order)."""
+    from django.utils import timezone
+
+    from events.models import ApplicationChoice, SeniorApplication
+    from participants.selectors import senior_current_pledge_acceptance
+
+    event = enrolments[0].event
+    application = SeniorApplication.objects.create(
+        event=event,
+        senior=senior,
+        status=status,
+        pledge=senior_current_pledge_acceptance(senior),
+        submitted_at=timezone.now() if status == "submitted" else None,
+        withdrawn_at=timezone.now() if status == "withdrawn" else None,
+    )
+    for position, enrolment in enumerate(enrolments):
+        decision = decisions[position] if position < len(decisions) else "pending"
+        ApplicationChoice.objects.create(
+            application=application, enrolment=enrolment, proposal=proposal, position=position, decision=decision
+        )
+    return application
+
+
+def make_invitation(enrolment: Any, senior: SeniorProfile, *, withdrawn: bool = False, message: str = "") -> Any:
+    """A company's invitation to a senior, written directly (no notification)."""
+    from django.utils import timezone
+
+    from events.models import SeniorInvitation
+
+    return SeniorInvitation.objects.create(
+        enrolment=enrolment,
+        senior=senior,
+        message=message,
+        invited_by=enrolment.attending_staff,
+        withdrawn_at=timezone.now() if withdrawn else None,
+    )
+
+
+def matrix_choice(world: dict[str, Any]) -> Any:
+    """For the permission matrix: the world senior's submitted choice of the world enrolment."""
+    return make_application(world["senior_profile"], [world["enrolment"]]).choices.get()
+
+
+def matrix_invitation(world: dict[str, Any]) -> Any:
+    """For the permission matrix: an invitation of the world enrolment to another (consenting) senior."""
+    return make_invitation(world["enrolment"], searchable_senior())
+
+
+# --- events (hearing) ---
+def company_contact(company: Company, **user_fields: object) -> User:
+    """A company's own login (CompanyContact): a user with no staff role and no senior profile."""
+    from participants.models import CompanyContact
+
+    user = UserFactory(**user_fields)
+    CompanyContact.unscoped.create(company=company, user=user)
+    return User.objects.get(pk=user.pk)
+
+
+def three_bank_event(*, status: str = "hearing", **event_fields: object) -> dict[str, Any]:
+    """A joint event of banks A, B and C with one enrolled company each (plus a second, unenrolled one
+    of A), their staff, a company contact for A's and B's companies and the event's coordinator."""
+    bank_a, bank_b, bank_c = (OrganizationFactory(name=f"{x}信用金庫") for x in "ABC")
+    coordinator = staff_user(Role.COORDINATOR)
+    staff = {key: staff_user(Role.BANK_STAFF, bank) for key, bank in (("a", bank_a), ("b", bank_b), ("c", bank_c))}
+    event = make_event(
+        coordinator_org=coordinator.active_memberships[0].organization,
+        hosts=[bank_a, bank_b, bank_c],
+        status=status,
+        **event_fields,
+    )
+    companies = {
+        "a": CompanyFactory(institution=bank_a, name="株式会社秘密の精密A", employees=25, founded_year=1985),
+        "a2": CompanyFactory(institution=bank_a, name="株式会社まだ未登録A2"),
+        "b": CompanyFactory(institution=bank_b, name="株式会社秘密の食品B", employees=120),
+        "c": CompanyFactory(institution=bank_c, name="株式会社秘密の繊維C"),
+    }
+    enrolments = {key: enrol_company(event, company=companies[key], staff=staff[key]) for key in ("a", "b", "c")}
+    return {
+        "banks": {"a": bank_a, "b": bank_b, "c": bank_c},
+        "staff": staff,
+        "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
+        "coordinator": coordinator,
+        "other_coordinator": staff_user(Role.COORDINATOR),
+        "event": event,
+        "companies": companies,
+        "enrolments": enrolments,
+        "contacts": {"a": company_contact(companies["a"]), "b": company_contact(companies["b"])},
+        "senior": senior_user(),
+    }
+
+
+# --- timetables ---
+def make_timetable(event: Any, meetings: list[tuple[Any, Any, int, str]] = (), *, status: str = "draft") -> Any:  # type: ignore[assignment]
+    """A solved timetable of `event` with the given (enrolment, senior profile, slot, kind) meetings."""
+    from matching.models import Timetable, TimetableMeeting
+    from matching.problems import event_problem
+
+    version = (event.timetables.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    timetable = Timetable.objects.create(
+        event=event,
+        version=version,
+        status=status,
+        problem=event_problem(event=event),
+        solve_status="done",
+        solve_progress=100,
+    )
+    for enrolment, senior, slot, kind in meetings:
+        TimetableMeeting.objects.create(timetable=timetable, enrolment=enrolment, senior=senior, slot=slot, kind=kind)
+    return timetable
+
+
+# (timetables (print)) the permission matrix's printable timetable, created lazily in its row lambdas
+def print_matrix_timetable_pk(world: dict[str, Any]) -> int:
+    """A published timetable of the matrix world's event: A's enrolment meets the senior in round 1."""
+    meetings = [(world["enrolment"], world["senior_profile"], 0, "mutual")]
+    return int(make_timetable(world["event"], meetings, status="published").pk)
+
+
+# --- event day (check-in) ---
+def make_attendance(event: Any, *, senior: Any = None, enrolment: Any = None, **fields: object) -> Any:
+    """An event-day attendance row of a senior or a company table (status etc. in `fields`)."""
+    from matching.models import Attendance
+
+    return Attendance.objects.create(event=event, senior=senior, enrolment=enrolment, **fields)

@@ -27,11 +27,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from participants.services import invitation_create
 from sks.roles import Role
+from tests import factories
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
     OrganizationFactory,
+    approved_hearing,
     company_import_token,
+    enrol_company,
+    make_event,
     searchable_senior,
     senior_user,
     staff_user,
@@ -180,6 +184,303 @@ ROWS: dict[str, Row] = {
         method="post",
         note="already active: the admin is told so and sent back to the list",
     ),
+    # --- events (setup) ---
+    # Coordinator pages: only the coordinators of the event's coordinator organisation (the world coord).
+    "events:event_list": Row((302, 404, 404, 404, 200, 404, 404, 404)),
+    "events:event_create": Row((302, 404, 404, 404, 200, 404, 404, 404)),
+    "events:event_detail": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:event_detail", args=[c["event"].pk]),
+    ),
+    "events:event_edit": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:event_edit", args=[c["event"].pk]),
+        note="published: still editable until held",
+    ),
+    "events:event_transition": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("events:event_transition", args=[c["event"].pk]),
+        method="post",
+        note="no action posted: the coordinator is told so and sent back to the event",
+    ),
+    "events:checklist": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:checklist", args=[c["event"].pk]),
+    ),
+    "events:checklist_item_add": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:checklist_item_add", args=[c["event"].pk]),
+        note="GET: the form on its own page",
+    ),
+    "events:checklist_item_edit": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse(
+            "events:checklist_item_edit",
+            args=[c["event"].checklist.create(kind="custom", title="名札の準備", due_date=c["event"].date).pk],
+        ),
+    ),
+    "events:checklist_item_toggle": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse(
+            "events:checklist_item_toggle",
+            args=[c["event"].checklist.create(kind="custom", title="名札の準備", due_date=c["event"].date).pk],
+        ),
+        method="post",
+    ),
+    # --- events (hearing) ---
+    # Host banks' staff: the event is a joint event of A and B, so B's staff ("other") reach the event's pages
+    # but never A's enrolment and hearing sheet. The world's sheet is approved: editing, submitting and
+    # recording an approval send A's staff back to the sheet (302). Company contacts have no column: every
+    # column gets 404 on their pages.
+    "events:staff_event_list": Row((302, 404, 200, 200, 404, 404, 404, 200), note="other sees its own hosted events"),
+    "events:staff_event_detail": Row(
+        (302, 404, 200, 200, 404, 404, 404, 200),
+        url=lambda c: reverse("events:staff_event_detail", args=[c["event"].pk]),
+        note="other is a co-host: it sees the event and only its own enrolments",
+    ),
+    "events:enrolment_create": Row(
+        (302, 404, 200, 200, 404, 404, 404, 200),
+        url=lambda c: reverse("events:enrolment_create", args=[c["event"].pk]),
+        note="published event: the page says enrolment is closed",
+    ),
+    "events:enrolment_edit": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("events:enrolment_edit", args=[c["enrolment"].pk]),
+    ),
+    "events:hearing_detail": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("events:hearing_detail", args=[c["enrolment"].pk]),
+    ),
+    "events:hearing_edit": Row(
+        (302, 404, 302, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("events:hearing_edit", args=[c["enrolment"].pk]),
+        note="approved sheet: back to the read view",
+    ),
+    "events:hearing_submit": Row(
+        (302, 404, 302, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("events:hearing_submit", args=[c["enrolment"].pk]),
+        method="post",
+        note="approved sheet: refused with a message",
+    ),
+    "events:hearing_record_approval": Row(
+        (302, 404, 302, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("events:hearing_record_approval", args=[c["enrolment"].pk]),
+        note="already approved: back to the read view",
+    ),
+    "events:company_home": Row((302, 404, 404, 404, 404, 404, 404, 404), note="company contacts only"),
+    "events:company_hearing": Row(
+        (302, 404, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("events:company_hearing", args=[c["enrolment"].pk]),
+        note="company contacts of the enrolled company only",
+    ),
+    "events:coordinator_hearing_list": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:coordinator_hearing_list", args=[c["event"].pk]),
+    ),
+    "events:coordinator_hearing": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:coordinator_hearing", args=[c["enrolment"].pk]),
+    ),
+    "events:issue_list_print": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200),
+        url=lambda c: reverse("events:issue_list_print", args=[c["event"].pk]),
+        note="published: every host's staff may print the anonymised list",
+    ),
+    # company contacts (participants)
+    "participants:company_contact_invite": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("participants:company_contact_invite", args=[c["company"].pk]),
+    ),
+    # --- events (selection) ---
+    # The world senior has the pledge in force (no standing consent); the event is published.
+    # Factories are imported inside the lambdas: this block may not touch the file's import list.
+    "events:senior_event_list": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    "events:senior_issue_list": Row(
+        (302, 200, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("events:senior_issue_list", args=[c["event"].pk]),
+        note="behind the pledge gate, which the world senior has passed",
+    ),
+    "events:senior_application": Row(
+        (302, 200, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("events:senior_application", args=[c["event"].pk]),
+    ),
+    "events:senior_application_submit": Row(
+        (302, 302, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("events:senior_application_submit", args=[c["event"].pk]),
+        method="post",
+        note="senior: nothing chosen yet, told so and sent back to the application",
+    ),
+    "events:senior_application_withdraw": Row(
+        (302, 302, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("events:senior_application_withdraw", args=[c["event"].pk]),
+        method="post",
+        note="senior: no application to withdraw, told so",
+    ),
+    "events:staff_applicants": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("events:staff_applicants", args=[c["enrolment"].pk]),
+        note="other: bank B hosts the same joint event but never sees A's company",
+    ),
+    "events:applicant_profile": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("events:applicant_profile", args=[factories.matrix_choice(c).pk]),
+        note="no standing consent: the proposal is shown, the profile is not",
+    ),
+    "events:choice_decide": Row(
+        (302, 404, 302, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("events:choice_decide", args=[factories.matrix_choice(c).pk]),
+        method="post",
+        note="no decision given: told so, back to the applicants",
+    ),
+    "events:staff_invite": Row(
+        (302, 404, 200, 200, 404, 404, 404, 404),
+        url=lambda c: reverse("events:staff_invite", args=[c["enrolment"].pk]),
+    ),
+    "events:invitation_withdraw": Row(
+        (302, 404, 302, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("events:invitation_withdraw", args=[factories.matrix_invitation(c).pk]),
+        method="post",
+        note="staff withdraws it; the admin is then told it is already withdrawn",
+    ),
+    "events:coordinator_selection": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("events:coordinator_selection", args=[c["event"].pk]),
+    ),
+    # --- timetables (build) ---
+    # Coordinator of the event only; timetables are created lazily in the lambdas (the world is shared).
+    "matching:timetable_list": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:timetable_list", args=[c["event"].pk]),
+    ),
+    "matching:timetable_detail": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:timetable_detail", args=[factories.make_timetable(c["event"]).pk]),
+    ),
+    "matching:timetable_progress": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:timetable_progress", args=[factories.make_timetable(c["event"]).pk]),
+    ),
+    "matching:timetable_compare": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:timetable_compare", args=[factories.make_timetable(c["event"]).pk]),
+    ),
+    "matching:timetable_resolve": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("matching:timetable_resolve", args=[factories.make_timetable(c["event"]).pk]),
+        method="post",
+        note="coord: the world event is only 'published', refused with a message and sent back",
+    ),
+    "matching:meeting_add": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("matching:meeting_add", args=[factories.make_timetable(c["event"]).pk]),
+        method="post",
+        note="coord: nothing chosen, told so",
+    ),
+    "matching:meeting_edit": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse(
+            "matching:meeting_edit",
+            args=[
+                factories.make_timetable(c["event"], [(c["enrolment"], c["senior_profile"], 0, "mutual")])
+                .meetings.get()
+                .pk
+            ],
+        ),
+        method="post",
+        note="coord: no action given, told so",
+    ),
+    # --- timetables (publish) ---
+    "matching:my_schedule": Row(
+        (302, 200, 200, 200, 404, 404, 404, 200), note="seniors, bank staff, company contacts; empty state if none"
+    ),
+    "matching:my_schedule_ics": Row(
+        (302, 200, 200, 404, 404, 404, 404, 404),
+        url=lambda c: reverse(
+            "matching:my_schedule_ics",
+            args=[
+                factories.make_timetable(
+                    c["event"], [(c["enrolment"], c["senior_profile"], 0, "mutual")], status="published"
+                ).pk
+            ],
+        ),
+        note="the senior and the attending staff meet in it; anyone without a meeting gets 404",
+    ),
+    "matching:timetable_publish": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:timetable_publish", args=[factories.make_timetable(c["event"]).pk]),
+        note="the event's coordinator: the confirm page (the world event is not yet in selection: refused there)",
+    ),
+    # --- timetables (print) ---
+    # A published timetable is created lazily per row (hosts' staff print published versions only).
+    "matching:print_grid": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:print_grid", args=[factories.print_matrix_timetable_pk(c)]),
+        note="coordinator only (the whole grid)",
+    ),
+    "matching:print_tables": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200),
+        url=lambda c: reverse("matching:print_tables", args=[factories.print_matrix_timetable_pk(c)]),
+        note="hosts' staff: own institution's tables only (other: none of A's)",
+    ),
+    "matching:print_seniors": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:print_seniors", args=[factories.print_matrix_timetable_pk(c)]),
+        note="coordinator only (every senior's itinerary)",
+    ),
+    "matching:print_staff": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200),
+        url=lambda c: reverse("matching:print_staff", args=[factories.print_matrix_timetable_pk(c)]),
+        note="hosts' staff: own institution's staff routes only",
+    ),
+    "matching:print_xlsx": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200),
+        url=lambda c: reverse("matching:print_xlsx", args=[factories.print_matrix_timetable_pk(c)]),
+        note="hosts' staff: workbook of own institution's tables only",
+    ),
+    # --- event day (check-in) ---
+    # Coordinator of the event only (bank staff of the host banks too get 404).
+    "matching:checkin": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:checkin", args=[c["event"].pk]),
+    ),
+    "matching:checkin_counts": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:checkin_counts", args=[c["event"].pk]),
+    ),
+    "matching:checkin_senior": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("matching:checkin_senior", args=[c["event"].pk, c["senior_profile"].pk]),
+        method="post",
+        note="coord: no action posted, told so and sent back",
+    ),
+    "matching:checkin_company": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("matching:checkin_company", args=[c["event"].pk, c["enrolment"].pk]),
+        method="post",
+        note="coord: no action posted, told so and sent back",
+    ),
+    "matching:walkin": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:walkin", args=[c["event"].pk]),
+    ),
+    # --- event day (repair) ---
+    "matching:repair": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:repair", args=[c["event"].pk]),
+        note="the event's coordinator only (no published timetable in the world: the page says so)",
+    ),
+    # --- notifications ---
+    "participants:notification_list": Row(signed_in(302, 200), note="everyone's own inbox"),
+    "participants:notification_read": Row(
+        (302, 404, 302, 404, 404, 404, 404, 404),
+        url=lambda c: reverse(
+            "participants:notification_read",
+            args=[c["users"]["staff"].notifications.create(kind="test", title="お知らせ", url="/dashboard/").pk],
+        ),
+        method="post",
+        note="the staff user's own notification: opened (302); anyone else's answers 404",
+    ),
+    "participants:notification_read_all": Row(signed_in(302, 302), method="post", note="own inbox, back to it"),
 }
 
 # The Django admin: one row for its whole namespace, checked on its index and login pages.
@@ -235,7 +536,28 @@ def world(db, unscoped) -> dict[str, Any]:
     invitation, token = invitation_create(
         by=admin_a, email="invited@example.jp", organization=bank_a, role=Role.BANK_STAFF
     )
-    return {"users": users, "company": company, "invitation": invitation, "token": token}
+    # A joint event of institutions A and B, coordinated by the coordinator's organisation, with the issue
+    # list published; A's company is enrolled (attended by A's staff) with an approved hearing sheet.
+    from participants.models import PledgeAcceptance, PledgeVersion
+
+    coord_org = users["coord"].active_memberships[0].organization
+    event = make_event(coordinator_org=coord_org, hosts=[bank_a, bank_b], status="published")
+    enrolment = enrol_company(event, company=company, staff=users["staff"])
+    sheet = approved_hearing(enrolment)
+    senior_profile = users["senior"].senior_profile
+    PledgeAcceptance.objects.create(
+        senior=senior_profile, pledge=PledgeVersion.objects.order_by("-effective_from").first()
+    )
+    return {
+        "users": users,
+        "company": company,
+        "invitation": invitation,
+        "token": token,
+        "event": event,
+        "enrolment": enrolment,
+        "sheet": sheet,
+        "senior_profile": senior_profile,
+    }
 
 
 ALL_ROWS = {**ROWS, **{k: v for rows in NAMESPACE_ROWS.values() for k, v in rows.items()}}

@@ -1,7 +1,8 @@
 """Models of the participants app: accounts and organisations, reference data, companies, seniors."""
 
 from .accounts import PREFECTURE_CHOICES, Branch, Membership, Organization, StaffInvitation, User, UserManager
-from .companies import Company
+from .companies import Company, CompanyContact
+from .notifications import Notification, Reminder
 from .reference import ExpertiseArea, Industry, Qualification, Region
 from .seniors import (
     WEEKDAYS,
@@ -21,18 +22,21 @@ __all__ = [
     "Branch",
     "CareerEntry",
     "Company",
+    "CompanyContact",
     "Consent",
     "ConsentPurpose",
     "DeletionRequest",
     "ExpertiseArea",
     "Industry",
     "Membership",
+    "Notification",
     "Organization",
     "PledgeAcceptance",
     "PledgeVersion",
     "ProvisionRecord",
     "Qualification",
     "Region",
+    "Reminder",
     "SeniorProfile",
     "StaffInvitation",
     "User",

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from functools import cached_property
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.jp.jp_prefectures import JP_PREFECTURE_CODES
 
 from sks.models import TimeStampedModel
-from sks.roles import INSTITUTION_ROLES, SENIOR, STAFF_ROLES
+from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, STAFF_ROLES
 
 from ..enums import ROLES_BY_KIND, FinancialInstitutionType, OrganizationKind, Role
 from ..validators import validate_katakana
@@ -53,6 +55,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("有効"), default=True)
     is_staff = models.BooleanField(_("管理サイトへのアクセス"), default=False)
     date_joined = models.DateTimeField(_("登録日時"), default=timezone.now)
+    # Emails and notifications are written in this language; the language switch keeps it current.
+    language = models.CharField(_("表示言語"), max_length=8, choices=settings.LANGUAGES, default="ja")
 
     objects = UserManager()
 
@@ -83,11 +87,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[str]:
+        from .companies import CompanyContact
         from .seniors import SeniorProfile
 
         roles = {m.role for m in self.active_memberships}
-        if SeniorProfile.objects.filter(user=self).exists():
+        # One query for both roles that do not come from a membership.
+        flags: Mapping[str, object] = (
+            User.objects.filter(pk=self.pk)
+            .annotate(
+                is_senior=models.Exists(SeniorProfile.objects.filter(user=models.OuterRef("pk"))),
+                is_contact=models.Exists(CompanyContact.unscoped.filter(user=models.OuterRef("pk"), is_active=True)),
+            )
+            .values("is_senior", "is_contact")
+            .first()
+        ) or {}
+        if flags.get("is_senior"):
             roles.add(SENIOR)
+        if flags.get("is_contact"):
+            roles.add(COMPANY)
         return frozenset(roles)
 
     @property

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sks.access import InstitutionScopedManager
+from sks.access import InstitutionScopedManager, UnscopedManager
 from sks.models import TimeStampedModel
 
 from ..enums import OrganizationKind
@@ -104,3 +104,31 @@ class Company(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CompanyContact(TimeStampedModel):
+    """A person who signs in for a client company (usually its president) to approve its hearing sheet.
+
+    The login is optional: bank staff can record the company's approval on its behalf instead.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企業"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="company_contacts", verbose_name=_("ユーザー")
+    )
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("登録者")
+    )
+
+    objects = InstitutionScopedManager("company__institution")
+    # The contact's own pages look themselves up by user, outside any institution scope.
+    unscoped = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("企業の連絡担当者")
+        verbose_name_plural = _("企業の連絡担当者")
+        constraints = [models.UniqueConstraint(fields=["company", "user"], name="company_contact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.company}"

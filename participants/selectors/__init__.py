@@ -2,6 +2,7 @@
 
 from .accounts import *  # noqa: F403
 from .companies import *  # noqa: F403
+from .notifications import *  # noqa: F403
 from .search import *  # noqa: F403
 from .seniors import *  # noqa: F403
 from .staff import *  # noqa: F403

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from sks.access import role_required, signed_in_user
 from sks.roles import Role
@@ -90,3 +91,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect(reverse("account_login") + "?email=" + data["email"])
     return render(request, "participants/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the account: mail is written in it."""
+    response = django_set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.user_language_set(user=signed_in_user(request), language=request.POST.get("language", ""))
+    return response

@@ -88,7 +88,15 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = selectors.access_company(user=signed_in_user(request), pk=pk)
     audit_read(obj=company)
     history = selectors.company_history(company=company)
-    return render(request, "participants/company_detail.html", {"company": company, "history": history})
+    context = {
+        "company": company,
+        "history": history,
+        # Its own logins, and the events it is enrolled in (by lookup name: participants does not import
+        # events), each fetched in one query rather than one per row.
+        "contacts": company.contacts.filter(is_active=True).select_related("user").order_by("pk"),
+        "enrolments": company.enrolments.select_related("event", "hearing").order_by("-event__date", "pk"),
+    }
+    return render(request, "participants/company_detail.html", context)
 
 
 def _company_form(request: HttpRequest, *, company: Company | None) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sks.roles import SENIOR, Role
 
+from ..dashboard import dashboard_panels
 from ..selectors import senior_has_current_pledge, senior_profile_completeness, senior_standing_consent
 
 
@@ -119,5 +120,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_senior": SENIOR in user.roles,
         "steps": _next_steps(user),
         "mfa_enabled": is_mfa_enabled(user, types=["totp"]),
+        "panels": dashboard_panels(request, user),
     }
     return render(request, "dashboard.html", context)

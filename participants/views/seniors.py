@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -156,6 +157,10 @@ def senior_pledge(request: HttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     current = selectors.pledge_current()
     form = PledgeAcceptForm(_post_data(request), initial={"pledge": current.pk if current else None})
+    # Where the senior came from (the issue list sends them here); only a path on this site is followed.
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.senior_pledge_accept(profile=profile, pledge=form.cleaned_data["pledge"])
@@ -163,8 +168,11 @@ def senior_pledge(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("守秘義務の誓約を受け付けました。"))
+            if next_url:
+                return redirect(next_url)
         return redirect("participants:senior_pledge")
     context = {
+        "next_url": next_url,
         "pledge": current,
         "acceptance": selectors.senior_current_pledge_acceptance(profile),
         "history": profile.pledges.select_related("pledge").order_by("-accepted_at"),

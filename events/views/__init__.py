@@ -1,0 +1,1 @@
+"""Views of the events app, one module per area."""

@@ -1,0 +1,14 @@
+"""Publishing a timetable: the coordinator confirms that every participant will be mailed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class TimetablePublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("参加者全員（新現役・同席する職員・企業）に、時間割をメールで送ることを確認しました"),
+        required=True,
+        error_messages={"required": _("公開する前に、確認のチェックを入れてください。")},
+    )

@@ -1,0 +1,125 @@
+"""Build the engine's problem (sks-timetable-problem/1) from an event's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from events.models import Event, EventCompany
+from events.selectors import event_requests
+from matching.engine import PROBLEM_FORMAT
+
+
+def company_key(enrolment_id: int) -> str:
+    return f"E{enrolment_id}"
+
+
+def senior_key(senior_id: int) -> str:
+    return f"S{senior_id}"
+
+
+def staff_key(user_id: int) -> str:
+    return f"U{user_id}"
+
+
+def event_problem(*, event: Event) -> dict[str, Any]:
+    """The event's timetable problem: its enrolled companies (one table each, with the attending staff
+    member and the company's floor), the seniors of its requests and the requests themselves.
+
+    Everyone is taken as present for the whole event: arrival and leaving times are recorded on the event
+    day (issue 5's web part), not yet in this data.
+    """
+    requests = event_requests(event=event)
+    # The coordinator's export sees every host's companies: filtered by this event.
+    enrolments = EventCompany.unscoped.filter(event=event).select_related("event").order_by("pk")
+    companies = [
+        {
+            "id": company_key(e.pk),
+            "capacity": event.table_capacity,
+            "staff": staff_key(e.attending_staff_id),
+            "min_meetings": e.floor,
+        }
+        for e in enrolments
+    ]
+    senior_ids = sorted({senior_id for _e, senior_id, _kind in requests})
+    return {
+        "format": PROBLEM_FORMAT,
+        "name": f"event-{event.pk}",
+        "slots": event.rounds,
+        "companies": companies,
+        "seniors": [{"id": senior_key(s), "max_meetings": event.rounds} for s in senior_ids],
+        "requests": [
+            {"company": company_key(e), "senior": senior_key(s), "kind": str(kind)} for e, s, kind in requests
+        ],
+    }
+
+
+# --- event day (repair) ---
+def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
+    """The event's problem for repairing the published timetable on the day (ISSUE5, No-show steps 1-3).
+
+    * no-show seniors and no-show company tables (Attendance status "no_show") are left out, with their
+      requests: their meetings are dropped;
+    * walk-in seniors (not no-shows) join with a request of kind "senior" to each of their `wanted` tables;
+    * standby seniors stay as they are (their requests, if they applied, are already in the problem);
+    * `fixed` = every meeting of `published` that involves no no-show, in its round. A kept meeting whose
+      pair is no longer requested (declined since publishing) gets its request back, with the meeting's kind,
+      so that the repair changes nothing outside the freed seats.
+
+    Kept simple: rounds that have already started are not treated specially (everything not involving a
+    no-show is fixed anyway, so the engine can only add meetings; it might add one in a past round).
+    """
+    from events.enums import RequestKind
+    from matching.enums import AttendanceStatus
+    from matching.models import Attendance
+
+    problem = event_problem(event=event)
+    # The walk-ins' wishes, read through the unscoped manager (coordinator's request): this event's only.
+    wanted = Prefetch("wanted", queryset=EventCompany.unscoped.filter(event=event))
+    attendances = list(Attendance.objects.filter(event=event).prefetch_related(wanted))
+    absent_seniors = {
+        senior_key(a.senior_id) for a in attendances if a.senior_id and a.status == AttendanceStatus.NO_SHOW
+    }
+    absent_companies = {
+        company_key(a.enrolment_id) for a in attendances if a.enrolment_id and a.status == AttendanceStatus.NO_SHOW
+    }
+    companies = [c for c in problem["companies"] if c["id"] not in absent_companies]
+    present_companies = {c["id"] for c in companies}
+    seniors: dict[str, dict[str, Any]] = {s["id"]: s for s in problem["seniors"] if s["id"] not in absent_seniors}
+    requests: dict[tuple[str, str], str] = {
+        (r["company"], r["senior"]): r["kind"]
+        for r in problem["requests"]
+        if r["company"] in present_companies and r["senior"] in seniors
+    }
+
+    def add_senior(key: str) -> None:
+        seniors.setdefault(key, {"id": key, "max_meetings": event.rounds})
+
+    for a in attendances:
+        if not a.walk_in or a.senior_id is None or a.status == AttendanceStatus.NO_SHOW:
+            continue
+        for enrolment in a.wanted.all():
+            pair = (company_key(enrolment.pk), senior_key(a.senior_id))
+            if pair[0] not in present_companies:
+                continue
+            add_senior(pair[1])
+            requests.setdefault(pair, str(RequestKind.SENIOR))
+
+    fixed = []
+    kept = published.meetings.order_by("slot", "enrolment_id", "senior_id") if published is not None else []
+    for m in kept:
+        pair = (company_key(m.enrolment_id), senior_key(m.senior_id))
+        if pair[0] not in present_companies or pair[1] in absent_seniors:
+            continue
+        add_senior(pair[1])
+        requests.setdefault(pair, str(m.kind))
+        fixed.append({"company": pair[0], "senior": pair[1], "slot": m.slot})
+
+    return {
+        **problem,
+        "companies": companies,
+        "seniors": [seniors[k] for k in sorted(seniors, key=lambda k: int(k[1:]))],
+        "requests": [{"company": c, "senior": s, "kind": kind} for (c, s), kind in sorted(requests.items())],
+        "fixed": fixed,
+    }

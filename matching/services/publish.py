@@ -1,0 +1,175 @@
+"""Publishing a timetable, and mailing every participant their personal schedule with an .ics attached.
+
+    draft (solved or hand-made) ──publish──▶ published ──(a newer version is published)──▶ superseded
+
+At most one timetable of an event is published (a database constraint); publishing a new version
+supersedes the previous one in the same transaction. The event moves from 選考中 to 時間割作成中 through
+the events service `event_start_timetabling`; in 時間割作成中 and 開催済 (a no-show repair on the day) its
+status is left alone, and in any other status publishing is refused (`timetable_publish_blocker`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from events.enums import EventStatus
+from events.models import Event
+from events.services.events import event_start_timetabling
+from participants.models import Notification, User
+from participants.services.notifications import notification_create
+from sks.audit import audit
+from sks.exceptions import DomainError
+
+from ..enums import TimetableStatus
+from ..models import Timetable
+from ..selectors.publish import (
+    NOTIFICATION_KIND,
+    PersonalSchedule,
+    personal_schedules,
+    schedule_ics,
+    schedule_notification_url,
+    timetable_publish_blocker,
+)
+from ..selectors.repair import previous_published_version, schedule_changes
+
+__all__ = [
+    "TimetablePublishError",
+    "personal_schedule_send",
+    "personal_schedules_send",
+    "timetable_publish",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class TimetablePublishError(DomainError):
+    """A timetable that cannot be published now."""
+
+
+@transaction.atomic
+def timetable_publish(*, timetable: Timetable, by: User) -> Timetable:
+    """Publish a solved (or hand-made) draft: the event's published version becomes superseded, and every
+    participant is mailed their schedule after commit. The caller has authorised `by` as the coordinator."""
+    # Locked in a fixed order (event, then the timetable): two coordinators publishing at once queue here.
+    event = Event.objects.select_for_update().get(pk=timetable.event_id)
+    current = Timetable.objects.select_for_update().select_related("event").get(pk=timetable.pk)
+    blocker = timetable_publish_blocker(timetable=current)
+    if blocker is not None:
+        raise TimetablePublishError(blocker)
+    now = timezone.now()
+    previous = list(
+        Timetable.objects.select_for_update()
+        .filter(event=event, status=TimetableStatus.PUBLISHED)
+        .exclude(pk=current.pk)
+    )
+    for old in previous:
+        old.status = TimetableStatus.SUPERSEDED
+        old.save(update_fields=["status"])
+        audit(obj=old, action="timetable.superseded", user=by, data={"by_version": current.version})
+    current.status = TimetableStatus.PUBLISHED
+    current.published_at = now
+    current.published_by = by
+    current.save(update_fields=["status", "published_at", "published_by"])
+    if event.status == EventStatus.SELECTION:
+        event_start_timetabling(event=event, by=by)
+    audit(
+        obj=current,
+        action="timetable.published",
+        user=by,
+        data={"version": current.version, "superseded": [old.pk for old in previous]},
+    )
+    from ..tasks import task_send_personal_schedules
+
+    task_send_personal_schedules.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
+        timetable_id=current.pk
+    )
+    # The caller's instance shows the new state as well.
+    timetable.status, timetable.published_at, timetable.published_by = current.status, now, by
+    return current
+
+
+def _ics_filename(schedule: PersonalSchedule) -> str:
+    return f"schedule-{schedule.event.date:%Y%m%d}-{schedule.timetable.pk}.ics"
+
+
+def personal_schedule_send(
+    *, timetable: Timetable, user: User, schedules: list[PersonalSchedule], changed: bool = False
+) -> bool:
+    """Mail one participant their schedule (all their roles in one mail) with the .ics, then record the
+    in-app notification. Its presence marks the user as told: a retried task sends nothing twice, and an
+    SMTP error (raised, the task retries) leaves no notification behind. True if this call sent it.
+
+    `changed`: a re-published version (a repair on the day); the mail says the schedule has changed.
+    `schedules` empty (with `changed`): every meeting of the user is gone; the mail says so, without .ics."""
+    url = schedule_notification_url(timetable)
+    if not user.is_active or not user.email:
+        return False
+    if Notification.objects.filter(user=user, kind=NOTIFICATION_KIND, url=url).exists():
+        return False
+    language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    context = {
+        "user": user,
+        "event": timetable.event,
+        "timetable": timetable,
+        "schedules": [
+            {"role": s.role, "items": [(item, item.time_label(language)) for item in s.items]} for s in schedules
+        ],
+        "language": language,
+        "url": settings.SITE_URL + url,
+    }
+    prefix = "schedule_changed" if changed else "schedule"
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"matching/emails/{prefix}_subject.txt", context).split())[:200]
+        body = render_to_string(f"matching/emails/{prefix}_body.txt", context).strip() + "\n"
+        ics = schedule_ics(schedules) if schedules else b""
+    message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
+    if schedules:
+        message.attach(_ics_filename(schedules[0]), ics, "text/calendar")
+    message.send()
+    notification_create(user=user, kind=NOTIFICATION_KIND, title=subject, body=body, url=url)
+    return True
+
+
+def personal_schedules_send(*, timetable_id: int) -> int:
+    """Mail every participant of a published timetable their schedule (the task's work); how many were sent.
+    When it superseded a published version, only the participants whose schedule changed are mailed.
+
+    A timetable that is gone or no longer published (superseded meanwhile) sends nothing: its successor's
+    own task tells everyone.
+    """
+    timetable = Timetable.objects.select_related("event").filter(pk=timetable_id).first()
+    if timetable is None or timetable.status != TimetableStatus.PUBLISHED:
+        logger.info("timetable %s is gone or not published; no schedules sent", timetable_id)
+        return 0
+    by_user: dict[int, list[PersonalSchedule]] = {}
+    users: dict[int, User] = {}
+    for schedule in personal_schedules(timetable=timetable):
+        by_user.setdefault(schedule.user.pk, []).append(schedule)
+        users[schedule.user.pk] = schedule.user
+    sent = 0
+    # A re-published version (e.g. repaired after no-shows): only those whose schedule changed are told,
+    # plus those who lost every meeting (but not the no-shows themselves). The first publication tells all.
+    previous = previous_published_version(timetable=timetable)
+    if previous is not None:
+        changes = schedule_changes(
+            old=previous, new=timetable, new_schedules=[s for ss in by_user.values() for s in ss]
+        )
+        for user_id in sorted(changes.changed):
+            if personal_schedule_send(
+                timetable=timetable, user=users[user_id], schedules=by_user[user_id], changed=True
+            ):
+                sent += 1
+        for user in changes.removed:
+            if personal_schedule_send(timetable=timetable, user=user, schedules=[], changed=True):
+                sent += 1
+        return sent
+    for user_id, schedules in by_user.items():
+        if personal_schedule_send(timetable=timetable, user=users[user_id], schedules=schedules):
+            sent += 1
+    return sent

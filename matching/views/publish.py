@@ -1,0 +1,91 @@
+"""Publishing a timetable (the coordinator) and the personal schedule pages (seniors, bank staff, companies).
+
+* `timetable_publish`: the event's coordinator confirms and publishes a draft (everyone else: 404);
+* `my_schedule`: a senior, a bank staff member or a company contact sees their own schedule in every
+  published timetable they take part in (an empty page, not a 404, when there is none);
+* `my_schedule_ics`: the same schedule as an .ics download; 404 for anyone without a meeting in it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from events.selectors.access import access_event_for_coordinator
+from sks.access import role_required, signed_in_user
+from sks.exceptions import DomainError
+from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
+
+from ..enums import TimetableStatus
+from ..forms.publish import TimetablePublishForm
+from ..models import Timetable
+from ..selectors import publish as selectors
+from ..services import publish as services
+
+SCHEDULE_ROLES = (SENIOR, COMPANY, *INSTITUTION_ROLES)
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def timetable_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    timetable = Timetable.objects.filter(pk=pk).first()
+    if timetable is None:
+        raise Http404
+    event = access_event_for_coordinator(user=user, pk=timetable.event_id)
+    timetable.event = event
+    form = TimetablePublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.timetable_publish(timetable=timetable, by=user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("時間割を公開しました。参加者全員に、個人別の時間割をメールでお送りします。"))
+            return redirect("matching:timetable_detail", pk=timetable.pk)
+    published = Timetable.objects.filter(event=event, status=TimetableStatus.PUBLISHED).exclude(pk=timetable.pk).first()
+    context = {
+        "timetable": timetable,
+        "event": event,
+        "form": form,
+        "blocker": selectors.timetable_publish_blocker(timetable=timetable),
+        "meeting_count": timetable.meetings.count(),
+        "published": published,
+    }
+    return render(request, "matching/timetable_publish.html", context)
+
+
+@role_required(*SCHEDULE_ROLES)
+@require_GET
+def my_schedule(request: HttpRequest) -> HttpResponse:
+    schedules = selectors.my_schedules(user=signed_in_user(request))
+    timetables: list[dict[str, object]] = []
+    for schedule in schedules:
+        if not timetables or timetables[-1]["timetable"] != schedule.timetable:
+            timetables.append(
+                {"timetable": schedule.timetable, "event": schedule.event, "schedules": [], "prints": False}
+            )
+        timetables[-1]["schedules"].append(schedule)  # type: ignore[attr-defined]
+        # Bank staff may print their own institution's table and route sheets of a published timetable.
+        if schedule.role == selectors.ROLE_STAFF:
+            timetables[-1]["prints"] = True
+    return render(request, "matching/schedule_list.html", {"timetables": timetables})
+
+
+@role_required(*SCHEDULE_ROLES)
+@require_GET
+def my_schedule_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    timetable = Timetable.objects.select_related("event").filter(pk=pk, status=TimetableStatus.PUBLISHED).first()
+    if timetable is None:
+        raise Http404
+    schedules = selectors.personal_schedule_for(timetable=timetable, user=signed_in_user(request))
+    if not schedules:
+        raise Http404
+    response = HttpResponse(selectors.schedule_ics(schedules), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="schedule-{timetable.event.date:%Y%m%d}-{timetable.pk}.ics"'
+    )
+    return response

@@ -1,0 +1,315 @@
+"""Notifications (the in-app inbox, every one also mailed) and the delivery of reminders.
+
+Mail is rendered from `templates/emails/<template>_subject.txt` and `_body.txt` in the recipient's language
+(`User.language`), and sent by a Celery task enqueued on commit (participants.tasks).
+
+Reminders: exactly once, and never lost
+----------------------------------------
+Any app's periodic scan calls `reminder_schedule()` for each reminder that is due. The reminder's key
+(kind, "app_label.model:pk", due date, recipient) is unique in the database, and the row is created with
+`get_or_create` inside a savepoint, so a second beat tick, a retried scan or a concurrent scan finds the
+row already there and enqueues nothing. Only a newly created row enqueues its delivery, on commit.
+
+`reminder_deliver()` sends one reminder in three steps:
+
+1. **Claim.** One conditional UPDATE (`sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < now -
+   REMINDER_CLAIM_SECONDS)`) sets `claimed_at` and counts the attempt, and commits at once (this function is
+   deliberately not atomic). The database applies concurrent UPDATEs of one row one after the other and
+   re-checks the condition, so of two workers holding the same task (a retry, a redelivery, a second tick)
+   exactly one gets the row; the other sees 0 rows and does nothing.
+2. **Send** the mail. On an error the claim is released (`claimed_at` cleared, `last_error` kept) and the
+   error re-raised, so the task retries with exponential backoff.
+3. **Record**, in one transaction: `sent_at`, and the in-app notification (plus the copies for the people
+   who oversee the work, e.g. coordinators). Either all of it commits or none of it, so the inbox holds
+   exactly one notification per sent reminder.
+
+Never lost: a worker killed before step 3 leaves the row unsent. Its claim expires after
+REMINDER_CLAIM_SECONDS, and `reminders_redeliver_pending()` (every 15 minutes, and after each daily scan)
+enqueues the delivery again; the broker may also hand the unacknowledged task (acks_late) to another
+worker. Either way the claim in step 1 lets exactly one of them send. (One bound: a reminder that has failed
+REMINDER_MAX_ATTEMPTS times, e.g. an address the mail server refuses for good, is no longer redelivered; it
+stays unsent with its `last_error` for an operator.)
+
+The one window that is not exactly-once, said plainly: if the worker dies (or the database is unreachable)
+after the mail server has accepted the message and before step 3 commits, the row stays unsent and the
+reminder is mailed a second time after the claim expires. No scheme can close this window without the mail
+server taking part in the transaction; it is a few milliseconds wide, and a duplicate reminder is the safe
+failure (a lost one is not). Likewise a send that takes longer than REMINDER_CLAIM_SECONDS could be
+duplicated; the SMTP connection timeout is therefore kept well below the claim.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import get_connection, send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..models import Notification, Reminder, User
+from ..selectors.notifications import reminders_due_for_redelivery, unread_count_cache_key
+
+__all__ = [
+    "notification_create",
+    "notification_mark_all_read",
+    "notification_mark_read",
+    "notification_render",
+    "notification_send_email",
+    "notify",
+    "reminder_deliver",
+    "reminder_object_key",
+    "reminder_schedule",
+    "reminders_redeliver_pending",
+    "user_language_set",
+]
+
+logger = logging.getLogger(__name__)
+
+# Dates in mail: Japanese style by default, the usual English style for English readers.
+DATE_FORMATS = {"ja": "Y年n月j日", "en": "F j, Y"}
+REDELIVER_BATCH = 1000
+
+
+# --- rendering --------------------------------------------------------------------------------------------
+
+
+def _language(code: str | None) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _absolute(url: str) -> str:
+    """A link for a mail: the site's own paths get SITE_URL in front."""
+    return settings.SITE_URL + url if url.startswith("/") and not url.startswith("//") else url
+
+
+def _template_context(context: dict[str, Any]) -> dict[str, Any]:
+    """Dates travel as ISO text in the reminder's JSON context; templates get them back as dates."""
+    result = dict(context)
+    for key, value in context.items():
+        if isinstance(value, str) and (key.endswith("deadline") or key.endswith("_date")):
+            with contextlib.suppress(ValueError):  # not a date after all: left as text
+                result[key] = dt.date.fromisoformat(value)
+    return result
+
+
+def notification_render(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """The subject (one line) and body of `templates/emails/<template>_*.txt`, rendered in `language`."""
+    language = _language(language)
+    with translation.override(language):
+        values = {**_template_context(context), "date_format": DATE_FORMATS.get(language, DATE_FORMATS["ja"])}
+        subject = render_to_string(f"emails/{template}_subject.txt", values)
+        body = render_to_string(f"emails/{template}_body.txt", values)
+    return " ".join(subject.split())[:200], body.strip() + "\n"
+
+
+def _send(*, subject: str, body: str, to: str) -> None:
+    # The SMTP timeout stays well below the reminder claim, so a hung server cannot outlive the claim.
+    timeout = min(t for t in (getattr(settings, "EMAIL_TIMEOUT", None), settings.REMINDER_CLAIM_SECONDS / 4, 60) if t)
+    send_mail(
+        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+        message=body,
+        from_email=None,
+        recipient_list=[to],
+        connection=get_connection(timeout=timeout),
+    )
+
+
+# --- notifications ----------------------------------------------------------------------------------------
+
+
+def _unread_count_changed(user_id: int) -> None:
+    """Forget the cached badge count now, and again at commit (a page rendered meanwhile saw the old rows)."""
+    key = unread_count_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+@transaction.atomic
+def notification_create(
+    *,
+    user: User,
+    kind: str,
+    title: str,
+    body: str,
+    url: str = "",
+    is_copy: bool = False,
+    reminder: Reminder | None = None,
+) -> Notification:
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], body=body, url=url[:300], is_copy=is_copy, reminder=reminder
+    )
+    _unread_count_changed(user.pk)
+    return notification
+
+
+@transaction.atomic
+def notify(
+    *, user: User, kind: str, template: str, context: dict[str, Any], url: str = "", email: bool = True
+) -> Notification:
+    """Put a message in `user`'s inbox, rendered in their language, and (if `email`) mail it after commit."""
+    values = {"recipient_name": user.get_short_name(), **context, "url": _absolute(url)}
+    title, body = notification_render(template=template, context=values, language=user.language)
+    notification = notification_create(user=user, kind=kind, title=title, body=body, url=url)
+    if email:
+        from ..tasks import task_send_notification_email
+
+        task_send_notification_email.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
+            notification_id=notification.pk
+        )
+    return notification
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Mail a notification to its user (the task's work). Gone, or the account is closed: nothing is sent."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or not notification.user.is_active or not notification.user.email:
+        logger.info("notification %s is gone or its user inactive; nothing to send", notification_id)
+        return False
+    _send(subject=notification.title, body=notification.body, to=notification.user.email)
+    return True
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        _unread_count_changed(notification.user_id)
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: User) -> int:
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    _unread_count_changed(user.pk)
+    return count
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language the user chose: their mail and notifications are written in it."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+# --- reminders --------------------------------------------------------------------------------------------
+
+
+def reminder_object_key(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+@transaction.atomic
+def reminder_schedule(
+    *,
+    kind: str,
+    obj: models.Model,
+    due_date: dt.date,
+    recipient: User,
+    context: dict[str, Any],
+    url: str,
+) -> tuple[Reminder, bool]:
+    """Record a due reminder under its unique key; only a new one is delivered (enqueued on commit).
+
+    `context` holds plain JSON values only (ids, names, ISO dates): the mail is rendered at delivery in the
+    recipient's language. Optional keys: "template" (default "reminders/<kind>"), "copy_to" (user ids who
+    get an in-app copy, no mail) and "copy_url" (their link). Returns the reminder and whether it is new.
+    """
+    key = {"kind": kind, "object_key": reminder_object_key(obj), "due_date": due_date, "recipient": recipient}
+    try:
+        with transaction.atomic():
+            reminder, created = Reminder.objects.get_or_create(**key, defaults={"context": context, "url": url})
+    except IntegrityError:
+        # A concurrent scan inserted the same key first: its row stands and it delivers.
+        return Reminder.objects.get(**key), False
+    if created:
+        from ..tasks import task_deliver_reminder
+
+        task_deliver_reminder.delay_on_commit(reminder_id=reminder.pk)  # type: ignore[attr-defined]  # Celery 5.4 API
+    return reminder, created
+
+
+def _reminder_render(
+    *, reminder: Reminder, language: str, is_copy: bool = False, url: str | None = None
+) -> tuple[str, str]:
+    context = dict(reminder.context)
+    template = str(context.pop("template", f"reminders/{reminder.kind}"))
+    context.update(
+        recipient_name=reminder.recipient.get_short_name(),
+        is_copy=is_copy,
+        url=_absolute(reminder.url if url is None else url),
+    )
+    return notification_render(template=template, context=context, language=language)
+
+
+def _reminder_copies(*, reminder: Reminder) -> None:
+    """In-app copies (no mail) for the people who oversee the work, each in their own language."""
+    copy_to = [int(pk) for pk in reminder.context.get("copy_to", []) if int(pk) != reminder.recipient_id]
+    url = str(reminder.context.get("copy_url", ""))
+    for user in User.objects.filter(pk__in=copy_to, is_active=True).order_by("pk"):
+        title, body = _reminder_render(reminder=reminder, language=user.language, is_copy=True, url=url)
+        notification_create(
+            user=user, kind=reminder.kind, title=title, body=body, url=url, is_copy=True, reminder=reminder
+        )
+
+
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Send one reminder and record it (the task's work). True if this call sent it.
+
+    Deliberately not atomic: the claim must be committed before the mail goes out (module docstring).
+    """
+    now = timezone.now()
+    expired = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_SECONDS)
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=expired))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        logger.info("reminder %s is sent, being sent, or gone; nothing to do", reminder_id)
+        return False
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    recipient = reminder.recipient
+    if not recipient.is_active or not recipient.email:
+        # A closed account gets no mail; the row is closed too, so that it is not retried for ever.
+        Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now(), last_error="recipient inactive")
+        return False
+    try:
+        subject, body = _reminder_render(reminder=reminder, language=recipient.language)
+        _send(subject=subject, body=body, to=recipient.email)
+    except Exception as exc:
+        # Release our claim (not a newer one) so the retry, or the next redelivery, can take it at once.
+        Reminder.objects.filter(pk=reminder_id, claimed_at=now, sent_at__isnull=True).update(
+            claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    with transaction.atomic():
+        marked = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
+            sent_at=timezone.now(), last_error=""
+        )
+        if marked:
+            notification_create(
+                user=recipient, kind=reminder.kind, title=subject, body=body, url=reminder.url, reminder=reminder
+            )
+            _reminder_copies(reminder=reminder)
+    return bool(marked)
+
+
+def reminders_redeliver_pending() -> int:
+    """Enqueue delivery of every unsent reminder nobody is working on; returns how many were enqueued."""
+    from ..tasks import task_deliver_reminder
+
+    ids = list(reminders_due_for_redelivery(now=timezone.now()).values_list("pk", flat=True)[:REDELIVER_BATCH])
+    for reminder_id in ids:
+        task_deliver_reminder.delay_on_commit(reminder_id=reminder_id)  # type: ignore[attr-defined]  # Celery 5.4 API
+    if ids:
+        logger.info("redelivering %s unsent reminders", len(ids))
+    return len(ids)
