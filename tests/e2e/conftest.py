@@ -88,6 +88,22 @@ _AUDIT_SUFFIX = """
           setTimeout(resolve, timeoutMs);
         });
       }
+      // Audit a quiet page: after HTMX has swapped and settled (it applies the new classes ~20 ms
+      // after a swap) and once CSS transitions have ended, so colours are measured at rest.
+      const quietBy = Date.now() + timeoutMs;
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      for (;;) {
+        await frame();
+        const busy = document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added");
+        const running = document.getAnimations().filter(
+          (a) => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity,
+        );
+        if ((!busy && running.length === 0) || Date.now() > quietBy) break;
+        await Promise.race([
+          Promise.all(running.map((a) => a.finished.catch(() => null))),
+          new Promise((resolve) => setTimeout(resolve, 50)),
+        ]);
+      }
       const results = await window.axe.run(document, { resultTypes: ["violations"] });
       return {
         token: Math.random().toString(36).slice(2) + Date.now().toString(36),
@@ -347,7 +363,9 @@ def page(
     # expertise areas, pledge and consent texts) that migration 0002 loaded: put it back.
     load_reference_data()
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    # Longer than the hold on a navigation during an audit (AUDIT_TIMEOUT_SECONDS): on a loaded machine a
+    # click's "wait for the navigation" includes that hold, and must not time out before it ends.
+    context.set_default_timeout((AUDIT_TIMEOUT_SECONDS + 10) * 1000)
     page = context.new_page()
     monitor = PageMonitor(page=page, audit_expression=axe_audit_expression)
     monitor.attach()
