@@ -207,6 +207,10 @@ class EventCompany(TimeStampedModel):
     min_interviews = models.PositiveSmallIntegerField(
         _("最低面談数"), null=True, blank=True, help_text=_("空欄なら交流会の設定に従います。")
     )
+    # The rounds the table is staffed: from `arrival_slot` to `leaving_slot` (0-based, inclusive); empty
+    # means from the first round / to the last. Fed into the timetable problem's `available`.
+    arrival_slot = models.PositiveSmallIntegerField(_("参加開始の回"), null=True, blank=True)
+    leaving_slot = models.PositiveSmallIntegerField(_("参加終了の回"), null=True, blank=True)
 
     objects = InstitutionScopedManager("institution")
     unscoped = UnscopedManager()  # only for events.selectors, after filtering by event or person
@@ -325,6 +329,11 @@ class SeniorApplication(TimeStampedModel):
     )
     submitted_at = models.DateTimeField(_("応募日時"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("辞退日時"), null=True, blank=True)
+    # When the senior can be there (0-based rounds, inclusive; empty = from the first / to the last) and
+    # how many interviews they want at most (empty = as many as the rounds allow).
+    arrival_slot = models.PositiveSmallIntegerField(_("到着する回"), null=True, blank=True)
+    leaving_slot = models.PositiveSmallIntegerField(_("退出する回"), null=True, blank=True)
+    max_meetings = models.PositiveSmallIntegerField(_("面談数の上限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("新現役の応募")

@@ -32,4 +32,7 @@ urlpatterns: list = [
     path("event/<int:pk>/checkin/senior/<int:senior_pk>/", eventday.checkin_senior, name="checkin_senior"),
     path("event/<int:pk>/checkin/company/<int:enrolment_pk>/", eventday.checkin_company, name="checkin_company"),
     path("event/<int:pk>/walk-in/", eventday.walkin, name="walkin"),
+    # --- after the event (results, second interviews, agreements) ---
+    # --- after the event (statistics) ---
+    # --- after the event (follow-up, survey) ---
 ]

@@ -371,3 +371,47 @@ def make_attendance(event: Any, *, senior: Any = None, enrolment: Any = None, **
     from matching.models import Attendance
 
     return Attendance.objects.create(event=event, senior=senior, enrolment=enrolment, **fields)
+
+
+# --- after the event (issue 6): results, second interviews, agreements ---
+def make_result(enrolment: Any, senior: Any, **fields: object) -> Any:
+    """An interview result of the pair (company wish, senior wish, notes etc. in `fields`)."""
+    from matching.models import InterviewResult
+
+    return InterviewResult.unscoped.create(
+        event=enrolment.event, enrolment=enrolment, senior=senior, institution=enrolment.institution, **fields
+    )
+
+
+def make_second_interview(enrolment: Any, senior: Any, **fields: object) -> Any:
+    """A second interview of the pair, by default proposed and handled by the enrolment's attending staff."""
+    from matching.models import SecondInterview
+
+    fields.setdefault("staff", enrolment.attending_staff)
+    return SecondInterview.unscoped.create(
+        event=enrolment.event, enrolment=enrolment, senior=senior, institution=enrolment.institution, **fields
+    )
+
+
+def make_agreement(enrolment: Any, senior: Any, **fields: object) -> Any:
+    """A support agreement of the pair (default: subsidised, 3 visits, starting on the event's date)."""
+    from matching.models import SupportAgreement
+
+    fields.setdefault("kind", "subsidised")
+    fields.setdefault("start_date", enrolment.event.date)
+    fields.setdefault("responsible_staff", enrolment.attending_staff)
+    return SupportAgreement.unscoped.create(
+        event=enrolment.event,
+        enrolment=enrolment,
+        company=enrolment.company,
+        senior=senior,
+        institution=enrolment.institution,
+        **fields,
+    )
+
+
+# --- after the event (results and second interviews) [helper H1 adds below] ---
+
+# --- after the event (statistics) [helper H2 adds below] ---
+
+# --- after the event (follow-up reminders, survey) [helper H3 adds below] ---

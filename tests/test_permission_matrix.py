@@ -469,6 +469,9 @@ ROWS: dict[str, Row] = {
         url=lambda c: reverse("matching:repair", args=[c["event"].pk]),
         note="the event's coordinator only (no published timetable in the world: the page says so)",
     ),
+    # --- after the event (results, second interviews, agreements) ---
+    # --- after the event (statistics) ---
+    # --- after the event (follow-up, survey) ---
     # --- notifications ---
     "participants:notification_list": Row(signed_in(302, 200), note="everyone's own inbox"),
     "participants:notification_read": Row(

@@ -14,7 +14,7 @@ from events.enums import RequestKind
 from events.models import Event, EventCompany
 from participants.models import SeniorProfile, User
 
-from .enums import AttendanceStatus, SolveStatus, TimetableStatus
+from ..enums import AttendanceStatus, SolveStatus, TimetableStatus
 
 
 class Timetable(models.Model):
@@ -117,6 +117,9 @@ class Attendance(models.Model):
     standby = models.BooleanField(_("空席待ち"), default=False)
     # A walk-in's wishes: these pairs join the problem as requests of kind "senior" when the timetable
     # is repaired.
+    # On the day: a late arrival or an early departure (0-based rounds, inclusive; empty = as planned).
+    arrival_slot = models.PositiveSmallIntegerField(_("当日の到着の回"), null=True, blank=True)
+    leaving_slot = models.PositiveSmallIntegerField(_("当日の退出の回"), null=True, blank=True)
     wanted = models.ManyToManyField(
         EventCompany, blank=True, related_name="walk_in_wishes", verbose_name=_("面談を希望する企業")
     )
