@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from events.models import Event, EventCompany
+from events.models import Event, EventCompany, SeniorApplication
 from events.selectors import event_requests
 from matching.engine import PROBLEM_FORMAT
 
@@ -23,32 +23,78 @@ def staff_key(user_id: int) -> str:
     return f"U{user_id}"
 
 
+def _window(rounds: int, arrival: int | None, leaving: int | None) -> list[int] | None:
+    """The rounds from `arrival` to `leaving` (inclusive, clamped to the grid); None when that is all of them."""
+    first = 0 if arrival is None else min(max(arrival, 0), rounds)
+    last = rounds - 1 if leaving is None else min(max(leaving, 0), rounds - 1)
+    if first == 0 and last == rounds - 1:
+        return None
+    return list(range(first, last + 1))
+
+
 def event_problem(*, event: Event) -> dict[str, Any]:
     """The event's timetable problem: its enrolled companies (one table each, with the attending staff
-    member and the company's floor), the seniors of its requests and the requests themselves.
+    member, the company's floor and the rounds it is staffed), the seniors of its requests (with the rounds
+    they can be there and their cap on interviews) and the requests themselves.
 
-    Everyone is taken as present for the whole event: arrival and leaving times are recorded on the event
-    day (issue 5's web part), not yet in this data.
+    When a participant can be there comes from their enrolment / application, overridden on the day by
+    their attendance row (a late arrival or an early departure recorded at check-in).
     """
+    from matching.models import Attendance
+
     requests = event_requests(event=event)
     # The coordinator's export sees every host's companies: filtered by this event.
     enrolments = EventCompany.unscoped.filter(event=event).select_related("event").order_by("pk")
-    companies = [
-        {
+    on_the_day = {
+        (a.senior_id, a.enrolment_id): a
+        for a in Attendance.objects.filter(event=event).only(
+            "senior_id", "enrolment_id", "arrival_slot", "leaving_slot"
+        )
+    }
+    rounds = event.rounds
+
+    def window(planned: Any, attendance: Any) -> list[int] | None:
+        arrival = getattr(planned, "arrival_slot", None)
+        leaving = getattr(planned, "leaving_slot", None)
+        if attendance is not None:
+            arrival = attendance.arrival_slot if attendance.arrival_slot is not None else arrival
+            leaving = attendance.leaving_slot if attendance.leaving_slot is not None else leaving
+        return _window(rounds, arrival, leaving)
+
+    companies = []
+    for e in enrolments:
+        company: dict[str, Any] = {
             "id": company_key(e.pk),
             "capacity": event.table_capacity,
             "staff": staff_key(e.attending_staff_id),
             "min_meetings": e.floor,
         }
-        for e in enrolments
-    ]
+        available = window(e, on_the_day.get((None, e.pk)))
+        if available is not None:
+            company["available"] = available
+        companies.append(company)
     senior_ids = sorted({senior_id for _e, senior_id, _kind in requests})
+    applications = {
+        a.senior_id: a
+        for a in SeniorApplication.objects.filter(event=event, senior_id__in=senior_ids).only(
+            "senior_id", "arrival_slot", "leaving_slot", "max_meetings"
+        )
+    }
+    seniors = []
+    for s in senior_ids:
+        application = applications.get(s)
+        cap = application.max_meetings if application is not None and application.max_meetings else rounds
+        senior: dict[str, Any] = {"id": senior_key(s), "max_meetings": min(cap, rounds)}
+        available = window(application, on_the_day.get((s, None)))
+        if available is not None:
+            senior["available"] = available
+        seniors.append(senior)
     return {
         "format": PROBLEM_FORMAT,
         "name": f"event-{event.pk}",
-        "slots": event.rounds,
+        "slots": rounds,
         "companies": companies,
-        "seniors": [{"id": senior_key(s), "max_meetings": event.rounds} for s in senior_ids],
+        "seniors": seniors,
         "requests": [
             {"company": company_key(e), "senior": senior_key(s), "kind": str(kind)} for e, s, kind in requests
         ],
@@ -63,7 +109,9 @@ def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
       requests: their meetings are dropped;
     * walk-in seniors (not no-shows) join with a request of kind "senior" to each of their `wanted` tables;
     * standby seniors stay as they are (their requests, if they applied, are already in the problem);
-    * `fixed` = every meeting of `published` that involves no no-show, in its round. A kept meeting whose
+    * late arrivals and early departures (attendance rounds) limit `available`; a published meeting outside
+      them is dropped like a no-show's;
+    * `fixed` = every other meeting of `published` that involves no no-show, in its round. A kept meeting whose
       pair is no longer requested (declined since publishing) gets its request back, with the meeting's kind,
       so that the repair changes nothing outside the freed seats.
 
@@ -84,6 +132,7 @@ def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
     absent_companies = {
         company_key(a.enrolment_id) for a in attendances if a.enrolment_id and a.status == AttendanceStatus.NO_SHOW
     }
+    walk_ins = {senior_key(a.senior_id): a for a in attendances if a.senior_id}
     companies = [c for c in problem["companies"] if c["id"] not in absent_companies]
     present_companies = {c["id"] for c in companies}
     seniors: dict[str, dict[str, Any]] = {s["id"]: s for s in problem["seniors"] if s["id"] not in absent_seniors}
@@ -94,7 +143,14 @@ def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
     }
 
     def add_senior(key: str) -> None:
-        seniors.setdefault(key, {"id": key, "max_meetings": event.rounds})
+        if key in seniors:
+            return
+        seniors[key] = {"id": key, "max_meetings": event.rounds}
+        attendance = walk_ins.get(key)
+        if attendance is not None:
+            available = _window(event.rounds, attendance.arrival_slot, attendance.leaving_slot)
+            if available is not None:
+                seniors[key]["available"] = available
 
     for a in attendances:
         if not a.walk_in or a.senior_id is None or a.status == AttendanceStatus.NO_SHOW:
@@ -108,11 +164,18 @@ def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
 
     fixed = []
     kept = published.meetings.order_by("slot", "enrolment_id", "senior_id") if published is not None else []
+    company_rounds = {c["id"]: c.get("available") for c in companies}
     for m in kept:
         pair = (company_key(m.enrolment_id), senior_key(m.senior_id))
         if pair[0] not in present_companies or pair[1] in absent_seniors:
             continue
         add_senior(pair[1])
+        # A late arrival or an early departure frees the meetings outside the participant's rounds.
+        senior_rounds = seniors[pair[1]].get("available")
+        if (senior_rounds is not None and m.slot not in senior_rounds) or (
+            company_rounds[pair[0]] is not None and m.slot not in company_rounds[pair[0]]
+        ):
+            continue
         requests.setdefault(pair, str(m.kind))
         fixed.append({"company": pair[0], "senior": pair[1], "slot": m.slot})
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Company, ExpertiseArea, User
 
 from ..enums import ApprovalMethod, IssueCategory, PaymentCapacity, SupportForm
-from ..models import EventCompany, HearingIssue, HearingSheet
+from ..models import Event, EventCompany, HearingIssue, HearingSheet
 from ..services.hearings import MAX_HEARING_ISSUES, MAX_MIN_INTERVIEWS, STAFF_APPROVAL_METHODS, HearingIssueInput
 
 __all__ = [
@@ -76,6 +76,34 @@ def _staff_field(label: Any, *, required: bool = True, help_text: Any = "") -> _
     )
 
 
+def _add_round_fields(form: forms.Form, event: Event) -> None:
+    """When the company's table is staffed, as the rounds' clock times (empty: the whole event)."""
+    times = event.slot_times()
+    form.fields["arrival_slot"] = forms.TypedChoiceField(
+        label=_("参加開始"),
+        choices=[("", _("最初の回から"))]
+        + [(str(i), _("%(time)s の回から") % {"time": f"{a:%H:%M}"}) for i, (a, _b) in enumerate(times)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    form.fields["leaving_slot"] = forms.TypedChoiceField(
+        label=_("参加終了"),
+        choices=[("", _("最後の回まで"))]
+        + [(str(i), _("%(time)s に終わる回まで") % {"time": f"{b:%H:%M}"}) for i, (_a, b) in enumerate(times)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("遅れて始める・早く終える場合だけ選んでください。時間割はこの時間の中で組みます。"),
+    )
+
+
+def _check_round_fields(form: forms.Form, data: dict[str, Any]) -> None:
+    arrival, leaving = data.get("arrival_slot"), data.get("leaving_slot")
+    if arrival is not None and leaving is not None and leaving < arrival:
+        form.add_error("leaving_slot", _("参加終了は、参加開始より後の回を選んでください。"))
+
+
 class EnrolmentForm(forms.Form):
     company = _CompanyChoiceField(
         label=_("参加する企業"),
@@ -89,10 +117,16 @@ class EnrolmentForm(forms.Form):
     attending_staff = _staff_field(_("当日同席する職員"))
     min_interviews = _floor_field()
 
-    def __init__(self, *args: Any, companies: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, companies: Any, staff: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = companies  # type: ignore[attr-defined]
         self.fields["attending_staff"].queryset = staff  # type: ignore[attr-defined]
+        _add_round_fields(self, event)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_round_fields(self, data)
+        return data
 
 
 class EnrolmentEditForm(forms.Form):
@@ -102,10 +136,21 @@ class EnrolmentEditForm(forms.Form):
     def __init__(self, *args: Any, enrolment: EventCompany, staff: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
-            {"attending_staff": enrolment.attending_staff_id, "min_interviews": enrolment.min_interviews},
+            {
+                "attending_staff": enrolment.attending_staff_id,
+                "min_interviews": enrolment.min_interviews,
+                "arrival_slot": "" if enrolment.arrival_slot is None else str(enrolment.arrival_slot),
+                "leaving_slot": "" if enrolment.leaving_slot is None else str(enrolment.leaving_slot),
+            },
         )
         super().__init__(*args, **kwargs)
         self.fields["attending_staff"].queryset = staff  # type: ignore[attr-defined]
+        _add_round_fields(self, enrolment.event)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_round_fields(self, data)
+        return data
 
 
 class HearingSheetForm(forms.Form):

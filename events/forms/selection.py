@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import ChoiceDecision
 from ..selectors.selection import IssueEntry
-from ..services.selection import PROPOSAL_MAX_LENGTH, ChoiceInput
+from ..services.selection import PROPOSAL_MAX_LENGTH, Attendance, ChoiceInput
 
 __all__ = ["ChoiceDecisionForm", "InvitationForm", "SeniorApplicationForm"]
 
@@ -25,15 +25,53 @@ class SeniorApplicationForm(forms.Form):
         entries: Sequence[IssueEntry],
         max_choices: int,
         proposals: dict[int, str] | None = None,
+        slot_times: Sequence[tuple[Any, Any]] = (),
+        attendance: Attendance | None = None,
     ) -> None:
         proposals = proposals or {}
         initial: dict[str, Any] = {}
+        if attendance is not None:
+            initial["arrival_slot"] = "" if attendance.arrival_slot is None else str(attendance.arrival_slot)
+            initial["leaving_slot"] = "" if attendance.leaving_slot is None else str(attendance.leaving_slot)
+            initial["max_meetings"] = "" if attendance.max_meetings is None else str(attendance.max_meetings)
         for enrolment_id, proposal in proposals.items():
             initial[f"choose_{enrolment_id}"] = True
             initial[f"proposal_{enrolment_id}"] = proposal
         super().__init__(data, initial=initial)
         self.entries = list(entries)
         self.max_choices = max_choices
+        self.rounds = len(slot_times)
+        # When the senior can be there, as the rounds' clock times (people think in times, not rounds).
+        self.fields["arrival_slot"] = forms.TypedChoiceField(
+            label=_("到着"),
+            choices=[("", _("最初の回から参加できます"))]
+            + [
+                (str(i), _("%(time)s の回から") % {"time": f"{start:%H:%M}"})
+                for i, (start, _end) in enumerate(slot_times)
+            ],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.fields["leaving_slot"] = forms.TypedChoiceField(
+            label=_("退出"),
+            choices=[("", _("最後の回まで参加できます"))]
+            + [
+                (str(i), _("%(time)s に終わる回まで") % {"time": f"{end:%H:%M}"})
+                for i, (_start, end) in enumerate(slot_times)
+            ],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.fields["max_meetings"] = forms.TypedChoiceField(
+            label=_("面談数の上限"),
+            choices=[("", _("上限なし"))] + [(str(n), _("%(n)d件まで") % {"n": n}) for n in range(1, self.rounds + 1)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=_("体力などの事情で面談の数を抑えたい場合に選んでください。"),
+        )
         for entry in self.entries:
             self.fields[f"choose_{entry.enrolment_id}"] = forms.BooleanField(
                 label=_("%(label)s に応募する") % {"label": entry.label},
@@ -61,6 +99,9 @@ class SeniorApplicationForm(forms.Form):
             name = f"proposal_{entry.enrolment_id}"
             if name in data and not (data.get(name) or "").strip():
                 self.add_error(name, _("この企業への提案を入力してください。"))
+        arrival, leaving = data.get("arrival_slot"), data.get("leaving_slot")
+        if arrival is not None and leaving is not None and leaving < arrival:
+            self.add_error("leaving_slot", _("退出は、到着より後の回を選んでください。"))
         if len(chosen) > self.max_choices:
             raise forms.ValidationError(
                 _("選べる企業は%(max)d社までです（いま%(count)d社選んでいます）。")
@@ -68,6 +109,14 @@ class SeniorApplicationForm(forms.Form):
                 code="too_many",
             )
         return data
+
+    def attendance(self) -> Attendance:
+        """When the senior can be there and how many interviews they want at most (a valid form)."""
+        return Attendance(
+            arrival_slot=self.cleaned_data.get("arrival_slot"),
+            leaving_slot=self.cleaned_data.get("leaving_slot"),
+            max_meetings=self.cleaned_data.get("max_meetings"),
+        )
 
     def choices(self) -> list[ChoiceInput]:
         """The chosen companies with their proposals, in the issue list's order (a valid form)."""

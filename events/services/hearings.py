@@ -94,6 +94,14 @@ def _check_floor(min_interviews: int | None) -> None:
         )
 
 
+def _check_rounds(event: Event, arrival_slot: int | None, leaving_slot: int | None) -> None:
+    for value, name in ((arrival_slot, "arrival_slot"), (leaving_slot, "leaving_slot")):
+        if value is not None and not 0 <= value < event.rounds:
+            raise EnrolmentError(_("参加開始・終了は、この交流会の面談の回から選んでください。"), name)
+    if arrival_slot is not None and leaving_slot is not None and leaving_slot < arrival_slot:
+        raise EnrolmentError(_("参加終了は、参加開始より後の回を選んでください。"), "leaving_slot")
+
+
 @transaction.atomic
 def enrolment_create(
     *,
@@ -102,6 +110,8 @@ def enrolment_create(
     attending_staff: User,
     by: User,
     min_interviews: int | None = None,
+    arrival_slot: int | None = None,
+    leaving_slot: int | None = None,
     today: dt.date | None = None,
 ) -> EventCompany:
     """Enrol one of the user's own clients in an event their institution hosts, with an empty hearing sheet."""
@@ -117,6 +127,7 @@ def enrolment_create(
     if not _is_active_staff_of(attending_staff, company.institution_id):
         raise EnrolmentError(_("同席する職員は、この企業の金融機関の職員から選んでください。"), "attending_staff")
     _check_floor(min_interviews)
+    _check_rounds(event, arrival_slot, leaving_slot)
     # Unscoped: a duplicate is a duplicate whoever enrolled it; only existence is read.
     duplicate_error = EnrolmentError(
         _("「%(name)s」はすでにこの交流会に登録されています。") % {"name": company.name}, "company"
@@ -132,6 +143,8 @@ def enrolment_create(
                 attending_staff=attending_staff,
                 enrolled_by=by,
                 min_interviews=min_interviews,
+                arrival_slot=arrival_slot,
+                leaving_slot=leaving_slot,
             )
     except IntegrityError:
         raise duplicate_error from None
@@ -142,9 +155,15 @@ def enrolment_create(
 
 @transaction.atomic
 def enrolment_update(
-    *, enrolment: EventCompany, by: User, attending_staff: User, min_interviews: int | None
+    *,
+    enrolment: EventCompany,
+    by: User,
+    attending_staff: User,
+    min_interviews: int | None,
+    arrival_slot: int | None = None,
+    leaving_slot: int | None = None,
 ) -> EventCompany:
-    """Change who attends for the bank and the company's floor of interviews."""
+    """Change who attends for the bank, the company's floor of interviews and the rounds its table is staffed."""
     enrolment = (
         EventCompany.unscoped.select_for_update(of=("self",)).select_related("event", "company").get(pk=enrolment.pk)
     )
@@ -153,11 +172,15 @@ def enrolment_update(
     if not _is_active_staff_of(attending_staff, enrolment.institution_id):
         raise EnrolmentError(_("同席する職員は、この企業の金融機関の職員から選んでください。"), "attending_staff")
     _check_floor(min_interviews)
-    before = {"attending_staff": enrolment.attending_staff_id, "min_interviews": enrolment.min_interviews}
+    _check_rounds(enrolment.event, arrival_slot, leaving_slot)
+    fields = ("attending_staff_id", "min_interviews", "arrival_slot", "leaving_slot")
+    before = {f: getattr(enrolment, f) for f in fields}
     enrolment.attending_staff = attending_staff
     enrolment.min_interviews = min_interviews
-    enrolment.save(update_fields=["attending_staff", "min_interviews", "updated_at"])
-    after = {"attending_staff": enrolment.attending_staff_id, "min_interviews": enrolment.min_interviews}
+    enrolment.arrival_slot = arrival_slot
+    enrolment.leaving_slot = leaving_slot
+    enrolment.save(update_fields=["attending_staff", "min_interviews", "arrival_slot", "leaving_slot", "updated_at"])
+    after = {f: getattr(enrolment, f) for f in fields}
     if before != after:
         audit(obj=enrolment, action="enrolment.updated", user=by, data={"before": before, "after": after})
     return enrolment

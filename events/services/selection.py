@@ -43,6 +43,7 @@ from ..selectors.selection import (
 __all__ = [
     "INVITATION_NOTIFICATION_KIND",
     "PROPOSAL_MAX_LENGTH",
+    "Attendance",
     "ChoiceInput",
     "application_choice_decide",
     "application_window_check",
@@ -64,6 +65,29 @@ INVITATION_NOTIFICATION_KIND = "events.selection_invitation"
 class ChoiceInput:
     enrolment_id: int
     proposal: str
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """When a participant can be there (0-based rounds, inclusive; None = from the first / to the last) and,
+    for a senior, how many interviews they want at most (None = no limit). Fed into the timetable."""
+
+    arrival_slot: int | None = None
+    leaving_slot: int | None = None
+    max_meetings: int | None = None
+
+
+def attendance_check(*, event: Event, attendance: Attendance) -> None:
+    """Raise SelectionError when the rounds are outside the event's grid or the departure precedes the arrival."""
+    rounds = event.rounds
+    for value in (attendance.arrival_slot, attendance.leaving_slot):
+        if value is not None and not 0 <= value < rounds:
+            raise SelectionError(_("到着・退出の回は、この交流会の面談の回から選んでください。"))
+    if attendance.max_meetings is not None and not 1 <= attendance.max_meetings <= rounds:
+        raise SelectionError(_("面談数の上限は1から%(rounds)dまでで選んでください。") % {"rounds": rounds})
+    arrival, leaving = attendance.arrival_slot, attendance.leaving_slot
+    if arrival is not None and leaving is not None and leaving < arrival:
+        raise SelectionError(_("退出は、到着より後の回を選んでください。"))
 
 
 # --- checks shared by the senior's services -------------------------------------------------------
@@ -114,7 +138,12 @@ def _locked(application: SeniorApplication) -> SeniorApplication:
 
 @transaction.atomic
 def senior_application_save(
-    *, event: Event, senior: SeniorProfile, choices: Sequence[ChoiceInput], by: User
+    *,
+    event: Event,
+    senior: SeniorProfile,
+    choices: Sequence[ChoiceInput],
+    by: User,
+    attendance: Attendance | None = None,
 ) -> SeniorApplication:
     """Create or update the senior's application with exactly `choices`, in this order.
 
@@ -125,6 +154,8 @@ def senior_application_save(
     _check_pledge(senior)
     application_window_check(event=event)
     _check_choices(event, choices)
+    if attendance is not None:
+        attendance_check(event=event, attendance=attendance)
     application, created = SeniorApplication.objects.select_for_update().get_or_create(
         event=event, senior=senior, defaults={"pledge": senior_current_pledge_acceptance(senior)}
     )
@@ -148,12 +179,29 @@ def senior_application_save(
             current.proposal = proposal
             current.position = position
             current.save(update_fields=["proposal", "position", "updated_at"])
-    application.save(update_fields=["updated_at"])
+    fields = ["updated_at"]
+    if attendance is not None:
+        application.arrival_slot = attendance.arrival_slot
+        application.leaving_slot = attendance.leaving_slot
+        application.max_meetings = attendance.max_meetings
+        fields += ["arrival_slot", "leaving_slot", "max_meetings"]
+    application.save(update_fields=fields)
     audit(
         obj=application,
         action="application.created" if created else "application.saved",
         user=by,
-        data={"enrolments": [c.enrolment_id for c in choices]},
+        data={
+            "enrolments": [c.enrolment_id for c in choices],
+            **(
+                {
+                    "arrival_slot": attendance.arrival_slot,
+                    "leaving_slot": attendance.leaving_slot,
+                    "max_meetings": attendance.max_meetings,
+                }
+                if attendance is not None
+                else {}
+            ),
+        },
     )
     return application
 

@@ -101,6 +101,7 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
             _post_data(request),
             companies=selectors.enrolment_company_choices(user=user, event=event),
             staff=staff,
+            event=event,
             initial={"attending_staff": user.pk},
         )
         if request.method == "POST" and form.is_valid():

@@ -119,7 +119,20 @@ def _application_page(
     entries = issue_entries_for_senior(event=event)
     if form is None:
         proposals = {c.enrolment_id: c.proposal for c in application.choices.all()} if application else {}
-        form = SeniorApplicationForm(entries=entries, max_choices=event.max_choices_per_senior, proposals=proposals)
+        attendance = None
+        if application is not None:
+            attendance = services.Attendance(
+                arrival_slot=application.arrival_slot,
+                leaving_slot=application.leaving_slot,
+                max_meetings=application.max_meetings,
+            )
+        form = SeniorApplicationForm(
+            entries=entries,
+            max_choices=event.max_choices_per_senior,
+            proposals=proposals,
+            slot_times=event.slot_times(),
+            attendance=attendance,
+        )
     labels = {e.enrolment_id: e for e in entries}
     invitations = [
         (invitation, labels[invitation.enrolment_id])
@@ -152,7 +165,10 @@ def _closed(request: HttpRequest, event: Event) -> HttpResponse | None:
 
 def _application_form(request: HttpRequest, event: Event) -> SeniorApplicationForm:
     return SeniorApplicationForm(
-        request.POST, entries=issue_entries_for_senior(event=event), max_choices=event.max_choices_per_senior
+        request.POST,
+        entries=issue_entries_for_senior(event=event),
+        max_choices=event.max_choices_per_senior,
+        slot_times=event.slot_times(),
     )
 
 
@@ -171,7 +187,9 @@ def senior_application(request: HttpRequest, pk: int) -> HttpResponse:
     form = _application_form(request, event)
     if form.is_valid():
         try:
-            services.senior_application_save(event=event, senior=profile, choices=form.choices(), by=profile.user)
+            services.senior_application_save(
+                event=event, senior=profile, choices=form.choices(), by=profile.user, attendance=form.attendance()
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -195,7 +213,9 @@ def senior_application_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return _application_page(request, profile=profile, event=event, form=form)
         try:
-            services.senior_application_save(event=event, senior=profile, choices=form.choices(), by=profile.user)
+            services.senior_application_save(
+                event=event, senior=profile, choices=form.choices(), by=profile.user, attendance=form.attendance()
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return _application_page(request, profile=profile, event=event, form=form)

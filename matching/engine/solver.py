@@ -29,6 +29,7 @@ re-slotting finishes on one worker (on large events it goes on with `workers` th
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -247,6 +248,25 @@ def _solver(*, seconds: float, seed: int, workers: int = 1) -> cp_model.CpSolver
     return solver
 
 
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Reports progress on each improving solution, at most every `every` seconds, so the bar moves during
+    a long phase, not only at its end. Only from the caller's own thread: the callback may write to the
+    caller's database connection, which belongs to that thread."""
+
+    def __init__(self, report: Callable[[], None], *, every: float = 0.5) -> None:
+        super().__init__()
+        self._report = report
+        self._every = every
+        self._last = time.monotonic()
+        self._thread = threading.get_ident()
+
+    def on_solution_callback(self) -> None:
+        now = time.monotonic()
+        if now - self._last >= self._every and threading.get_ident() == self._thread:
+            self._last = now
+            self._report()
+
+
 def _reslot(
     problem: Problem, meetings: list[Meeting], *, deadline: float, seed: int, workers: int
 ) -> tuple[list[Meeting], bool]:
@@ -291,7 +311,8 @@ def solve(
     """Solve `problem` within `time_limit` seconds; returns an `sks-timetable-solution/1` dict.
 
     `minimise_gaps=False` stops after the score phase (the tests compare both). `progress`, if given, is
-    called with the share of the time limit used (0..1) as each phase ends, and with 1.0 at the end.
+    called with the share of the time limit used (0..1) as each phase ends and, during the score phase, on
+    improving solutions (at most twice a second), and with 1.0 at the end.
     """
     started = time.monotonic()
     deadline = started + time_limit
@@ -307,7 +328,7 @@ def solve(
     built.hint(greedy)
     built.model.maximize(built.score_expr)
     solver = _solver(seconds=(deadline - time.monotonic()) * SCORE_PHASE_SHARE, seed=seed)
-    status = solver.solve(built.model)
+    status = solver.solve(built.model, _ProgressCallback(report) if progress is not None else None)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         meetings = built.meetings(solver)
         score = round(solver.objective_value)

@@ -11,12 +11,21 @@ from events.models import EventCompany
 
 __all__ = ["CHECKIN_ACTIONS", "CheckinActionForm", "WalkInForm"]
 
-CHECKIN_ACTIONS = ("check_in", "undo", "no_show", "standby_on", "standby_off")
+CHECKIN_ACTIONS = ("check_in", "undo", "no_show", "standby_on", "standby_off", "rounds")
 
 
 class CheckinActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in CHECKIN_ACTIONS])
     q = forms.CharField(required=False, max_length=100)
+    # action "rounds": a late arrival / an early departure ("" = as planned)
+    arrival_slot = forms.TypedChoiceField(choices=[], coerce=int, empty_value=None, required=False)
+    leaving_slot = forms.TypedChoiceField(choices=[], coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, rounds: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "")] + [(str(i), str(i)) for i in range(rounds)]
+        self.fields["arrival_slot"].choices = choices  # type: ignore[attr-defined]
+        self.fields["leaving_slot"].choices = choices  # type: ignore[attr-defined]
 
 
 class WalkInForm(forms.Form):

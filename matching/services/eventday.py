@@ -27,6 +27,7 @@ __all__ = [
     "AttendanceError",
     "attendance_check_in",
     "attendance_mark_no_show",
+    "attendance_set_rounds",
     "attendance_set_standby",
     "attendance_undo",
     "walk_in_add",
@@ -116,6 +117,38 @@ def attendance_mark_no_show(
     row.updated_by = by
     row.save(update_fields=["status", "no_show_at", "updated_by"])
     audit(obj=row, action="attendance.no_show", user=by, data={**_who(row), "from": previous})
+    return row
+
+
+@transaction.atomic
+def attendance_set_rounds(
+    *,
+    event: Event,
+    by: User,
+    arrival_slot: int | None,
+    leaving_slot: int | None,
+    senior: SeniorProfile | None = None,
+    enrolment: EventCompany | None = None,
+) -> Attendance:
+    """Record on the day that the participant arrives late or leaves early (None: as planned). The next
+    repair drops their meetings outside these rounds and fills the seats."""
+    for value in (arrival_slot, leaving_slot):
+        if value is not None and not 0 <= value < event.rounds:
+            raise AttendanceError(_("到着・退出の回は、この交流会の面談の回から選んでください。"))
+    if arrival_slot is not None and leaving_slot is not None and leaving_slot < arrival_slot:
+        raise AttendanceError(_("退出は、到着より後の回を選んでください。"))
+    row = _attendance_for(event, senior, enrolment)
+    previous = {"arrival_slot": row.arrival_slot, "leaving_slot": row.leaving_slot}
+    row.arrival_slot = arrival_slot
+    row.leaving_slot = leaving_slot
+    row.updated_by = by
+    row.save(update_fields=["arrival_slot", "leaving_slot", "updated_by"])
+    audit(
+        obj=row,
+        action="attendance.rounds_set",
+        user=by,
+        data={**_who(row), "from": previous, "to": {"arrival_slot": arrival_slot, "leaving_slot": leaving_slot}},
+    )
     return row
 
 

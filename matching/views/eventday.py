@@ -39,6 +39,7 @@ from ..selectors.eventday import (
 from ..services.eventday import (
     attendance_check_in,
     attendance_mark_no_show,
+    attendance_set_rounds,
     attendance_set_standby,
     attendance_undo,
     walk_in_add,
@@ -77,7 +78,7 @@ def checkin_counts_partial(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, event: Event, *, senior: SeniorProfile | None, enrolment: EventCompany | None) -> str:
     """Apply the posted action; returns the message for the coordinator. Raises DomainError."""
     user = signed_in_user(request)
-    form = CheckinActionForm(request.POST)
+    form = CheckinActionForm(request.POST, rounds=event.rounds)
     if not form.is_valid():
         raise DomainError(_("操作がわかりませんでした。もう一度ボタンを押してください。"))
     action = form.cleaned_data["action"]
@@ -95,6 +96,16 @@ def _act(request: HttpRequest, event: Event, *, senior: SeniorProfile | None, en
         if row is not None:
             attendance_undo(attendance=row, by=user)
         return _("未到着に戻しました。")
+    if action == "rounds":
+        attendance_set_rounds(
+            event=event,
+            by=user,
+            senior=senior,
+            enrolment=enrolment,
+            arrival_slot=form.cleaned_data["arrival_slot"],
+            leaving_slot=form.cleaned_data["leaving_slot"],
+        )
+        return _("参加する時間を変更しました。時間割の組み直しで反映されます。")
     if senior is None:
         raise DomainError(_("空席待ちにできるのは新現役だけです。"))
     attendance_set_standby(event=event, by=user, senior=senior, standby=action == "standby_on")

@@ -314,3 +314,24 @@ def test_solve_failure_is_recorded_in_japanese(built, django_capture_on_commit_c
 
     assert t.solve_status == "failed"
     assert "固定" in t.solve_error
+
+
+def test_add_pair_already_in_timetable_refused(draft):
+    t, e, s = draft["t"], draft["enrolments"], draft["seniors"]
+    _refused(
+        lambda: timetable_meeting_add(timetable=t, enrolment=e["a"], senior=s[0], slot=2),
+        "この新現役とこの企業の面談はすでに時間割にあります",
+    )
+    assert t.meetings.count() == 3
+
+
+def test_add_beyond_seniors_cap_refused(draft):
+    t, e, s = draft["t"], draft["enrolments"], draft["seniors"]
+    key = senior_key(s[0].pk)
+    t.problem["seniors"] = [{**x, "max_meetings": 1} if x["id"] == key else x for x in t.problem["seniors"]]
+    t.save()
+    _refused(
+        lambda: timetable_meeting_add(timetable=t, enrolment=e["b"], senior=s[0], slot=1),
+        "この新現役の面談数が上限を超えます",
+    )
+    assert t.meetings.filter(senior=s[0]).count() == 1
