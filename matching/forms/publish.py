@@ -12,3 +12,11 @@ class TimetablePublishForm(forms.Form):
         required=True,
         error_messages={"required": _("公開する前に、確認のチェックを入れてください。")},
     )
+
+    def __init__(self, *args: object, republish: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if republish:
+            # Replacing a published version: only those whose schedule changed are mailed.
+            self.fields["confirm"].label = _(
+                "公開中の版から時間割が変わった参加者に、新しい時間割をメールで送ることを確認しました"
+            )

@@ -37,16 +37,23 @@ def timetable_publish(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     event = access_event_for_coordinator(user=user, pk=timetable.event_id)
     timetable.event = event
-    form = TimetablePublishForm(request.POST if request.method == "POST" else None)
+    published = Timetable.objects.filter(event=event, status=TimetableStatus.PUBLISHED).exclude(pk=timetable.pk).first()
+    form = TimetablePublishForm(request.POST if request.method == "POST" else None, republish=published is not None)
     if request.method == "POST" and form.is_valid():
         try:
             services.timetable_publish(timetable=timetable, by=user)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("時間割を公開しました。参加者全員に、個人別の時間割をメールでお送りします。"))
+            if published is not None:
+                messages.success(
+                    request, _("時間割を公開しました。時間割が変わった参加者に、新しい時間割をメールでお送りします。")
+                )
+            else:
+                messages.success(
+                    request, _("時間割を公開しました。参加者全員に、個人別の時間割をメールでお送りします。")
+                )
             return redirect("matching:timetable_detail", pk=timetable.pk)
-    published = Timetable.objects.filter(event=event, status=TimetableStatus.PUBLISHED).exclude(pk=timetable.pk).first()
     context = {
         "timetable": timetable,
         "event": event,
