@@ -335,3 +335,9 @@ def test_add_beyond_seniors_cap_refused(draft):
         "この新現役の面談数が上限を超えます",
     )
     assert t.meetings.filter(senior=s[0]).count() == 1
+
+
+def test_move_outside_the_grid_refused(draft):
+    t, e, s = draft["t"], draft["enrolments"], draft["seniors"]
+    _refused(lambda: timetable_meeting_move(meeting=_m(t, e["a"], s[0]), slot=3), "その回はありません（第1回〜第3回）")
+    assert _m(t, e["a"], s[0]).slot == 0
