@@ -301,3 +301,18 @@ def test_solve_reports_progress_up_to_one():
 
     assert seen == sorted(seen)
     assert seen[-1] == 1.0
+
+
+def test_score_phase_settles_only_close_to_the_bound_and_after_a_stall():
+    import time
+
+    from matching.engine.solver import _ScorePhaseWatch
+
+    watch = _ScorePhaseWatch(None)
+    assert not watch.settled(stall=2.0, tolerance=0.005)  # no solution yet
+    watch.best, watch.bound, watch.improved_at = 1000.0, 1004.0, time.monotonic() - 3.0
+    assert watch.settled(stall=2.0, tolerance=0.005)
+    watch.bound = 1006.0  # 0.6% away from the bound: keep searching
+    assert not watch.settled(stall=2.0, tolerance=0.005)
+    watch.bound, watch.improved_at = 1004.0, time.monotonic()  # just improved: keep searching
+    assert not watch.settled(stall=2.0, tolerance=0.005)
