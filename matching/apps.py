@@ -8,4 +8,4 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's dashboard panel with participants.dashboard.
-        from . import panels  # noqa: F401
+        from . import demo, panels  # noqa: F401  (demo registers the follow-up demo seeder)

@@ -89,9 +89,7 @@ class SecondInterview(TimeStampedModel):
     online_url = models.URLField(_("オンライン会議のURL"), blank=True)
     held_at = models.DateTimeField(_("実施の記録日時"), null=True, blank=True)
     outcome_at = models.DateTimeField(_("結果の記録日時"), null=True, blank=True)
-    not_agreed_reason = models.CharField(
-        _("不成立の理由"), max_length=20, choices=NotAgreedReason.choices, blank=True
-    )
+    not_agreed_reason = models.CharField(_("不成立の理由"), max_length=20, choices=NotAgreedReason.choices, blank=True)
     outcome_note = models.TextField(_("結果についてのメモ"), blank=True)
 
     objects = InstitutionScopedManager("institution")

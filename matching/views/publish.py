@@ -23,6 +23,7 @@ from ..enums import TimetableStatus
 from ..forms.publish import TimetablePublishForm
 from ..models import Timetable
 from ..selectors import publish as selectors
+from ..selectors.followup import my_second_interviews, senior_wish_rows  # issue 6: senior's wish
 from ..services import publish as services
 
 SCHEDULE_ROLES = (SENIOR, COMPANY, *INSTITUTION_ROLES)
@@ -79,7 +80,11 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         # Bank staff may print their own institution's table and route sheets of a published timetable.
         if schedule.role == selectors.ROLE_STAFF:
             timetables[-1]["prints"] = True
-    return render(request, "matching/schedule_list.html", {"timetables": timetables})
+    # issue 6: senior's wish (their held interviews, to record whether they want to meet again)
+    wish_rows = senior_wish_rows(user=signed_in_user(request), schedules=schedules)
+    second_interviews = my_second_interviews(user=signed_in_user(request))
+    context = {"timetables": timetables, "wish_rows": wish_rows, "second_interviews": second_interviews}
+    return render(request, "matching/schedule_list.html", context)
 
 
 @role_required(*SCHEDULE_ROLES)

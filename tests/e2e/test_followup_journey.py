@@ -1,0 +1,141 @@
+"""After the event: the bank staff member records the results at their table, schedules the second
+interview that follows a mutual "yes", marks 支援成立 with subsidised visits and logs a visit.
+
+axe-core and the CSP guard run on every page (tests/e2e/conftest.py). Tasks (the invitations) run in-process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+from playwright.sync_api import Page, expect
+
+from matching.models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement
+from participants.models import User
+from sks.roles import Role
+from tests.e2e.locators import label
+from tests.factories import (
+    OrganizationFactory,
+    UserFactory,
+    approved_hearing,
+    enrol_company,
+    make_event,
+    make_result,
+    make_timetable,
+    pledged_senior,
+    staff_user,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def screenshot(page: Page, name: str) -> None:
+    # SKS_SCREENSHOTS=1 keeps a picture of each main page in test-artifacts/ for a person to look at.
+    if os.environ.get("SKS_SCREENSHOTS"):
+        page.screenshot(path=f"test-artifacts/followup-{name}.png", full_page=True)
+
+
+def sign_in(page: Page, live_server, user: User) -> None:
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page: Page, live_server, audit_page) -> None:
+    bank = OrganizationFactory(name="さくら信用金庫")
+    coordinator = staff_user(Role.COORDINATOR)
+    event = make_event(
+        coordinator_org=coordinator.active_memberships[0].organization,
+        hosts=[bank],
+        status="follow_up",
+        title="第6回 新現役交流会",
+        date=timezone.localdate() - dt.timedelta(days=30),
+        rounds=4,
+    )
+    staff = staff_user(Role.BANK_STAFF, bank, name="融資 次郎")
+    enrolment = enrol_company(event, institution=bank, staff=staff)
+    approved_hearing(enrolment, title="精密部品の販路開拓")
+    takahashi = pledged_senior(user=UserFactory(name="高橋 健"))
+    sato = pledged_senior(user=UserFactory(name="佐藤 花子"))
+    make_timetable(event, [(enrolment, takahashi, 0, "mutual"), (enrolment, sato, 1, "mutual")], status="published")
+    with scopes_disabled():  # arranging: 高橋 has already said they want to meet again
+        make_result(enrolment, takahashi, senior_wish="yes")
+
+    # 1. Results at the table: one row per interview, saved per row without a reload.
+    sign_in(page, live_server, staff)
+    page.goto(reverse("matching:followup_tables", args=[event.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("面談結果の記録")
+    expect(page.get_by_role("cell", name="0 / 2")).to_be_visible()
+    page.get_by_role("link", name="結果を記録する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(enrolment.company.name)
+    row = page.locator(f"#row-{takahashi.pk}")
+    row.get_by_text("また会いたい", exact=True).click()
+    row.get_by_label("メモ").fill("海外展開の経験が豊富。ぜひもう一度。")
+    row.get_by_role("button", name="保存").click()
+    expect(page.locator(f"#row-{takahashi.pk}").get_by_text("保存しました")).to_be_visible()
+    row = page.locator(f"#row-{sato.pk}")
+    row.get_by_role("button", name="保存").click()
+    expect(
+        page.locator(f"#row-{sato.pk}").get_by_text("企業の希望（また会いたい・検討中・希望しない）を選んでください。")
+    ).to_be_visible()
+    page.locator(f"#row-{sato.pk}").get_by_text("希望しない", exact=True).click()
+    page.locator(f"#row-{sato.pk}").get_by_role("button", name="保存").click()
+    expect(page.locator(f"#row-{sato.pk}").get_by_text("保存しました")).to_be_visible()
+    audit_page()
+    screenshot(page, "table")
+    with scopes_disabled():
+        assert sorted(InterviewResult.unscoped.values_list("senior__user__name", "company_wish")) == [
+            ("佐藤 花子", "no"),
+            ("高橋 健", "yes"),
+        ]
+        si = SecondInterview.unscoped.get()
+    assert si.status == "proposed"
+
+    # 2. The mutual "yes" became a proposal: schedule it (yesterday, so that it can be marked held now).
+    page.goto(reverse("matching:second_interview_list"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("二次面談")
+    page.get_by_role("link", name=enrolment.company.name).click()
+    page.get_by_role("button", name="日程調整を始める").click()
+    expect(page.get_by_text("日程調整を始めました。")).to_be_visible()
+    day = timezone.localdate() - dt.timedelta(days=1)
+    page.get_by_label(label("日付")).fill(day.isoformat())
+    page.get_by_label(label("開始時刻")).fill("14:00")
+    page.get_by_label(label("場所")).fill("さくら信用金庫 本店 応接室")
+    page.get_by_role("button", name="日程を確定して知らせる").click()
+    expect(page.get_by_text("日程を確定しました。", exact=False)).to_be_visible()
+    screenshot(page, "second-interview")
+    assert sorted(m.to[0] for m in mail.outbox if "二次面談" in m.subject) == sorted(
+        [staff.email, takahashi.user.email]
+    )
+    page.get_by_role("button", name="実施済にする").click()
+    expect(page.get_by_text("二次面談を実施済にしました。", exact=False)).to_be_visible()
+
+    # 3. 支援成立 with subsidised visits (3 by default).
+    page.get_by_label(label("開始日")).fill(day.isoformat())
+    page.get_by_role("button", name="支援成立を記録する").click()
+    expect(page.get_by_text("支援成立を記録しました。", exact=False)).to_be_visible()
+    expect(page.get_by_text("3回のうち 残り3回")).to_be_visible()
+
+    # 4. Log a visit: the remaining count goes down.
+    page.get_by_label(label("訪問日")).fill(day.isoformat())
+    page.get_by_label(label("時間")).fill("2")
+    page.get_by_label(label("内容")).fill("工場を見学し、海外展開の課題を整理しました。")
+    page.get_by_role("button", name="訪問を記録する").click()
+    expect(page.get_by_text("訪問を記録しました。")).to_be_visible()
+    expect(page.get_by_text("3回のうち 残り2回")).to_be_visible()
+    screenshot(page, "agreement")
+    with scopes_disabled():
+        agreement = SupportAgreement.unscoped.get()
+        assert (agreement.kind, agreement.subsidised_visits, AgreementVisit.unscoped.count()) == ("subsidised", 3, 1)
+
+    # issue 6 step 5: matching rate (statistics)

@@ -1,0 +1,516 @@
+"""Second interviews (二次面談): proposals, every step of the ladder allowed and refused, the invitations
+with an .ics to all three parties, and who may see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from auditlog.models import LogEntry
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from matching.models import SecondInterview, SupportAgreement
+from matching.services import followup as services
+from matching.services.followup import AgreementError, InterviewResultError, SecondInterviewError
+from participants.models import Notification
+from tests.factories import (
+    followup_world,
+    make_result,
+    make_second_interview,
+    pledged_senior,
+)
+
+pytestmark = pytest.mark.django_db
+TOKYO = ZoneInfo("Asia/Tokyo")
+WHEN = dt.datetime(2030, 5, 20, 14, 0, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def world(unscoped):
+    return followup_world()
+
+
+@pytest.fixture
+def si(world):
+    a, s1 = world["enrolments"]["a"], world["seniors"][0]
+    return make_second_interview(a, s1, result=make_result(a, s1, company_wish="yes", senior_wish="yes"))
+
+
+def _to(si, status: str, **fields):
+    SecondInterview.unscoped.filter(pk=si.pk).update(status=status, **fields)
+    return SecondInterview.unscoped.get(pk=si.pk)
+
+
+# --- proposals ------------------------------------------------------------------------------------------------
+
+
+def test_propose_all_creates_one_per_mutual_pair_idempotently(world, unscoped):
+    a, b = world["enrolments"]["a"], world["enrolments"]["b"]
+    s1, s2 = world["seniors"]
+    make_result(a, s1, company_wish="yes", senior_wish="yes")
+    make_result(a, s2, company_wish="yes", senior_wish="maybe")
+    make_result(b, s1, company_wish="yes", senior_wish="yes")
+
+    first = services.second_interviews_propose(event=world["event"], by=world["coordinator"])
+    second = services.second_interviews_propose(event=world["event"], by=world["coordinator"])
+
+    assert (first, second) == (2, 0)
+    assert sorted(SecondInterview.unscoped.values_list("enrolment_id", "senior_id", "by_coordinator")) == sorted(
+        [(a.pk, s1.pk, False), (b.pk, s1.pk, False)]
+    )
+
+
+def test_propose_all_after_a_cancellation_proposes_again(world, unscoped):
+    a, s1 = world["enrolments"]["a"], world["seniors"][0]
+    make_result(a, s1, company_wish="yes", senior_wish="yes")
+    make_second_interview(a, s1, status="cancelled")
+
+    assert services.second_interviews_propose(event=world["event"], by=world["coordinator"]) == 1
+
+
+def test_propose_all_refused_before_the_event(unscoped):
+    world = followup_world(status="timetabling")
+
+    with pytest.raises(InterviewResultError):
+        services.second_interviews_propose(event=world["event"], by=world["coordinator"])
+
+
+def test_coordinator_proposes_a_maybe_pair(world, unscoped):
+    a, s2 = world["enrolments"]["a"], world["seniors"][1]
+    result = make_result(a, s2, company_wish="maybe", senior_wish="yes")
+
+    si = services.second_interview_propose(result=result, by=world["coordinator"])
+
+    assert (si.status, si.by_coordinator, si.result_id) == ("proposed", True, result.pk)
+
+
+@pytest.mark.parametrize(
+    ("company", "senior", "message"),
+    [
+        ("no", "yes", "どちらかが「希望しない」と答えた組み合わせは、二次面談を提案できません。"),
+        ("maybe", "no", "どちらかが「希望しない」と答えた組み合わせは、二次面談を提案できません。"),
+        ("", "yes", "企業の希望がまだ記録されていません。先に面談結果を記録してください。"),
+    ],
+)
+def test_coordinator_propose_refused(world, unscoped, company, senior, message):
+    result = make_result(world["enrolments"]["a"], world["seniors"][1], company_wish=company, senior_wish=senior)
+
+    with pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_propose(result=result, by=world["coordinator"])
+
+    assert exc.value.message == message
+
+
+def test_coordinator_propose_refused_when_one_is_live(world, si, unscoped):
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_propose(result=si.result, by=world["coordinator"])
+
+
+def test_propose_views_coordinator_only(world, login_as, unscoped):
+    result = make_result(world["enrolments"]["a"], world["seniors"][1], company_wish="maybe", senior_wish="maybe")
+    url = reverse("matching:second_interview_propose", args=[result.pk])
+
+    assert login_as(world["staff"]["a"]).post(url).status_code == 404
+    assert login_as(world["other_coordinator"]).post(url).status_code == 404
+    assert login_as(world["coordinator"]).post(url).status_code == 302
+    assert SecondInterview.unscoped.get().by_coordinator is True
+
+
+# --- the ladder -----------------------------------------------------------------------------------------------
+
+
+def test_start_scheduling_from_proposed(world, si, unscoped):
+    services.second_interview_start_scheduling(si=si, by=world["staff"]["a"])
+
+    si.refresh_from_db()
+    assert si.status == "scheduling"
+    assert si.status_changed_at is not None
+    assert LogEntry.objects.filter(additional_data__event="second_interview.scheduling").count() == 1
+
+
+@pytest.mark.parametrize("status", ["scheduling", "confirmed", "held", "agreed", "not_agreed", "cancelled"])
+def test_start_scheduling_refused(world, si, status, unscoped):
+    si = _to(si, status)
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_start_scheduling(si=si, by=world["staff"]["a"])
+
+
+@pytest.mark.parametrize("status", ["scheduling", "confirmed"])
+def test_schedule_confirms_and_reschedules(world, si, status, unscoped):
+    si = _to(si, status, scheduled_at=WHEN - dt.timedelta(days=1), place="旧会場")
+
+    services.second_interview_schedule(
+        si=si, by=world["staff"]["a"], scheduled_at=WHEN, duration_minutes=90, place="本店 会議室"
+    )
+
+    si.refresh_from_db()
+    assert (si.status, si.scheduled_at, si.duration_minutes, si.place) == ("confirmed", WHEN, 90, "本店 会議室")
+    action = "second_interview.rescheduled" if status == "confirmed" else "second_interview.confirmed"
+    assert LogEntry.objects.filter(additional_data__event=action).count() == 1
+
+
+@pytest.mark.parametrize("status", ["proposed", "held", "agreed", "not_agreed", "cancelled"])
+def test_schedule_refused_from_wrong_step(world, si, status, unscoped):
+    si = _to(si, status)
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店")
+
+
+def test_schedule_needs_a_place_or_url(world, si, unscoped):
+    si = _to(si, "scheduling")
+
+    with pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN)
+
+    assert exc.value.message == "場所かオンライン会議のURLのどちらかを入力してください。"
+
+
+def test_schedule_needs_a_date(world, si, unscoped):
+    si = _to(si, "scheduling")
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=None, place="本店")
+
+
+def test_mark_held_after_the_time(world, si, unscoped):
+    si = _to(si, "confirmed", scheduled_at=WHEN)
+
+    with time_machine.travel(WHEN + dt.timedelta(minutes=1), tick=False):
+        services.second_interview_mark_held(si=si, by=world["staff"]["a"])
+
+    si.refresh_from_db()
+    assert (si.status, si.held_at) == ("held", WHEN + dt.timedelta(minutes=1))
+
+
+def test_mark_held_refused_before_the_time(world, si, unscoped):
+    si = _to(si, "confirmed", scheduled_at=WHEN)
+
+    with time_machine.travel(WHEN - dt.timedelta(minutes=1), tick=False), pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_mark_held(si=si, by=world["staff"]["a"])
+
+    assert "より前に、実施済にすることはできません" in exc.value.message
+
+
+@pytest.mark.parametrize("status", ["proposed", "scheduling", "held", "agreed", "not_agreed", "cancelled"])
+def test_mark_held_refused_from_wrong_step(world, si, status, unscoped):
+    si = _to(si, status, scheduled_at=WHEN - dt.timedelta(days=400))
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_mark_held(si=si, by=world["staff"]["a"])
+
+
+def test_record_agreement_creates_the_agreement(world, si, unscoped):
+    si = _to(si, "held")
+
+    agreement = services.second_interview_record_agreement(
+        si=si, by=world["staff"]["a"], kind="subsidised", start_date=dt.date(2030, 6, 1), subsidised_visits=5
+    )
+
+    si.refresh_from_db()
+    assert si.status == "agreed"
+    assert (agreement.kind, agreement.subsidised_visits, agreement.company_id, agreement.second_interview_id) == (
+        "subsidised",
+        5,
+        world["companies"]["a"].pk,
+        si.pk,
+    )
+    assert agreement.responsible_staff == world["staff"]["a"]
+
+
+def test_record_agreement_refuses_staff_of_another_institution(world, si, unscoped):
+    si = _to(si, "held")
+
+    with pytest.raises(AgreementError):
+        services.second_interview_record_agreement(
+            si=si,
+            by=world["staff"]["a"],
+            kind="private",
+            start_date=dt.date(2030, 6, 1),
+            responsible_staff=world["staff"]["b"],
+        )
+    assert SupportAgreement.unscoped.count() == 0
+
+
+@pytest.mark.parametrize("status", ["proposed", "scheduling", "confirmed", "agreed", "not_agreed", "cancelled"])
+def test_record_agreement_refused_from_wrong_step(world, si, status, unscoped):
+    si = _to(si, status)
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_record_agreement(
+            si=si, by=world["staff"]["a"], kind="subsidised", start_date=dt.date(2030, 6, 1)
+        )
+    assert SupportAgreement.unscoped.count() == 0
+
+
+def test_record_not_agreed_with_reason(world, si, unscoped):
+    si = _to(si, "held")
+
+    services.second_interview_record_not_agreed(si=si, by=world["staff"]["a"], reason="fee")
+
+    si.refresh_from_db()
+    assert (si.status, si.not_agreed_reason) == ("not_agreed", "fee")
+
+
+def test_record_not_agreed_other_needs_a_note(world, si, unscoped):
+    si = _to(si, "held")
+
+    with pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_record_not_agreed(si=si, by=world["staff"]["a"], reason="other", note=" ")
+
+    assert exc.value.message == "理由が「その他」のときは、メモに具体的な理由を書いてください。"
+    services.second_interview_record_not_agreed(si=si, by=world["staff"]["a"], reason="other", note="社内事情")
+    si.refresh_from_db()
+    assert (si.status, si.outcome_note) == ("not_agreed", "社内事情")
+
+
+@pytest.mark.parametrize("status", ["proposed", "scheduling", "confirmed", "agreed", "not_agreed", "cancelled"])
+def test_record_not_agreed_refused_from_wrong_step(world, si, status, unscoped):
+    si = _to(si, status)
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_record_not_agreed(si=si, by=world["staff"]["a"], reason="fee")
+
+
+@pytest.mark.parametrize("status", ["proposed", "scheduling", "confirmed", "held"])
+def test_cancel_from_any_open_step(world, si, status, unscoped):
+    si = _to(si, status)
+
+    services.second_interview_cancel(si=si, by=world["staff"]["a"], note="企業の都合")
+
+    si.refresh_from_db()
+    assert (si.status, si.outcome_note) == ("cancelled", "企業の都合")
+
+
+@pytest.mark.parametrize("status", ["agreed", "not_agreed", "cancelled"])
+def test_cancel_refused_when_finished(world, si, status, unscoped):
+    si = _to(si, status)
+
+    with pytest.raises(SecondInterviewError):
+        services.second_interview_cancel(si=si, by=world["staff"]["a"])
+
+
+# --- the invitations ------------------------------------------------------------------------------------------
+
+
+def test_confirmation_notifies_three_parties_with_a_parsing_ics(
+    world, si, unscoped, django_capture_on_commit_callbacks
+):
+    contact = world["contacts"]["a"]
+    si = _to(si, "scheduling")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.second_interview_schedule(
+            si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店 会議室", online_url=""
+        )
+
+    senior_user = world["seniors"][0].user
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world["staff"]["a"].email, senior_user.email, contact.email])
+    for message in mail.outbox:
+        assert "二次面談の日程が決まりました" in message.subject
+        assert "本店 会議室" in message.body
+        (name, content, mimetype) = message.attachments[0]
+        assert (name, mimetype) == (f"second-interview-{si.pk}.ics", "text/calendar")
+        vevent = Calendar.from_ical(content).walk("VEVENT")[0]
+        assert vevent.decoded("dtstart") == WHEN
+        assert vevent.decoded("dtend") == WHEN + dt.timedelta(minutes=60)
+        assert str(vevent["location"]) == "本店 会議室"
+    assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
+
+
+def test_invitations_sent_once_and_again_after_a_reschedule(world, si, unscoped, django_capture_on_commit_callbacks):
+    si = _to(si, "scheduling")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店")
+
+    assert services.second_interview_invitations_send(second_interview_id=si.pk) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.second_interview_schedule(
+            si=si,
+            by=world["staff"]["a"],
+            scheduled_at=WHEN + dt.timedelta(days=1),
+            online_url="https://meet.example.jp/x",
+        )
+
+    assert len(mail.outbox) == 6  # the staff member, the senior and the company's contact, twice
+
+
+def test_invitations_skip_a_cancelled_interview(world, si, unscoped):
+    si = _to(si, "cancelled", scheduled_at=WHEN)
+
+    assert services.second_interview_invitations_send(second_interview_id=si.pk) == 0
+    assert mail.outbox == []
+
+
+# --- pages ----------------------------------------------------------------------------------------------------
+
+
+def test_detail_page_other_institution_gets_404(world, si, login_as):
+    url = reverse("matching:second_interview_detail", args=[si.pk])
+
+    assert login_as(world["staff"]["a"]).get(url).status_code == 200
+    assert login_as(world["admin_a"]).get(url).status_code == 200
+    assert login_as(world["coordinator"]).get(url).status_code == 200
+    assert login_as(world["staff"]["b"]).get(url).status_code == 404
+    assert login_as(world["other_coordinator"]).get(url).status_code == 404
+    assert login_as(world["seniors"][0].user).get(url).status_code == 404
+
+
+def test_step_view_other_institution_gets_404(world, si, login_as, unscoped):
+    response = login_as(world["staff"]["b"]).post(reverse("matching:second_interview_step", args=[si.pk, "cancel"]))
+
+    assert response.status_code == 404
+    si.refresh_from_db()
+    assert si.status == "proposed"
+
+
+def test_step_views_walk_the_ladder(world, si, login_as, unscoped, django_capture_on_commit_callbacks):
+    client = login_as(world["staff"]["a"])
+
+    def step(name: str, data: dict[str, str] | None = None):
+        return client.post(reverse("matching:second_interview_step", args=[si.pk, name]), data or {})
+
+    assert step("start-scheduling").status_code == 302
+    # Yesterday at 14:00 (Asia/Tokyo): already past, so it can be marked held at once.
+    day = timezone.localdate() - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = step(
+            "schedule",
+            {
+                "schedule-date": day.isoformat(),
+                "schedule-time": "14:00",
+                "schedule-duration_minutes": "60",
+                "schedule-place": "本店",
+            },
+        )
+    assert response.url == reverse("matching:second_interview_detail", args=[si.pk])
+    si.refresh_from_db()
+    assert (si.status, si.scheduled_at) == ("confirmed", dt.datetime.combine(day, dt.time(14), tzinfo=TOKYO))
+    assert step("held").url == reverse("matching:second_interview_detail", args=[si.pk])
+    response = step(
+        "agree",
+        {
+            "agree-kind": "subsidised",
+            "agree-subsidised_visits": "3",
+            "agree-start_date": "2030-06-01",
+            "agree-responsible_staff": str(world["staff"]["a"].pk),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    agreement = SupportAgreement.unscoped.get()
+    assert response.url == reverse("matching:agreement_detail", args=[agreement.pk])
+    si.refresh_from_db()
+    assert si.status == "agreed"
+
+
+def test_step_view_refused_step_shows_the_message(world, si, login_as):
+    response = login_as(world["staff"]["a"]).post(reverse("matching:second_interview_step", args=[si.pk, "held"]))
+
+    assert response.status_code == 400
+    assert "いま「提案」の二次面談は、実施済にすることはできません。" in response.content.decode()
+
+
+def test_step_view_schedule_form_errors_in_japanese(world, si, login_as, unscoped):
+    si = _to(si, "scheduling")
+
+    response = login_as(world["staff"]["a"]).post(
+        reverse("matching:second_interview_step", args=[si.pk, "schedule"]), {"schedule-date": "2030-05-20"}
+    )
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "開始時刻を入力してください。" in content
+    assert "場所かオンライン会議のURLのどちらかを入力してください。" in content
+
+
+def test_list_filters_by_status_and_isolates_institutions(world, si, login_as, unscoped):
+    b_si = make_second_interview(world["enrolments"]["b"], world["seniors"][0], status="scheduling")
+
+    mine = login_as(world["staff"]["a"]).get(reverse("matching:second_interview_list"))
+    theirs = login_as(world["staff"]["b"]).get(reverse("matching:second_interview_list") + "?status=proposed")
+    coordinator = login_as(world["coordinator"]).get(reverse("matching:second_interview_list"))
+
+    assert [r.pk for r in mine.context["rows"]] == [si.pk]
+    assert [r.pk for r in theirs.context["rows"]] == []
+    assert sorted(r.pk for r in coordinator.context["rows"]) == sorted([si.pk, b_si.pk])
+
+
+def test_list_constant_queries(world, si, login_as, django_assert_num_queries, unscoped):
+    client = login_as(world["staff"]["a"])
+    url = reverse("matching:second_interview_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(9):
+        make_second_interview(world["enrolments"]["a"], pledged_senior())
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 10
+
+
+def test_my_schedule_shows_a_confirmed_second_interview_to_its_senior_and_company(world, si, login_as, unscoped):
+    _to(si, "confirmed", scheduled_at=WHEN, place="本店 応接室")
+
+    senior = login_as(world["seniors"][0].user).get(reverse("matching:my_schedule"))
+    contact = login_as(world["contacts"]["a"]).get(reverse("matching:my_schedule"))
+    other_contact = login_as(world["contacts"]["b"]).get(reverse("matching:my_schedule"))
+    other_senior = login_as(world["seniors"][1].user).get(reverse("matching:my_schedule"))
+
+    assert [s.pk for s in senior.context["second_interviews"]] == [si.pk]
+    assert "本店 応接室" in senior.content.decode()
+    assert [s.pk for s in contact.context["second_interviews"]] == [si.pk]
+    assert other_contact.context["second_interviews"] == []
+    assert other_senior.context["second_interviews"] == []
+
+
+def test_coordinator_moves_a_step_through_the_page(world, si, login_as, unscoped):
+    response = login_as(world["coordinator"]).post(
+        reverse("matching:second_interview_step", args=[si.pk, "start-scheduling"])
+    )
+
+    assert response.status_code == 302
+    si.refresh_from_db()
+    assert si.status == "scheduling"
+
+
+def test_invitation_task_retries_on_smtp_errors():
+    from matching.tasks import task_send_second_interview_invitations
+
+    assert set(task_send_second_interview_invitations.autoretry_for) >= {
+        smtplib.SMTPException,
+        ConnectionError,
+        TimeoutError,
+    }
+    assert task_send_second_interview_invitations.retry_backoff is True
+
+
+def test_smtp_error_midway_then_rerun_tells_each_party_once(world, si, unscoped):
+    si = _to(si, "confirmed", scheduled_at=WHEN, place="本店")
+    original = EmailMessage.send
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return original(self, *args, **kwargs)
+
+    with mock.patch.object(EmailMessage, "send", flaky), pytest.raises(smtplib.SMTPServerDisconnected):
+        services.second_interview_invitations_send(second_interview_id=si.pk)
+    sent_again = services.second_interview_invitations_send(second_interview_id=si.pk)
+
+    assert (len(mail.outbox), sent_again) == (3, 2)
+    assert len({m.to[0] for m in mail.outbox}) == 3
+    assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
