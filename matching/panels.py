@@ -20,3 +20,25 @@ def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
     if not user_has_published_schedule(user=user):
         return None
     return Panel(template="matching/schedule_panel.html", context={}, order=5)
+
+
+# --- after the event (statistics) [helper H2] ---
+@register_dashboard_panel
+def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
+    """Coordinators, bank staff and local governments: the matching rate of their scope, and the way to
+    the statistics page."""
+    from django.http import Http404
+
+    from .selectors.statistics import StatFilters, statistics_scope_for, totals, user_may_see_statistics
+
+    if not user_may_see_statistics(user):
+        return None
+    try:
+        scope = statistics_scope_for(user=user)
+    except Http404:
+        return None
+    return Panel(
+        template="matching/statistics/panel.html",
+        context={"scope": scope, "totals": totals(scope=scope, filters=StatFilters(), parts="enrolments")},
+        order=40,
+    )
