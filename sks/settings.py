@@ -155,6 +155,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "events.tasks.task_send_event_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Daily follow-up scan (matching.services.followup_reminders): reminders, follow-up close, survey invitations.
+    "followup-reminders-daily": {
+        "task": "matching.tasks.task_send_followup_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # A reminder whose worker died mid-delivery is sent again once its claim expires, not the next day.
     "reminders-redeliver": {
         "task": "participants.tasks.task_redeliver_reminders",
