@@ -38,3 +38,45 @@ def task_send_personal_schedules(*, timetable_id: int) -> int:
     from matching.services.publish import personal_schedules_send
 
     return personal_schedules_send(timetable_id=timetable_id)
+
+
+# --- after the event (results, second interviews, agreements) [helper H1] ---
+# Transient mail errors, as for the personal schedules: retried with backoff.
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def task_send_second_interview_invitations(*, second_interview_id: int) -> int:
+    """Mail the three parties of a confirmed second interview its date with an .ics, once each (a retry
+    skips those already told: matching.services.followup.second_interview_invitations_send)."""
+    from matching.services.followup import second_interview_invitations_send
+
+    return second_interview_invitations_send(second_interview_id=second_interview_id)
+
+
+# --- after the event (follow-up reminders, survey) [helper H3] ---
+
+
+@shared_task
+def task_send_followup_reminders(as_of: str | None = None) -> int:
+    """Daily at 09:00 Asia/Tokyo (celery beat): schedule the follow-up reminders due today (and close the
+    follow-ups that are due), then redeliver stragglers.
+
+    `as_of` (an ISO date) replays a given day; by default it is today in Asia/Tokyo. Running it twice for
+    one day sends nothing twice (each reminder's key is unique in the ledger).
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from participants.services import reminders_redeliver_pending
+
+    from .services.followup_reminders import followup_reminders_scan
+
+    today = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    created = followup_reminders_scan(today=today)
+    logger.info("follow-up reminders for %s: %s newly scheduled", today, created)
+    reminders_redeliver_pending()
+    return created

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import build, eventday, printing, publish, repair
+from .views import build, eventday, followup, printing, publish, repair, statistics, survey
 
 app_name = "matching"
 
@@ -33,6 +33,23 @@ urlpatterns: list = [
     path("event/<int:pk>/checkin/company/<int:enrolment_pk>/", eventday.checkin_company, name="checkin_company"),
     path("event/<int:pk>/walk-in/", eventday.walkin, name="walkin"),
     # --- after the event (results, second interviews, agreements) ---
+    path("event/<int:pk>/followup/", followup.followup_tables, name="followup_tables"),
+    path("event/<int:pk>/results/", followup.event_results, name="event_results"),
+    path("event/<int:pk>/results/propose/", followup.second_interviews_propose, name="second_interviews_propose"),
+    path("results/<int:pk>/propose/", followup.second_interview_propose, name="second_interview_propose"),
+    path("followup/table/<int:pk>/", followup.result_table, name="result_table"),
+    path("followup/table/<int:pk>/senior/<int:senior_pk>/", followup.result_record, name="result_record"),
+    path("my-schedule/wish/<int:enrolment_pk>/", followup.senior_wish, name="senior_wish"),
+    path("second-interviews/", followup.second_interview_list, name="second_interview_list"),
+    path("second-interviews/<int:pk>/", followup.second_interview_detail, name="second_interview_detail"),
+    path("second-interviews/<int:pk>/<slug:step>/", followup.second_interview_step, name="second_interview_step"),
+    path("agreements/", followup.agreement_list, name="agreement_list"),
+    path("agreements/<int:pk>/", followup.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/kind/", followup.agreement_change_kind, name="agreement_change_kind"),
     # --- after the event (statistics) ---
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/export/", statistics.statistics_export, name="statistics_export"),
     # --- after the event (follow-up, survey) ---
+    path("event/<int:pk>/survey/", survey.survey, name="survey"),
+    path("event/<int:pk>/survey/results/", survey.survey_results, name="survey_results"),
 ]

@@ -411,7 +411,177 @@ def make_agreement(enrolment: Any, senior: Any, **fields: object) -> Any:
 
 
 # --- after the event (results and second interviews) [helper H1 adds below] ---
+def followup_world(*, status: str = "follow_up") -> dict[str, Any]:
+    """The three-bank event, held (60 days ago, in `status`), with a published timetable: A's table meets
+    seniors 1 (round 1) and 2 (round 2), B's table meets senior 1 (round 2)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    world = three_bank_event(status=status, date=timezone.localdate() - dt.timedelta(days=60))
+    seniors = [pledged_senior(user=UserFactory(name=f"新現役 {n}")) for n in (1, 2)]
+    a, b = world["enrolments"]["a"], world["enrolments"]["b"]
+    world["timetable"] = make_timetable(
+        world["event"],
+        [(a, seniors[0], 0, "mutual"), (a, seniors[1], 1, "mutual"), (b, seniors[0], 1, "mutual")],
+        status="published",
+    )
+    world["seniors"] = seniors
+    return world
+
+
+def followup_matrix_result(world: dict[str, Any]) -> Any:
+    """For the permission matrix: a held event's result of A's table and the world senior (published
+    timetable), both sides "maybe"."""
+    world["event"].status = "follow_up"
+    world["event"].save(update_fields=["status"])
+    make_timetable(world["event"], [(world["enrolment"], world["senior_profile"], 0, "mutual")], status="published")
+    return make_result(world["enrolment"], world["senior_profile"], company_wish="maybe", senior_wish="maybe")
+
+
+def followup_matrix_si(world: dict[str, Any]) -> Any:
+    """For the permission matrix: a proposed second interview of A's table and the world senior."""
+    return make_second_interview(world["enrolment"], world["senior_profile"])
+
+
+def followup_matrix_agreement(world: dict[str, Any]) -> Any:
+    """For the permission matrix: a subsidised agreement of A's company and the world senior."""
+    return make_agreement(world["enrolment"], world["senior_profile"])
+
 
 # --- after the event (statistics) [helper H2 adds below] ---
+def statistics_world() -> dict[str, Any]:
+    """The hand-made statistics dataset (tests/matching/test_statistics.py works out every answer).
+
+    Banks A, B, C; coordinator organisations K1 (the coordinator user's) and K2; seniors s1..s4.
+
+    E1 2025-06-10 held,      K1, 東京都(13), hosts A+B: a1 (A, 本店, sales+dx) supported (s1),
+       a2 (A, 駅前, sales), b1 (B, 中央, hr) supported (s2); published meetings a1-s1 a1-s2 a2-s1 b1-s2
+       b1-s3 (a draft timetable's a2-s4 never counts); seconds a1-s1 agreed, b1-s2 agreed, a2-s1 cancelled.
+    E2 2026-03-05 follow_up, K2, 神奈川県(14), hosts A+C: a1x (A, the same company as a1, dx) supported
+       twice (s1, s3), c1 (C, no branch, sales); meetings a1x-s1 a1x-s3 c1-s1; second a1x-s1 held.
+    E3 2026-05-20 closed,    K1, 東京都(13), host B, co-hosted by the local government: b2 (B, no branch,
+       hr) supported (s2), b3 (B, no branch, no hearing); meetings b2-s2 b3-s4; second b2-s2 agreed.
+    E4 2026-09-01 selection (not held): a3 (A) — never counted.
+    """
+    import datetime as dt
+
+    bank = {x: OrganizationFactory(name=f"{x}統計銀行") for x in "ABC"}
+    coordinator = staff_user(Role.COORDINATOR)
+    k1 = coordinator.active_memberships[0].organization
+    k2 = CoordinatorOrgFactory(name="K2コーディネート団体")
+    lg = staff_user(Role.LOCAL_GOVERNMENT, LocalGovernmentFactory(name="統計県", prefecture="14"))
+    staff = {x: staff_user(Role.BANK_STAFF, bank[x]) for x in "ABC"}
+    branch = {
+        "a_main": BranchFactory(organization=bank["A"], name="A本店"),
+        "a_station": BranchFactory(organization=bank["A"], name="A駅前支店"),
+        "b_centre": BranchFactory(organization=bank["B"], name="B中央支店"),
+    }
+    company = {
+        "a1": CompanyFactory(institution=bank["A"], branch=branch["a_main"], name="株式会社A一"),
+        "a2": CompanyFactory(institution=bank["A"], branch=branch["a_station"], name="株式会社A二"),
+        "a3": CompanyFactory(institution=bank["A"], name="株式会社A三"),
+        "b1": CompanyFactory(institution=bank["B"], branch=branch["b_centre"], name="株式会社B一"),
+        "b2": CompanyFactory(institution=bank["B"], name="株式会社B二"),
+        "b3": CompanyFactory(institution=bank["B"], name="株式会社B三"),
+        "c1": CompanyFactory(institution=bank["C"], name="株式会社C一"),
+    }
+    s1, s2, s3, s4 = (SeniorProfileFactory() for _ in range(4))
+
+    def event(title: str, day: dt.date, status: str, coord: Organization, pref: str, hosts: list[Any]) -> Any:
+        return make_event(coordinator_org=coord, hosts=hosts, status=status, date=day, prefecture=pref, title=title)
+
+    e1 = event("E1交流会", dt.date(2025, 6, 10), "held", k1, "13", [bank["A"], bank["B"]])
+    e2 = event("E2交流会", dt.date(2026, 3, 5), "follow_up", k2, "14", [bank["A"], bank["C"]])
+    e3 = event("E3交流会", dt.date(2026, 5, 20), "closed", k1, "13", [bank["B"]])
+    e4 = event("E4交流会", dt.date(2026, 9, 1), "selection", k1, "13", [bank["A"]])
+    e3.co_hosts.add(lg.active_memberships[0].organization)
+
+    def enrol(ev: Any, key: str, *categories: str) -> Any:
+        enrolment = enrol_company(ev, company=company[key], staff=staff[key[0].upper()])
+        if categories:
+            sheet = approved_hearing(enrolment, category=categories[0])
+            for category in categories[1:]:
+                from events.models import HearingIssue
+
+                HearingIssue.unscoped.create(sheet=sheet, category=category, description="追加の課題")
+        return enrolment
+
+    a1, a2, b1 = enrol(e1, "a1", "sales", "dx"), enrol(e1, "a2", "sales"), enrol(e1, "b1", "hr")
+    a1x, c1 = enrol(e2, "a1", "dx"), enrol(e2, "c1", "sales")
+    b2, b3 = enrol(e3, "b2", "hr"), enrol(e3, "b3")
+    a3 = enrol(e4, "a3", "sales")
+    make_timetable(e1, [(a2, s4, 0, "mutual")], status="draft")
+    make_timetable(
+        e1,
+        [
+            (a1, s1, 0, "mutual"),
+            (a1, s2, 1, "mutual"),
+            (a2, s1, 1, "mutual"),
+            (b1, s2, 0, "mutual"),
+            (b1, s3, 1, "mutual"),
+        ],
+        status="published",
+    )
+    make_timetable(e2, [(a1x, s1, 0, "mutual"), (a1x, s3, 1, "mutual"), (c1, s1, 1, "mutual")], status="published")
+    make_timetable(e3, [(b2, s2, 0, "mutual"), (b3, s4, 1, "mutual")], status="published")
+    make_second_interview(a1, s1, status="agreed")
+    make_second_interview(b1, s2, status="agreed")
+    make_second_interview(a2, s1, status="cancelled")
+    make_second_interview(a1x, s1, status="held")
+    make_second_interview(b2, s2, status="agreed")
+    make_agreement(a1, s1)
+    make_agreement(b1, s2)
+    make_agreement(a1x, s1)
+    make_agreement(a1x, s3, kind="private")
+    make_agreement(b2, s2, kind="employment")
+    return {
+        "banks": bank,
+        "staff": staff,
+        "coordinator": coordinator,
+        "k1": k1,
+        "k2": k2,
+        "lg": lg,
+        "branches": branch,
+        "companies": company,
+        "seniors": (s1, s2, s3, s4),
+        "events": {"e1": e1, "e2": e2, "e3": e3, "e4": e4},
+        "enrolments": {"a1": a1, "a2": a2, "b1": b1, "a1x": a1x, "c1": c1, "b2": b2, "b3": b3, "a3": a3},
+    }
+
 
 # --- after the event (follow-up reminders, survey) [helper H3 adds below] ---
+
+
+def survey_matrix_event_pk(world: dict[str, Any]) -> int:
+    """For the permission matrix: the world event, now in follow-up, with a published timetable in which A's
+    enrolment (attended by A's staff) meets the world senior."""
+    from events.models import Event
+
+    Event.objects.filter(pk=world["event"].pk).update(status="follow_up")
+    make_timetable(world["event"], [(world["enrolment"], world["senior_profile"], 0, "mutual")], status="published")
+    return int(world["event"].pk)
+
+
+def survey_event(*, status: str = "follow_up", **event_fields: object) -> dict[str, Any]:
+    """three_bank_event in follow-up (10 days ago) with a published timetable: senior 1 meets A and B, senior
+    2 meets A; C's table has no meetings (its staff and company did not take part), and a bystander senior
+    met nobody."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    fields: dict[str, object] = {"date": timezone.localdate() - dt.timedelta(days=10), **event_fields}
+    world = three_bank_event(status=status, **fields)
+    seniors = [pledged_senior(), pledged_senior()]
+    enrolments = world["enrolments"]
+    make_timetable(
+        world["event"],
+        [
+            (enrolments["a"], seniors[0], 0, "mutual"),
+            (enrolments["b"], seniors[0], 1, "mutual"),
+            (enrolments["a"], seniors[1], 1, "mutual"),
+        ],
+        status="published",
+    )
+    return {**world, "seniors": seniors, "bystander": pledged_senior()}

@@ -470,8 +470,90 @@ ROWS: dict[str, Row] = {
         note="the event's coordinator only (no published timetable in the world: the page says so)",
     ),
     # --- after the event (results, second interviews, agreements) ---
+    # Hosts' staff see their own institution's tables and rows; the event's coordinator sees all of them.
+    "matching:followup_tables": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200),
+        url=lambda c: reverse("matching:followup_tables", args=[c["event"].pk]),
+        note="B is a host too: its staff get the page with none of A's tables",
+    ),
+    "matching:event_results": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:event_results", args=[c["event"].pk]),
+    ),
+    "matching:second_interviews_propose": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("matching:second_interviews_propose", args=[c["event"].pk]),
+        method="post",
+        note="coord: the world event is not held yet, refused with a message and sent back",
+    ),
+    "matching:second_interview_propose": Row(
+        (302, 404, 404, 404, 302, 404, 404, 404),
+        url=lambda c: reverse("matching:second_interview_propose", args=[factories.followup_matrix_result(c).pk]),
+        method="post",
+        note="coord: proposes the maybe/maybe pair",
+    ),
+    "matching:result_table": Row(
+        (302, 404, 200, 200, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:result_table", args=[c["enrolment"].pk]),
+    ),
+    "matching:result_record": Row(
+        (302, 404, 400, 400, 400, 404, 404, 404),
+        url=lambda c: reverse(
+            "matching:result_record", args=[factories.followup_matrix_result(c).enrolment_id, c["senior_profile"].pk]
+        ),
+        method="post",
+        note="nothing chosen: the table page again with the error",
+    ),
+    "matching:senior_wish": Row(
+        (302, 200, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("matching:senior_wish", args=[factories.followup_matrix_result(c).enrolment_id]),
+        note="the senior who met the table only",
+    ),
+    "matching:second_interview_list": Row(
+        (302, 404, 200, 200, 200, 404, 404, 200), note="other sees only its own institution's"
+    ),
+    "matching:second_interview_detail": Row(
+        (302, 404, 200, 200, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:second_interview_detail", args=[factories.followup_matrix_si(c).pk]),
+    ),
+    "matching:second_interview_step": Row(
+        (302, 404, 400, 400, 400, 404, 404, 404),
+        url=lambda c: reverse("matching:second_interview_step", args=[factories.followup_matrix_si(c).pk, "held"]),
+        method="post",
+        note="a proposed one cannot be marked held: the detail page with the refusal",
+    ),
+    "matching:agreement_list": Row((302, 404, 200, 200, 200, 404, 404, 200), note="other sees only its own"),
+    "matching:agreement_detail": Row(
+        (302, 404, 200, 200, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:agreement_detail", args=[factories.followup_matrix_agreement(c).pk]),
+    ),
+    "matching:agreement_change_kind": Row(
+        (302, 404, 400, 400, 400, 404, 404, 404),
+        url=lambda c: reverse("matching:agreement_change_kind", args=[factories.followup_matrix_agreement(c).pk]),
+        method="post",
+        note="nothing chosen: the detail page with the error",
+    ),
     # --- after the event (statistics) ---
+    "matching:statistics": Row(
+        (302, 404, 200, 200, 200, 404, 200, 200), note="each sees its own scope (bank: its institution; lg: region)"
+    ),
+    "matching:statistics_export": Row(
+        (302, 404, 200, 200, 200, 404, 200, 200),
+        url=lambda c: reverse("matching:statistics_export") + "?format=csv&table=year",
+        note="the same scope as the page",
+    ),
     # --- after the event (follow-up, survey) ---
+    # Participants of the event's published timetable only (the senior and A's attending staff).
+    "matching:survey": Row(
+        (302, 200, 200, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("matching:survey", args=[factories.survey_matrix_event_pk(c)]),
+        note="admin of A did not attend a table: not a participant",
+    ),
+    "matching:survey_results": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:survey_results", args=[factories.survey_matrix_event_pk(c)]),
+        note="the event's coordinator only (hosts too get 404)",
+    ),
     # --- notifications ---
     "participants:notification_list": Row(signed_in(302, 200), note="everyone's own inbox"),
     "participants:notification_read": Row(
