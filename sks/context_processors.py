@@ -30,6 +30,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if roles & (INSTITUTION_ROLES | {SENIOR, COMPANY}):
             items.append((reverse("matching:my_schedule"), _("時間割")))
         if roles & (INSTITUTION_ROLES | {Role.COORDINATOR}):
+            items.append((reverse("matching:second_interview_list"), _("二次面談")))
+            items.append((reverse("matching:agreement_list"), _("支援成立")))
+        if roles & (INSTITUTION_ROLES | {Role.COORDINATOR, Role.LOCAL_GOVERNMENT}):
+            items.append((reverse("matching:statistics"), _("統計")))
+        if roles & (INSTITUTION_ROLES | {Role.COORDINATOR}):
             items.append((reverse("participants:senior_search"), _("新現役を探す")))
         if Role.INSTITUTION_ADMIN in roles:
             items.append((reverse("participants:staff_list"), _("職員の管理")))

@@ -71,8 +71,12 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     with scopes_disabled():  # arranging: 高橋 has already said they want to meet again
         make_result(enrolment, takahashi, senior_wish="yes")
 
-    # 1. Results at the table: one row per interview, saved per row without a reload.
+    # Before: the bank's matching rate on the dashboard is 0% (one company took part, none supported yet).
     sign_in(page, live_server, staff)
+    page.goto(reverse("dashboard"))
+    expect(page.locator(".statistics-panel .statistics-figure")).to_have_text("0.0%")
+
+    # 1. Results at the table: one row per interview, saved per row without a reload.
     page.goto(reverse("matching:followup_tables", args=[event.pk]))
     expect(page.get_by_role("heading", level=1)).to_have_text("面談結果の記録")
     expect(page.get_by_role("cell", name="0 / 2")).to_be_visible()
@@ -138,4 +142,10 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
         agreement = SupportAgreement.unscoped.get()
         assert (agreement.kind, agreement.subsidised_visits, AgreementVisit.unscoped.count()) == ("subsidised", 3, 1)
 
-    # issue 6 step 5: matching rate (statistics)
+    # 5. The matching rate on the dashboard and on the statistics page has changed: 1 of 1 company supported.
+    page.goto(reverse("dashboard"))
+    expect(page.locator(".statistics-panel .statistics-figure")).to_have_text("100.0%")
+    page.get_by_role("link", name="統計を見る").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("統計")
+    expect(page.get_by_role("row").filter(has_text="第6回 新現役交流会").first).to_contain_text("100.0%")
+    screenshot(page, "statistics")
