@@ -25,7 +25,15 @@ from participants.demo import DEMO_PASSWORD, demo_user, register_demo_seeder
 from participants.models import Company, Organization, SeniorProfile, User
 
 from .enums import AgreementKind, NotAgreedReason, SecondInterviewStatus, Wish
-from .models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement, Timetable, TimetableMeeting
+from .models import (
+    AgreementVisit,
+    InterviewResult,
+    SecondInterview,
+    SupportAgreement,
+    SurveyResponse,
+    Timetable,
+    TimetableMeeting,
+)
 from .problems import event_problem
 
 PAST_TITLE = "2026年秋 かながわ・しずおか 新現役交流会"
@@ -288,6 +296,17 @@ def seed_followup_demo() -> None:
                 _second_interview(result, enrolment, status, kind, i, today)
             elif (i, r) == COORDINATOR_PAIR:
                 _second_interview(result, enrolment, SecondInterviewStatus.PROPOSED, "", i, today)
+
+    # The survey: the extra seniors answered (the demo senior and staff can still answer it themselves).
+    comments = ["経験を活かせる場があり、参加してよかったです。", "", "面談時間がもう少し長いと助かります。", ""]
+    for n, senior in enumerate(s for s in seniors if s.user.email.endswith("@past.demo.sks.example.jp")):
+        SurveyResponse.objects.create(
+            event=event,
+            user=senior.user,
+            role="senior",
+            satisfaction=(5, 4, 5, 3, 4, 5)[n % 6],
+            comment=comments[n % len(comments)],
+        )
 
 
 register_demo_seeder(seed_followup_demo)

@@ -15,6 +15,7 @@ from matching.models import (
     InterviewResult,
     SecondInterview,
     SupportAgreement,
+    SurveyResponse,
     Timetable,
     TimetableMeeting,
 )
@@ -66,6 +67,8 @@ def test_past_event_has_a_published_timetable_results_and_a_realistic_rate(unsco
         "not_agreed",
     }
     assert AgreementVisit.unscoped.filter(agreement__event=event).count() == 6
+    responses = SurveyResponse.objects.filter(event=event)
+    assert (responses.count(), set(responses.values_list("role", flat=True))) == (12, {"senior"})
 
 
 def test_demo_pages_show_the_past_event(client, unscoped):
