@@ -8,4 +8,9 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's dashboard panel with participants.dashboard.
+        from events.signals import event_status_changed
+
         from . import demo, panels  # noqa: F401  (demo registers the follow-up demo seeder)
+        from .receivers import event_closed_send_summary
+
+        event_status_changed.connect(event_closed_send_summary, dispatch_uid="matching.event_closed_send_summary")

@@ -39,6 +39,7 @@ from ..selectors.events import (
     checklist_owner_choices,
     event_transition_blocker,
 )
+from ..signals import event_status_changed
 
 __all__ = [
     "DEADLINE_FIELDS",
@@ -540,6 +541,7 @@ def _transition(*, event: Event, by: User, action: str) -> Event:
     # The caller's instance shows the new state as well.
     for name in update_fields:
         setattr(event, name, getattr(current, name))
+    event_status_changed.send(sender=Event, event=current, source=transition.source, target=transition.target, by=by)
     return current
 
 

@@ -395,14 +395,18 @@ def test_close_at_90_days_not_89_with_summary_once(world, django_capture_on_comm
     assert entry.additional_data["days_after_event"] == 90
 
 
-def test_close_by_coordinator_sends_summary_on_next_scan_once(world, django_capture_on_commit_callbacks, mailoutbox):
+def test_close_by_coordinator_sends_summary_at_once_and_never_again(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
     expected = summary_world(world)
-    event_close(event=world["event"], by=world["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        event_close(event=world["event"], by=world["coordinator"])
+    sent_at_close = len([m for m in mailoutbox if "フォローアップ終了" in m.subject])
     today = Event.objects.get(pk=world["event"].pk).status_changed_at.astimezone(TOKYO).date()
 
-    created = [scan(today + dt.timedelta(days=n), django_capture_on_commit_callbacks) for n in (1, 1, 2)]
+    created = [scan(today + dt.timedelta(days=n), django_capture_on_commit_callbacks) for n in (0, 1, 2)]
 
-    assert created == [len(expected["recipients"]), 0, 0]
+    assert (sent_at_close, created) == (len(expected["recipients"]), [0, 0, 0])
     assert len([m for m in mailoutbox if "フォローアップ終了" in m.subject]) == len(expected["recipients"])
 
 

@@ -1,0 +1,17 @@
+"""matching's answers to the hooks of the apps below it (events.signals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.enums import EventStatus
+
+
+def event_closed_send_summary(*, event: Any, target: str, **_kwargs: Any) -> None:
+    """A follow-up closed (by the coordinator's hand or by the daily scan): its summary goes to the hosts
+    now rather than at the next morning's scan. Exactly once either way (the reminder ledger's key)."""
+    if target != EventStatus.CLOSED:
+        return
+    from .services.followup_reminders import followup_closed_summary_schedule
+
+    followup_closed_summary_schedule(event=event)
