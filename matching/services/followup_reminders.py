@@ -26,9 +26,10 @@ due date is the day it became due, so a day the beat missed is caught up the nex
   schedule). A scan with no coordinator to act for leaves the event open and logs a warning;
 * `followup_closed_summary`: at the close itself (matching.receivers, on events' event_status_changed),
   and as a safety net for an event closed in the last SUMMARY_WINDOW_DAYS days, the event's numbers
-  (companies, interviews held, second interviews, agreements, matching rate) to the institution admins of each host, the event's attending bank staff and its
-  coordinators (object: the event; due date: the event's date; once per recipient). The numbers are
-  event-wide totals, which every host may see (no company is named);
+  (companies, interviews held, second interviews, agreements, matching rate) to the institution admins of
+  each host, the event's attending bank staff and its coordinators (object: the event; due date: the
+  event's date; once per recipient). The numbers are event-wide totals, which every host may see (no
+  company is named);
 * `followup_survey_invite`: for an event held or in follow-up, the invitation to the post-event survey, to
   each participant (matching.selectors.survey.survey_participants; object: the event; due date: the
   event's date; once per person).
