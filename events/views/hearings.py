@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -189,6 +190,10 @@ def hearing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
+            if request.POST.get("add_issue"):
+                # Saved; back to the form, which always ends with an empty row for one more issue.
+                messages.success(request, _("ヒアリングシートを保存しました。次の課題を入力してください。"))
+                return redirect(reverse("events:hearing_edit", args=[enrolment.pk]) + "#issue-last")
             messages.success(request, _("ヒアリングシートを保存しました。"))
             return redirect("events:hearing_detail", pk=enrolment.pk)
     context |= {"form": form, "formset": formset, "error": error}

@@ -67,9 +67,17 @@ def heading(page: Page, text: str | re.Pattern[str]) -> None:
 
 
 def enrol_and_fill_hearing(
-    page: Page, *, company: str, category: str, description: str, notes: str, shot: int | None = None
+    page: Page,
+    *,
+    company: str,
+    category: str,
+    description: str,
+    notes: str,
+    shot: int | None = None,
+    second_issue: tuple[str, str] | None = None,
 ) -> None:
-    """On the staff's event page: enrol `company`, fill its hearing sheet with one issue, submit it."""
+    """On the staff's event page: enrol `company`, fill its hearing sheet with one issue (and, given
+    `second_issue`, a second one through 「保存して、課題をもう1件入力する」), submit it."""
     page.get_by_role("link", name="企業を登録する").click()
     heading(page, "交流会に企業を登録する")
     page.get_by_label(label("参加する企業")).select_option(label=f"{company}（東京都）")
@@ -85,11 +93,18 @@ def enrol_and_fill_hearing(
     page.get_by_label(label("課題の分類")).select_option(label=category)
     page.get_by_label(label("課題の内容")).fill(description)
     page.get_by_label(label("内部メモ（自機関のみ閲覧）")).fill(notes)
+    if second_issue is not None:
+        page.get_by_role("button", name="保存して、課題をもう1件入力する").click()
+        expect(page.get_by_text("ヒアリングシートを保存しました。次の課題を入力してください。")).to_be_visible()
+        page.get_by_label(label("課題の分類")).last.select_option(label=second_issue[0])
+        page.get_by_label(label("課題の内容")).last.fill(second_issue[1])
     if shot is not None:
         screenshot(page, shot)
     page.get_by_role("button", name="保存する").click()
     heading(page, f"{company} の事前ヒアリング")
     expect(page.get_by_text("ヒアリングシートを保存しました。")).to_be_visible()
+    if second_issue is not None:
+        expect(page.get_by_text(second_issue[1])).to_be_visible()
 
     page.get_by_role("button", name="企業に提出する").click()
     heading(page, f"{company} の事前ヒアリング")
@@ -172,6 +187,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
         description="自動車向けの精密部品を、医療機器メーカーにも売り込みたい。",
         notes=NOTES_1,
         shot=3,
+        second_issue=("DX・IT", "受発注をFAXから切り替えたい。"),
     )
     screenshot(page, 4)
 

@@ -123,6 +123,22 @@ def test_hearing_edit_view_saves_sheet_and_issues(world):
     assert [a.code for a in issues[0].expertise.all()] == ["dx-it"]
 
 
+def test_hearing_edit_view_save_and_add_returns_to_the_form_with_an_empty_row(world):
+    enrolment = world["enrolments"]["a"]
+    client = client_for(world["staff"]["a"])
+    url = reverse("events:hearing_edit", args=[enrolment.pk])
+
+    response = client.post(url, {**sheet_form_data(), "add_issue": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url + "#issue-last"
+    assert HearingIssue.unscoped.filter(sheet=sheet_of(enrolment)).count() == 2
+    page = client.get(url)
+    formset = page.context["formset"]
+    assert (formset.initial_form_count(), formset.total_form_count()) == (2, 3)
+    assert "ヒアリングシートを保存しました。次の課題を入力してください。" in page.content.decode()
+
+
 def test_hearing_edit_view_half_filled_issue_shows_japanese_error(world):
     enrolment = world["enrolments"]["a"]
 
