@@ -31,6 +31,7 @@ from events.models import Event
 from events.selectors.access import enrolments_for_contact
 from events.selectors.hearings import issue_list_entries, issue_list_labels
 from participants.models import User
+from participants.selectors import seniors_with_current_pledge
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
 
 from ..enums import SolveStatus, TimetableStatus
@@ -181,12 +182,15 @@ def personal_schedules(*, timetable: Timetable, only_user: User | None = None) -
         start = times[-1][1] if times else dt.datetime.combine(event.date, event.start_time, tzinfo=TOKYO)
         return start, start + dt.timedelta(minutes=event.slot_minutes)
 
-    # Seniors: one item per meeting of their own, with only the published fields of the company.
+    # Seniors: one item per meeting of their own, with only the published fields of the company, and those
+    # only under the pledge in force (the gate of the issue list holds here too: a walk-in, an invited
+    # senior or one who has not accepted a new version sees the table and the label 「A社」 only).
     if ROLE_SENIOR in roles:
+        pledged = seniors_with_current_pledge({m.senior_id for m in meetings})
         for m in meetings:
             if m.senior.anonymised_at is not None or not wanted(m.senior.user):
                 continue
-            entry = entries.get(m.enrolment_id)
+            entry = entries.get(m.enrolment_id) if m.senior_id in pledged else None
             start, end = slot_times(m.slot)
             schedule(ROLE_SENIOR, m.senior.user).items.append(
                 ScheduleItem(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events.models import Event, EventCompany
 from events.selectors.access import access_event_for_coordinator
 from participants.models import SeniorProfile
+from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role
@@ -198,6 +199,7 @@ def walkin(request: HttpRequest, pk: int) -> HttpResponse:
         "q": q,
         "results": walkin_search(q=q) if chosen is None else [],
         "chosen": chosen,
+        "chosen_pledged": chosen is not None and senior_has_current_pledge(chosen),
         "form": form,
     }
     return render(request, "matching/walkin.html", context, status=status)

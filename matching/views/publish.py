@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events.selectors.access import access_event_for_coordinator
+from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
@@ -83,7 +84,19 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
     # issue 6: senior's wish (their held interviews, to record whether they want to meet again)
     wish_rows = senior_wish_rows(user=signed_in_user(request), schedules=schedules)
     second_interviews = my_second_interviews(user=signed_in_user(request))
-    context = {"timetables": timetables, "wish_rows": wish_rows, "second_interviews": second_interviews}
+    user = signed_in_user(request)
+    profile = getattr(user, "senior_profile", None) if SENIOR in user.roles else None
+    context = {
+        "timetables": timetables,
+        "wish_rows": wish_rows,
+        "second_interviews": second_interviews,
+        # The companies' summaries are left out until the senior accepts the pledge in force: say so.
+        "pledge_missing": bool(
+            profile is not None
+            and any(s.role == selectors.ROLE_SENIOR for s in schedules)
+            and not senior_has_current_pledge(profile)
+        ),
+    }
     return render(request, "matching/schedule_list.html", context)
 
 

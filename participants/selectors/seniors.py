@@ -3,6 +3,7 @@ force, the profiles institutions may see, and the export of all of one's data.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = [
     "senior_profile_completeness",
     "senior_profiles_visible_to_institutions",
     "senior_standing_consent",
+    "seniors_with_current_pledge",
 ]
 
 WIZARD_STEPS: list[tuple[int, Promise]] = [
@@ -137,6 +139,16 @@ def senior_has_current_pledge(senior: SeniorProfile) -> bool:
         return False
     current = PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk")
     return PledgeAcceptance.objects.filter(senior=senior, pledge=current.values("pk")[:1]).exists()
+
+
+def seniors_with_current_pledge(senior_ids: Iterable[int]) -> set[int]:
+    """Of `senior_ids`, those who accepted the pledge in force (one query; see senior_has_current_pledge)."""
+    current = PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk")
+    return set(
+        PledgeAcceptance.objects.filter(
+            senior_id__in=list(senior_ids), senior__anonymised_at__isnull=True, pledge=current.values("pk")[:1]
+        ).values_list("senior_id", flat=True)
+    )
 
 
 # --- the consent ledger -------------------------------------------------------------------------------

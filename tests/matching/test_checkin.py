@@ -148,6 +148,19 @@ def test_walk_in_view_registers_and_points_to_timetable(day, login_as):
     assert Attendance.objects.get(senior=senior).walk_in is True
 
 
+def test_walk_in_view_warns_when_the_senior_has_not_taken_the_pledge(day, login_as):
+    from tests.factories import searchable_senior
+
+    client = login_as(day["coordinator"])
+    url = reverse("matching:walkin", args=[day["event"].pk])
+    warning = "この方はまだ最新の守秘義務の誓約に同意していません。"
+
+    unpledged = client.get(url, {"senior": searchable_senior().pk}).content.decode()
+    pledged = client.get(url, {"senior": pledged_senior().pk}).content.decode()
+
+    assert (warning in unpledged, warning in pledged) == (True, False)
+
+
 def test_standby_only_for_applicants(day):
     row = attendance_set_standby(event=day["event"], by=day["coordinator"], senior=day["seniors"][2], standby=True)
 

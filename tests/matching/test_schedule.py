@@ -135,3 +135,32 @@ def test_dashboard_links_a_participant_to_their_published_schedule(world, login_
     assert "交流会の時間割が公開されました" in with_meeting
     assert "あなたの時間割を見る" in with_meeting
     assert "交流会の時間割が公開されました" not in without
+
+
+def test_my_schedule_hides_summaries_until_the_pledge_in_force_is_accepted(world, login_as):
+    from django.utils import timezone
+
+    from participants.models import PledgeVersion
+
+    # A new pledge version comes into force: s1's acceptance is of the old one.
+    PledgeVersion.objects.create(version="2099-test", text="新しい誓約", effective_from=timezone.now())
+    client = login_as(world["s1"].user)
+
+    text = client.get(reverse("matching:my_schedule")).content.decode()
+
+    assert "精密加工の販路" not in text
+    assert "食品の海外展開" not in text
+    assert "最新の守秘義務の誓約に同意すると表示されます" in text
+    assert "2027年1月23日（土）13:00〜13:20" in text  # where and when stay visible
+
+
+def test_personal_schedule_mail_of_unpledged_senior_has_no_summary(world):
+    from matching.selectors.publish import personal_schedules
+    from participants.models import PledgeAcceptance
+
+    PledgeAcceptance.objects.filter(senior=world["s2"]).delete()
+
+    schedules = {s.user.pk: s for s in personal_schedules(timetable=world["timetable"]) if s.role == "senior"}
+
+    assert [(i.title, i.summary) for i in schedules[world["s2"].user.pk].items] == [("", "")]
+    assert [i.title for i in schedules[world["s1"].user.pk].items] == ["精密加工の販路", "食品の海外展開"]
