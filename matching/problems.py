@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from events.models import Event, EventCompany, SeniorApplication
 from events.selectors import event_requests
 from matching.engine import PROBLEM_FORMAT
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def company_key(enrolment_id: int) -> str:
@@ -102,7 +108,15 @@ def event_problem(*, event: Event) -> dict[str, Any]:
 
 
 # --- event day (repair) ---
-def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
+def started_rounds(*, event: Event, now: dt.datetime | None = None) -> int:
+    """How many of the event's rounds have started by `now` (Asia/Tokyo): 0 before the day, all after it."""
+    now = (now or timezone.now()).astimezone(TOKYO)
+    if now.date() != event.date:
+        return 0 if now.date() < event.date else event.rounds
+    return sum(1 for start, _end in event.slot_times() if dt.datetime.combine(event.date, start, tzinfo=TOKYO) <= now)
+
+
+def event_problem_for_repair(*, event: Event, published: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     """The event's problem for repairing the published timetable on the day (ISSUE5, No-show steps 1-3).
 
     * no-show seniors and no-show company tables (Attendance status "no_show") are left out, with their
@@ -115,8 +129,9 @@ def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
       pair is no longer requested (declined since publishing) gets its request back, with the meeting's kind,
       so that the repair changes nothing outside the freed seats.
 
-    Kept simple: rounds that have already started are not treated specially (everything not involving a
-    no-show is fixed anyway, so the engine can only add meetings; it might add one in a past round).
+    * rounds that have started by `now` (default: the current time) get no new meetings: a participant is
+      available in a started round only where they keep a fixed meeting (and a senior is busy there), so
+      the engine fills freed seats from the next round on.
     """
     from events.enums import RequestKind
     from matching.enums import AttendanceStatus
@@ -179,6 +194,18 @@ def event_problem_for_repair(*, event: Event, published: Any) -> dict[str, Any]:
         requests.setdefault(pair, str(m.kind))
         fixed.append({"company": pair[0], "senior": pair[1], "slot": m.slot})
 
+    started = started_rounds(event=event, now=now)
+    if started:
+        kept_rounds: dict[str, set[int]] = {}
+        for f in fixed:
+            if f["slot"] < started:
+                kept_rounds.setdefault(f["company"], set()).add(f["slot"])
+                kept_rounds.setdefault(f["senior"], set()).add(f["slot"])
+        for participant in [*companies, *seniors.values()]:
+            rounds = participant.get("available", range(event.rounds))
+            participant["available"] = sorted(
+                {r for r in rounds if r >= started} | kept_rounds.get(participant["id"], set())
+            )
     return {
         **problem,
         "companies": companies,

@@ -261,3 +261,81 @@ def test_repair_page_404_for_bank_staff(day, login_as):
     url = reverse("matching:repair", args=[day["event"].pk])
 
     assert login_as(day["staff"]["a"]).get(url).status_code == 404
+
+
+# --- rounds already started ------------------------------------------------------------------------------
+
+
+def test_started_rounds_counts_by_the_tokyo_clock():
+    import datetime as dt
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from matching.problems import started_rounds
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    day = dt.date(2027, 1, 23)
+    times = [(dt.time(13, 0), dt.time(13, 20)), (dt.time(13, 20), dt.time(13, 40)), (dt.time(13, 50), dt.time(14, 10))]
+    event = SimpleNamespace(date=day, rounds=3, slot_times=lambda: times)
+
+    def at(d, h, m):
+        return started_rounds(event=event, now=dt.datetime.combine(d, dt.time(h, m), tzinfo=tokyo))
+
+    assert [at(day, 12, 59), at(day, 13, 0), at(day, 13, 25), at(day, 13, 45), at(day, 13, 50)] == [0, 1, 2, 2, 3]
+    assert (at(day - dt.timedelta(days=1), 23, 59), at(day + dt.timedelta(days=1), 0, 0)) == (0, 3)
+    # 04:10 UTC is 13:10 in Tokyo: one round has started.
+    assert started_rounds(event=event, now=dt.datetime(2027, 1, 23, 4, 10, tzinfo=dt.UTC)) == 1
+
+
+def _today_at(day, hour, minute):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from events.models import Event
+
+    from django.db.models import F
+
+    today = dt.date.today()
+    shift = day["event"].date - today  # the deadlines move with the date (they must stay before it)
+    deadlines = ("enrolment_deadline", "hearing_deadline", "issue_list_date", "application_deadline")
+    Event.objects.filter(pk=day["event"].pk).update(
+        date=today,
+        selection_deadline=F("selection_deadline") - shift,
+        **{name: F(name) - shift for name in deadlines},
+    )
+    day["event"].refresh_from_db()
+    assert (day["event"].start_time, day["event"].slot_minutes) == (dt.time(13, 0), 20)
+    return dt.datetime.combine(today, dt.time(hour, minute), tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_repair_during_the_event_adds_nothing_to_started_rounds(day):
+    e = day["enrolments"]
+    _attend(day["event"], senior=day["s2"], status="no_show")
+    _attend(day["event"], senior=day["s4"], standby=True)
+
+    # 13:10: round 1 has started (13:00-13:20), round 2 (13:20-) has not.
+    problem = event_problem_for_repair(event=day["event"], published=day["published"], now=_today_at(day, 13, 10))
+
+    seniors = {s["id"]: s for s in problem["seniors"]}
+    companies = {c["id"]: c for c in problem["companies"]}
+    assert seniors[senior_key(day["s4"].pk)]["available"] == [1]  # standby: only the round not yet started
+    assert seniors[senior_key(day["s1"].pk)]["available"] == [0, 1]  # kept meeting in round 1
+    assert companies[company_key(e["a"].pk)]["available"] == [0, 1]
+    assert companies[company_key(e["b"].pk)]["available"] == [1]  # its round-1 meeting was the no-show's
+
+
+def test_repair_after_the_last_round_started_fills_nothing(day, django_capture_on_commit_callbacks):
+    import time_machine
+
+    _attend(day["event"], senior=day["s2"], status="no_show")
+    _attend(day["event"], senior=day["s4"], standby=True)
+    now = _today_at(day, 13, 25)  # both rounds have started
+
+    with time_machine.travel(now, tick=False):
+        repaired = _repair(day, django_capture_on_commit_callbacks)
+
+    assert day["s4"].pk not in set(repaired.meetings.values_list("senior_id", flat=True))
+    assert _pairs(repaired) == _pairs(day["published"]) - {
+        (day["enrolments"]["a"].pk, day["s2"].pk, 1),
+        (day["enrolments"]["b"].pk, day["s2"].pk, 0),
+    }
