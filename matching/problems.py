@@ -13,7 +13,6 @@ from events.models import Event, EventCompany, SeniorApplication
 from events.selectors import event_requests
 from matching.engine import PROBLEM_FORMAT
 
-
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 

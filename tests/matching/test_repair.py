@@ -291,9 +291,9 @@ def _today_at(day, hour, minute):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from events.models import Event
-
     from django.db.models import F
+
+    from events.models import Event
 
     today = dt.date.today()
     shift = day["event"].date - today  # the deadlines move with the date (they must stay before it)
