@@ -42,3 +42,17 @@ def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
         context={"scope": scope, "totals": totals(scope=scope, filters=StatFilters(), parts="enrolments")},
         order=40,
     )
+
+
+# --- after the event (results, second interviews) ---
+@register_dashboard_panel
+def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
+    """Bank staff and institution admins: interviews to record and second interviews to move on."""
+    if not user.roles & INSTITUTION_ROLES:
+        return None
+    from .selectors.followup import followup_todo
+
+    todo = followup_todo(user=user)
+    if todo.empty:
+        return None
+    return Panel(template="matching/followup/panel.html", context={"todo": todo}, order=6)

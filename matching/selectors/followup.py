@@ -40,6 +40,7 @@ from .publish import TOKYO, PersonalSchedule, schedule_time_label
 __all__ = [
     "INVITATION_KIND",
     "RECORDABLE_EVENT_STATUSES",
+    "FollowupTodo",
     "TableRow",
     "access_agreement",
     "access_followup_event",
@@ -51,6 +52,7 @@ __all__ = [
     "agreements_for",
     "event_results",
     "followup_tables",
+    "followup_todo",
     "is_event_coordinator",
     "my_second_interviews",
     "responsible_staff_choices",
@@ -433,3 +435,57 @@ def visits_remaining(agreement: SupportAgreement, count: int) -> int | None:
     if agreement.kind != AgreementKind.SUBSIDISED:
         return None
     return max(0, agreement.subsidised_visits - count)
+
+
+# --- the bank staff's dashboard ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowupTodo:
+    """What is waiting for the user's institution after its events: interviews whose result is not recorded
+    yet (per event), second interviews without a date, and held ones without an outcome."""
+
+    unrecorded: list[tuple[Event, int]]
+    unscheduled: int
+    without_outcome: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.unrecorded and not self.unscheduled and not self.without_outcome
+
+
+def followup_todo(*, user: User) -> FollowupTodo:
+    """Counts from database aggregation (four queries, however many events, after the user's institutions);
+    own institution only."""
+    ids = list(user.institution_ids)
+    meetings = dict(
+        TimetableMeeting.objects.filter(
+            timetable__status=TimetableStatus.PUBLISHED,
+            timetable__event__status__in=RECORDABLE_EVENT_STATUSES,
+            enrolment__institution_id__in=ids,
+        )
+        .values_list("timetable__event_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    recorded = dict(
+        InterviewResult.objects.filter(
+            institution_id__in=ids, event_id__in=list(meetings), company_recorded_at__isnull=False
+        )
+        .values_list("event_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    left = {event_id: n - recorded.get(event_id, 0) for event_id, n in meetings.items()}
+    events = Event.objects.filter(pk__in=[pk for pk, n in left.items() if n > 0]).order_by("date", "pk")
+    counts = SecondInterview.objects.filter(institution_id__in=ids).aggregate(
+        unscheduled=Count(
+            "pk", filter=Q(status__in=[SecondInterviewStatus.PROPOSED, SecondInterviewStatus.SCHEDULING])
+        ),
+        without_outcome=Count("pk", filter=Q(status=SecondInterviewStatus.HELD)),
+    )
+    return FollowupTodo(
+        unrecorded=[(event, left[event.pk]) for event in events],
+        unscheduled=counts["unscheduled"],
+        without_outcome=counts["without_outcome"],
+    )
