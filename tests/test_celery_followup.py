@@ -1,8 +1,8 @@
 """Follow-up reminders with the real broker and real worker processes (CI runs these on Redis and PostgreSQL).
 
-The pattern of tests/test_celery_reminders.py: each test starts its own `celery worker` (settings:
-tests/reminder_worker_settings.py) on a private queue, so that no other test's worker can take these tasks.
-Mail goes to files.
+Like tests/test_celery_reminders.py (the harness is tests/celery_worker.py), each test starts its own
+`celery worker` (settings: tests/reminder_worker_settings.py) on a private queue, so that no other test's
+worker can take these tasks. Mail goes to files.
 
 * Two beat ticks of the follow-up task the same day: each reminder is mailed exactly once.
 * A worker killed with SIGKILL while it is sending: after its claim expires, the next tick has another worker
@@ -12,28 +12,20 @@ Mail goes to files.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from email import message_from_bytes
-from email.header import decode_header, make_header
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from matching.models import SecondInterview
 from matching.tasks import task_send_followup_reminders
 from participants.models import Notification, Reminder
-from sks.celery import app
 from sks.roles import Role
-from tests.conftest import need
+from tests.celery_worker import mails, wait_until, worker_pool
 from tests.factories import (
     CoordinatorOrgFactory,
     OrganizationFactory,
@@ -45,11 +37,9 @@ from tests.factories import (
     staff_user,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 QUEUE = f"sks-test-followup-{uuid.uuid4().hex[:12]}"
 TOKYO = ZoneInfo("Asia/Tokyo")
 AS_OF = dt.date(2026, 3, 9)
-SEPARATOR = b"-" * 79
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 # (Plain senior profiles: a transactional test flushes the reference data that pledged seniors need.)
@@ -58,105 +48,14 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start a worker on QUEUE: `start_worker(name, mail_dir, **env)`. All are stopped at the end."""
-    need(bool(settings.REDIS_URL), "REDIS_URL is not set: no broker for a real Celery worker")
-    need(connection.vendor == "postgresql", "the worker needs a database shared across processes (PostgreSQL)")
-    db = connection.settings_dict
-    started: list[tuple[subprocess.Popen, object]] = []
-
-    def start(name: str, mail_dir: Path, **extra_env: str) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DJANGO_ENV": "test",
-            "DJANGO_SETTINGS_MODULE": "tests.reminder_worker_settings",
-            "SKS_TEST_QUEUE": QUEUE,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                f"/{db['NAME']}"
-            ),
-            "REDIS_URL": settings.REDIS_URL,
-            "EMAIL_URL": "filemail://" + str(mail_dir),
-            **extra_env,
-        }
-        log_path = tmp_path / f"{name}.log"
-        log = open(log_path, "w")  # noqa: SIM115 (kept open for the worker's lifetime)
-        node = f"{name}@pytest"
-        proc = subprocess.Popen(  # noqa: S603 (a fixed command line: this interpreter running celery)
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "sks",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                f"--hostname={node}",
-                f"--queues={QUEUE}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        started.append((proc, log))
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[node], timeout=1.0):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the Celery worker {name} did not start: " + log_path.read_text())
-        return proc
-
-    yield start
-    for proc, log in started:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=30)
-        log.close()  # type: ignore[attr-defined]
-    _forget_queue()
-
-
-def _forget_queue() -> None:
-    """Drop what a killed worker left in Redis for QUEUE (its unacknowledged task), so nothing lingers."""
-    import redis
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for tag, payload in client.hgetall("unacked").items():
-        try:
-            routing_key = json.loads(payload)[2]
-        except (ValueError, IndexError, TypeError):
-            continue
-        if routing_key == QUEUE:
-            client.hdel("unacked", tag)
-            client.zrem("unacked_index", tag)
-    client.delete(QUEUE)
+    with worker_pool(QUEUE, tmp_path) as start:
+        yield start
 
 
 def tick() -> int:
     """One beat tick of the follow-up task for AS_OF, run by whichever worker listens on QUEUE."""
     result = task_send_followup_reminders.apply_async(kwargs={"as_of": AS_OF.isoformat()}, queue=QUEUE)
     return result.get(timeout=60)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting for the worker")
-        time.sleep(0.2)
-
-
-def mails(mail_dir: Path) -> list[tuple[str, str]]:
-    """(To, Subject) of every message the file backend wrote, one file per connection."""
-    found = []
-    for path in sorted(mail_dir.glob("*.log")):
-        for chunk in path.read_bytes().split(SEPARATOR):
-            if chunk.strip():
-                message = message_from_bytes(chunk.strip())
-                found.append((message["To"], str(make_header(decode_header(message["Subject"])))))
-    return found
 
 
 @pytest.fixture

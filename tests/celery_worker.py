@@ -1,0 +1,128 @@
+"""A real Celery worker process for the reminder tests (tests/test_celery_reminders.py and
+tests/test_celery_followup.py): started on a private queue with tests/reminder_worker_settings.py, mail to
+files, against the test database (PostgreSQL: shared across processes) and the Redis broker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from sks.celery import app
+from tests.conftest import need
+
+ROOT = Path(__file__).resolve().parent.parent
+SEPARATOR = b"-" * 79
+
+
+@contextmanager
+def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
+    """`start(name, mail_dir, **env)` starts a worker on `queue`; all are stopped, and the queue is cleared
+    of what a killed worker left, at the end."""
+    need(bool(settings.REDIS_URL), "REDIS_URL is not set: no broker for a real Celery worker")
+    need(connection.vendor == "postgresql", "the worker needs a database shared across processes (PostgreSQL)")
+    db = connection.settings_dict
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def start(name: str, mail_dir: Path, **extra_env: str) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_ENV": "test",
+            "DJANGO_SETTINGS_MODULE": "tests.reminder_worker_settings",
+            "SKS_TEST_QUEUE": queue,
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+                f"/{db['NAME']}"
+            ),
+            "REDIS_URL": settings.REDIS_URL,
+            "EMAIL_URL": "filemail://" + str(mail_dir),
+            **extra_env,
+        }
+        log_path = tmp_path / f"{name}.log"
+        log = open(log_path, "w")  # noqa: SIM115 (kept open for the worker's lifetime)
+        node = f"{name}@pytest"
+        proc = subprocess.Popen(  # noqa: S603 (a fixed command line: this interpreter running celery)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sks",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                f"--hostname={node}",
+                f"--queues={queue}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((proc, log))
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=1.0):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the Celery worker {name} did not start: " + log_path.read_text())
+        return proc
+
+    try:
+        yield start
+    finally:
+        for proc, log in started:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
+            log.close()  # type: ignore[attr-defined]
+        _forget_queue(queue)
+
+
+def _forget_queue(queue: str) -> None:
+    """Drop what a killed worker left in Redis for `queue` (its unacknowledged task), so nothing lingers."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for tag, payload in client.hgetall("unacked").items():
+        try:
+            routing_key = json.loads(payload)[2]
+        except (ValueError, IndexError, TypeError):
+            continue
+        if routing_key == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+    client.delete(queue)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out waiting for the worker")
+        time.sleep(0.2)
+
+
+def mails(mail_dir: Path) -> list[tuple[str, str]]:
+    """(To, Subject) of every message the file backend wrote, one file per connection."""
+    found = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_bytes().split(SEPARATOR):
+            if chunk.strip():
+                message = message_from_bytes(chunk.strip())
+                found.append((message["To"], str(make_header(decode_header(message["Subject"])))))
+    return found
