@@ -83,11 +83,7 @@ def timetable_create(
         )
     if based_on is not None and based_on.event_id != event.pk:
         raise TimetableStateError(_("別の交流会の時間割をもとにすることはできません。"))
-    if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
-        raise TimetableStateError(
-            _("制限時間は%(low)s秒から%(high)s秒の間で指定してください。")
-            % {"low": MIN_TIME_LIMIT, "high": MAX_TIME_LIMIT}
-        )
+    check_time_limit(time_limit)
     problem = event_problem(event=event)
     if not problem["requests"]:
         raise TimetableStateError(_("面談の希望（応募・招待）がまだないため、時間割を作れません。"))
@@ -100,6 +96,31 @@ def timetable_create(
             for m in pins
             if (company_key(m.enrolment_id), senior_key(m.senior_id)) in requested
         ]
+    return timetable_version_queue(
+        event=event, problem=problem, time_limit=time_limit, based_on=based_on, by=by, action="timetable.created"
+    )
+
+
+def check_time_limit(time_limit: int) -> None:
+    if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
+        raise TimetableStateError(
+            _("制限時間は%(low)s秒から%(high)s秒の間で指定してください。")
+            % {"low": MIN_TIME_LIMIT, "high": MAX_TIME_LIMIT}
+        )
+
+
+def timetable_version_queue(
+    *,
+    event: Event,
+    problem: dict[str, Any],
+    time_limit: int,
+    based_on: Timetable | None,
+    by: User | None,
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> Timetable:
+    """The event's next draft version with `problem`, audited as `action` and queued for solving. The caller
+    holds the event row locked (select_for_update), so two at once still get distinct version numbers."""
     latest = Timetable.objects.filter(event=event).order_by("-version").values_list("version", flat=True).first() or 0
     timetable = Timetable.objects.create(
         event=event,
@@ -114,12 +135,13 @@ def timetable_create(
     )
     audit(
         obj=timetable,
-        action="timetable.created",
+        action=action,
         user=by,
         data={
             "version": timetable.version,
             "based_on": based_on.pk if based_on else None,
             "fixed": len(problem.get("fixed", [])),
+            **(data or {}),
         },
     )
     from matching.tasks import task_solve_timetable

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from events.enums import EventStatus
 from events.models import Event
 from participants.models import User
-from sks.audit import audit
 
-from ..enums import SolveStatus, TimetableStatus
+from ..enums import TimetableStatus
 from ..models import Timetable
 from ..problems import event_problem_for_repair
-from .build import MAX_TIME_LIMIT, MIN_TIME_LIMIT, TimetableStateError
+from .build import TimetableStateError, check_time_limit, timetable_version_queue
 
 __all__ = ["REPAIR_EVENT_STATUSES", "timetable_repair"]
 
@@ -42,36 +41,14 @@ def timetable_repair(*, event: Event, by: User | None, time_limit: int = 20) -> 
     published = Timetable.objects.filter(event=event, status=TimetableStatus.PUBLISHED).first()
     if published is None:
         raise TimetableStateError(_("公開した時間割がないため、直すことができません。"))
-    if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
-        raise TimetableStateError(
-            _("制限時間は%(low)s秒から%(high)s秒の間で指定してください。")
-            % {"low": MIN_TIME_LIMIT, "high": MAX_TIME_LIMIT}
-        )
+    check_time_limit(time_limit)
     problem = event_problem_for_repair(event=event, published=published)
-    latest = Timetable.objects.filter(event=event).order_by("-version").values_list("version", flat=True).first() or 0
-    timetable = Timetable.objects.create(
+    return timetable_version_queue(
         event=event,
-        version=latest + 1,
-        status=TimetableStatus.DRAFT,
         problem=problem,
-        solve_status=SolveStatus.QUEUED,
-        solve_progress=0,
         time_limit=time_limit,
         based_on=published,
-        created_by=by,
-    )
-    audit(
-        obj=timetable,
+        by=by,
         action="timetable.repair_created",
-        user=by,
-        data={
-            "version": timetable.version,
-            "based_on": published.pk,
-            "fixed": len(problem["fixed"]),
-            "requests": len(problem["requests"]),
-        },
+        data={"requests": len(problem["requests"])},
     )
-    from matching.tasks import task_solve_timetable
-
-    task_solve_timetable.delay_on_commit(timetable_id=timetable.pk)  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-    return timetable
