@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from participants.reference import load_reference_data
 from sks.roles import Role
 from tests.e2e.locators import label
+from tests.e2e.session import sign_in
 from tests.factories import BranchFactory, OrganizationFactory, corporate_number, staff_user
 
 pytestmark = pytest.mark.browser
@@ -23,14 +23,6 @@ GOOD_2 = f"湘南ベーカリー有限会社,ショウナンベーカリー,{CN_
 # The same row with a wrong check digit (the first digit of a 法人番号) and a negative head count.
 WRONG_CHECK = str(int(CN_2[0]) % 9 + 1) + CN_2[1:]
 BAD_2 = f"湘南ベーカリー有限会社,ショウナンベーカリー,{WRONG_CHECK},C-002,14,食料品製造業,-8,川崎支店\r\n"
-
-
-def sign_in(page: Page, live_server, user, cookie_name: str) -> None:
-    """Signs the browser in with a session made by Django's test client (the user has TOTP enrolled)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[cookie_name].value
-    page.context.add_cookies([{"name": cookie_name, "value": cookie, "url": live_server.url}])
 
 
 def upload(page: Page, content: str) -> None:
@@ -48,7 +40,7 @@ def test_bank_staff_import_companies_fixing_a_bad_row(page: Page, live_server, s
         bank = OrganizationFactory(name="さくら台信用金庫")
         BranchFactory(organization=bank, name="川崎支店")
     user = staff_user(Role.BANK_STAFF, bank)
-    sign_in(page, live_server, user, settings.SESSION_COOKIE_NAME)
+    sign_in(page, live_server, user)
 
     page.goto("/companies/")
     expect(page.get_by_role("heading", level=1)).to_have_text("取引先企業")

@@ -11,20 +11,17 @@ test-artifacts/journey-<n>.png, to look at them."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from events.models import Event, EventCompany
-from participants.models import User
 from sks.roles import Role
-from tests.e2e.conftest import ARTIFACTS_DIR
 from tests.e2e.locators import label
+from tests.e2e.session import screenshot, sign_in
 from tests.factories import (
     CompanyFactory,
     OrganizationFactory,
@@ -43,23 +40,6 @@ NOTES_1 = "社長の後継者問題は口外しないこと（さくら内部メ
 NOTES_2 = "借入の条件変更を相談中（みどり内部メモ）"
 SUMMARY_TITLE_1 = "精密部品の新しい販路を開拓したい"
 SUMMARY_TITLE_2 = "若手社員の育成の仕組みを作りたい"
-
-
-def sign_in(page: Page, live_server, user: User) -> None:
-    # Signing in through the login and TOTP pages is tested in test_staff_mfa.py; here a session will do.
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def screenshot(page: Page, number: int) -> None:
-    """With SKS_SCREENSHOTS=1, keep a picture of the page as a user sees it (for a human to look at)."""
-    if os.environ.get("SKS_SCREENSHOTS") == "1":
-        ARTIFACTS_DIR.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS_DIR / f"journey-{number}.png"), full_page=True)
 
 
 def heading(page: Page, text: str | re.Pattern[str]) -> None:
@@ -99,7 +79,7 @@ def enrol_and_fill_hearing(
         page.get_by_label(label("課題の分類")).last.select_option(label=second_issue[0])
         page.get_by_label(label("課題の内容")).last.fill(second_issue[1])
     if shot is not None:
-        screenshot(page, shot)
+        screenshot(page, f"journey-{shot}")
     page.get_by_role("button", name="保存する").click()
     heading(page, f"{company} の事前ヒアリング")
     expect(page.get_by_text("ヒアリングシートを保存しました。")).to_be_visible()
@@ -128,7 +108,7 @@ def write_summary(page: Page, *, company: str, title: str, summary: str, shot: i
     page.get_by_label(label("公開用の見出し")).fill(title)
     page.get_by_label(label("公開用の課題概要")).fill(summary)
     if shot is not None:
-        screenshot(page, shot)
+        screenshot(page, f"journey-{shot}")
     page.get_by_role("button", name="概要を保存する").click()
     heading(page, "事前ヒアリングと公開用の概要")
     expect(page.get_by_text("公開用の概要を保存しました。")).to_be_visible()
@@ -166,13 +146,13 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     page.get_by_label(label("課題一覧の公開日")).fill(day(21))
     page.get_by_label(label("新現役の応募締切")).fill(day(35))
     page.get_by_label(label("企業の選考締切")).fill(day(42))
-    screenshot(page, 1)
+    screenshot(page, "journey-1")
     page.get_by_role("button", name="作成する").click()
     heading(page, TITLE)
     expect(page.get_by_text(f"「{TITLE}」を作成しました。準備チェックリストも作成しました。")).to_be_visible()
     event_url = page.url
     take_next_step(page, "企業の募集を始める", "企業募集中")
-    screenshot(page, 2)
+    screenshot(page, "journey-2")
 
     # 2. Bank 1's staff enrol their client and fill its hearing sheet while companies are recruited.
     sign_in(page, live_server, staff_1)
@@ -189,7 +169,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
         shot=3,
         second_issue=("DX・IT", "受発注をFAXから切り替えたい。"),
     )
-    screenshot(page, 4)
+    screenshot(page, "journey-4")
 
     # The coordinator closes recruitment: the hearings phase (a company is enrolled now).
     sign_in(page, live_server, coordinator)
@@ -215,7 +195,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     expect(page.get_by_role("link", name=COMPANY_2)).to_be_visible()
     expect(page.get_by_text(COMPANY_1)).to_have_count(0)
     assert COMPANY_1 not in page.content()
-    screenshot(page, 5)
+    screenshot(page, "journey-5")
 
     # 3. Bank 2's company has no login: its staff record the approval given by phone.
     page.get_by_role("row", name=re.compile(COMPANY_2)).get_by_role("link", name="承認を記録").click()
@@ -235,7 +215,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     heading(page, "参加する交流会")
     page.get_by_role("link", name="内容を確認して承認する").click()
     heading(page, "事前ヒアリングシートの確認")
-    screenshot(page, 6)
+    screenshot(page, "journey-6")
     expect(page.get_by_text("自動車向けの精密部品を、医療機器メーカーにも売り込みたい。")).to_be_visible()
     assert NOTES_1 not in page.content()
     page.get_by_role("radio", name=re.compile("^いいえ")).check()
@@ -276,13 +256,13 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     expect(
         page.get_by_text("課題一覧を見るには、最新の守秘義務の誓約が必要です。誓約すると、元の画面に戻ります。")
     ).to_be_visible()
-    screenshot(page, 8)
+    screenshot(page, "journey-8")
     page.get_by_label(label("上記の内容を読み、守秘義務を守ることを誓約します")).check()
     page.get_by_role("button", name="誓約する").click()
     # Accepting brings the senior straight back to the issue list they asked for.
     heading(page, "課題一覧")
     expect(page.get_by_text("守秘義務の誓約を受け付けました。")).to_be_visible()
-    screenshot(page, 9)
+    screenshot(page, "journey-9")
     expect(page.get_by_text(SUMMARY_TITLE_1)).to_be_visible()
     expect(page.get_by_text(SUMMARY_TITLE_2)).to_be_visible()
     content = page.content()
@@ -302,7 +282,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
         page.get_by_text("応募しました。締切までは内容を変更できます。企業からの回答は、後日お知らせします。")
     ).to_be_visible()
     expect(page.get_by_text("応募済", exact=True)).to_be_visible()
-    screenshot(page, 10)
+    screenshot(page, "journey-10")
     assert NOTES_1 not in page.content()
 
     # 6. Bank 1's staff open their company's applicants and accept the senior.
@@ -312,7 +292,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     page.get_by_role("link", name=TITLE).click()
     heading(page, TITLE)
     assert COMPANY_2 not in page.content()
-    screenshot(page, 11)
+    screenshot(page, "journey-11")
     page.get_by_role("row", name=re.compile(COMPANY_1)).get_by_role("link", name="応募者を見る").click()
     heading(page, f"{COMPANY_1} への応募者")
     applicant = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=re.compile("高橋 健")))
@@ -323,7 +303,7 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     expect(applicant.get_by_text("面談を希望", exact=True)).to_be_visible()
     expect(applicant.get_by_role("button", name="面談を希望する")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_text(re.compile("面談を希望 1人、見送り 0人、未回答 0人"))).to_be_visible()
-    screenshot(page, 12)
+    screenshot(page, "journey-12")
 
     # What the pages did is what the database holds.
     enrolment = EventCompany.unscoped.get(company=company_1)

@@ -7,20 +7,18 @@ axe-core and the CSP guard run on every page (tests/e2e/conftest.py). Tasks (the
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from matching.models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement
-from participants.models import User
 from sks.roles import Role
 from tests.e2e.locators import label
+from tests.e2e.session import screenshot, sign_in
 from tests.factories import (
     OrganizationFactory,
     UserFactory,
@@ -34,21 +32,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def screenshot(page: Page, name: str) -> None:
-    # SKS_SCREENSHOTS=1 keeps a picture of each main page in test-artifacts/ for a person to look at.
-    if os.environ.get("SKS_SCREENSHOTS"):
-        page.screenshot(path=f"test-artifacts/followup-{name}.png", full_page=True)
-
-
-def sign_in(page: Page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page: Page, live_server, audit_page) -> None:
@@ -96,7 +79,7 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     page.locator(f"#row-{sato.pk}").get_by_role("button", name="保存").click()
     expect(page.locator(f"#row-{sato.pk}").get_by_text("保存しました")).to_be_visible()
     audit_page()
-    screenshot(page, "table")
+    screenshot(page, "followup-table")
     with scopes_disabled():
         assert sorted(InterviewResult.unscoped.values_list("senior__user__name", "company_wish")) == [
             ("佐藤 花子", "no"),
@@ -117,7 +100,7 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     page.get_by_label(label("場所")).fill("さくら信用金庫 本店 応接室")
     page.get_by_role("button", name="日程を確定して知らせる").click()
     expect(page.get_by_text("日程を確定しました。", exact=False)).to_be_visible()
-    screenshot(page, "second-interview")
+    screenshot(page, "followup-second-interview")
     assert sorted(m.to[0] for m in mail.outbox if "二次面談" in m.subject) == sorted(
         [staff.email, takahashi.user.email]
     )
@@ -137,7 +120,7 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     page.get_by_role("button", name="訪問を記録する").click()
     expect(page.get_by_text("訪問を記録しました。")).to_be_visible()
     expect(page.get_by_text("3回のうち 残り2回")).to_be_visible()
-    screenshot(page, "agreement")
+    screenshot(page, "followup-agreement")
     with scopes_disabled():
         agreement = SupportAgreement.unscoped.get()
         assert (agreement.kind, agreement.subsidised_visits, AgreementVisit.unscoped.count()) == ("subsidised", 3, 1)
@@ -148,4 +131,4 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     page.get_by_role("link", name="統計を見る").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("統計")
     expect(page.get_by_role("row").filter(has_text="第6回 新現役交流会").first).to_contain_text("100.0%")
-    screenshot(page, "statistics")
+    screenshot(page, "followup-statistics")

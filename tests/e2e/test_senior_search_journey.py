@@ -6,25 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Page, expect
 
-from participants.models import CareerEntry, ExpertiseArea, User
+from participants.models import CareerEntry, ExpertiseArea
 from participants.services import senior_refresh_search_text
 from sks.roles import Role
+from tests.e2e.session import sign_in
 from tests.factories import OrganizationFactory, UserFactory, searchable_senior, staff_user
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, live_server, user: User) -> None:
-    # Signing in through the login and TOTP pages is tested in test_staff_mfa.py; here a session will do.
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_bank_staff_search_and_coordinator_sees_what_was_provided(page: Page, live_server) -> None:

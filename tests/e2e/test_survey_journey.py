@@ -8,15 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from matching.models import SurveyResponse
-from participants.models import User
 from sks.roles import Role
 from tests.e2e.locators import label
+from tests.e2e.session import sign_in
 from tests.factories import (
     OrganizationFactory,
     UserFactory,
@@ -29,15 +28,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_senior_answers_the_survey_and_the_coordinator_reads_it(page: Page, live_server) -> None:

@@ -6,18 +6,15 @@ axe-core and the CSP guard run on every page (tests/e2e/conftest.py). The solve 
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from events.enums import ChoiceDecision
 from matching.models import Timetable, TimetableMeeting
-from participants.models import User
 from sks.roles import Role
 from tests.e2e.locators import label
+from tests.e2e.session import screenshot, sign_in
 from tests.factories import (
     OrganizationFactory,
     UserFactory,
@@ -30,21 +27,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def screenshot(page: Page, name: str) -> None:
-    # SKS_SCREENSHOTS=1 keeps a picture of each main page in test-artifacts/ for a person to look at.
-    if os.environ.get("SKS_SCREENSHOTS"):
-        page.screenshot(path=f"test-artifacts/timetable-{name}.png", full_page=True)
-
-
-def sign_in(page: Page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_coordinator_builds_and_publishes_a_timetable_senior_sees_it(page: Page, live_server, audit_page) -> None:
@@ -72,7 +54,7 @@ def test_coordinator_builds_and_publishes_a_timetable_senior_sees_it(page: Page,
     page.get_by_role("button", name="時間割を作る").click()
     expect(page.locator(".tt-meeting").filter(has_text="高橋 健").first).to_be_visible(timeout=20000)
 
-    screenshot(page, "grid")
+    screenshot(page, "timetable-grid")
 
     # A hand edit: move 高橋's meeting to a round where the table is free.
     meeting = TimetableMeeting.objects.get(senior=senior)
@@ -97,7 +79,7 @@ def test_coordinator_builds_and_publishes_a_timetable_senior_sees_it(page: Page,
     expect(page.locator('[data-count="seniors-checked-in"]')).to_have_text("0")
     page.locator(".checkin-row").filter(has_text="高橋 健").get_by_role("button", name="受付する").first.click()
     expect(page.locator('[data-count="seniors-checked-in"]')).to_have_text("1")
-    screenshot(page, "checkin")
+    screenshot(page, "timetable-checkin")
     audit_page()
 
     sign_in(page, live_server, senior.user)
@@ -105,7 +87,7 @@ def test_coordinator_builds_and_publishes_a_timetable_senior_sees_it(page: Page,
     expect(page.get_by_role("heading", level=1)).to_have_text("あなたの時間割")
     expect(page.get_by_text("第6回 新現役交流会")).to_be_visible()
     expect(page.get_by_text("精密部品の販路開拓").first).to_be_visible()
-    screenshot(page, "schedule")
+    screenshot(page, "timetable-schedule")
 
     # 佐藤 does not come: mark the no-show at check-in, repair, look at the change and republish.
     sign_in(page, live_server, coordinator)
@@ -120,7 +102,7 @@ def test_coordinator_builds_and_publishes_a_timetable_senior_sees_it(page: Page,
     expect(page.get_by_text("第2版").first).to_be_visible()
     page.goto(reverse("matching:repair", args=[event.pk]))
     expect(page.get_by_role("heading", name="なくなった面談（1件）")).to_be_visible()
-    screenshot(page, "repair")
+    screenshot(page, "timetable-repair")
     page.get_by_role("link", name="公開する").click()
     page.get_by_label(
         label("公開中の版から時間割が変わった参加者に、新しい時間割をメールで送ることを確認しました")
