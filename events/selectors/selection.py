@@ -32,19 +32,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from participants.models import SeniorProfile, User
 from participants.selectors import senior_profiles_visible_to_institutions
 from sks.access import get_or_404
 
-from ..enums import ApplicationStatus, ChoiceDecision, EventStatus, HearingStatus, RequestKind, SupportForm
+from ..enums import ApplicationStatus, ChoiceDecision, EventStatus, RequestKind
 from ..models import (
     ApplicationChoice,
     Event,
     EventCompany,
-    HearingIssue,
-    HearingSheet,
     SeniorApplication,
     SeniorInvitation,
 )
@@ -140,108 +137,23 @@ class IssueEntry:
     support_form: str = ""
 
 
-def _letters(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: the anonymous label of the index-th company."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = chr(ord("A") + rest) + label
-    return label
-
-
-def _employees_band(employees: int | None) -> str:
-    if employees is None:
-        return ""
-    for ceiling, label in ((20, _("20人以下")), (50, _("21〜50人")), (100, _("51〜100人")), (300, _("101〜300人"))):
-        if employees <= ceiling:
-            return label
-    return _("301人以上")
-
-
-def _fallback_issue_entries(event: Event) -> list[IssueEntry]:
-    """The published sheets of `event`, read here until events.selectors.hearings offers its own list."""
-    # Unscoped: seniors belong to no institution; filtered by this event and to what is published.
-    sheets = (
-        HearingSheet.unscoped.filter(enrolment__event=event, status=HearingStatus.APPROVED)
-        .exclude(public_title="")
-        .exclude(public_summary="")
-        .select_related("enrolment__company__industry_major")
-        .prefetch_related(
-            Prefetch("issues", queryset=HearingIssue.unscoped.prefetch_related("expertise").order_by("position", "pk"))
-        )
-        .order_by("enrolment_id")
-    )
-    support_forms = dict(SupportForm.choices)
-    entries = []
-    for index, sheet in enumerate(sheets):
-        company = sheet.enrolment.company
-        issues = list(sheet.issues.all())
-        expertise = dict.fromkeys(str(area.name) for issue in issues for area in issue.expertise.all())
-        entries.append(
-            IssueEntry(
-                enrolment_id=sheet.enrolment_id,
-                label=company.name if sheet.show_name else _("%(letter)s社") % {"letter": _letters(index)},
-                title=sheet.public_title,
-                summary=sheet.public_summary,
-                categories=tuple(dict.fromkeys(str(issue.get_category_display()) for issue in issues)),
-                expertise=tuple(expertise),
-                industry=str(company.industry_major.name) if company.industry_major else "",
-                prefecture=str(company.get_prefecture_display()) if company.prefecture else "",
-                employees_band=_employees_band(company.employees),
-                support_form=str(support_forms.get(sheet.support_form, "")),
-            )
-        )
-    return entries
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "name"):
-        return str(value.name)
-    return str(value)
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if not value:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(_text(v) for v in value)
-
-
-def _pick(entry: Any, *names: str) -> Any:
-    for name in names:
-        if hasattr(entry, name):
-            return getattr(entry, name)
-    return None
-
-
-def _adapt(entry: Any) -> IssueEntry:
-    """The hearing area's entry as an IssueEntry: only the published fields are copied, by name."""
-    return IssueEntry(
-        enrolment_id=int(_pick(entry, "enrolment_id")),
-        label=_text(_pick(entry, "display_name", "label", "name")),
-        title=_text(_pick(entry, "public_title", "title")),
-        summary=_text(_pick(entry, "public_summary", "summary")),
-        categories=_texts(_pick(entry, "categories", "category_labels")),
-        expertise=_texts(_pick(entry, "expertise", "expertise_names")),
-        industry=_text(_pick(entry, "industry", "industry_name")),
-        prefecture=_text(_pick(entry, "prefecture", "prefecture_name")),
-        employees_band=_text(_pick(entry, "employees_band", "employees")),
-        support_form=_text(_pick(entry, "support_form", "support_form_label")),
-    )
-
-
 def issue_entries_for_senior(*, event: Event) -> list[IssueEntry]:
     """The published issue list of `event`; the caller has checked the pledge (views) or the window (services)."""
-    provider = getattr(hearings_selectors, "issue_list_entries", None)
-    if provider is None:
-        return _fallback_issue_entries(event)
-    return [_adapt(entry) for entry in provider(event=event)]
+    return [
+        IssueEntry(
+            enrolment_id=entry.enrolment_id,
+            label=entry.display_name,
+            title=entry.title,
+            summary=entry.summary,
+            categories=tuple(str(c) for c in entry.categories),
+            expertise=tuple(str(x) for x in entry.expertise),
+            industry=str(entry.industry),
+            prefecture=str(entry.prefecture),
+            employees_band=str(entry.employees),
+            support_form=str(entry.support_form),
+        )
+        for entry in hearings_selectors.issue_list_entries(event=event)
+    ]
 
 
 # --- the senior's own side ------------------------------------------------------------------------
