@@ -43,22 +43,13 @@ from ..forms.hearings import (
 from ..models import Event, EventCompany
 from ..selectors import access
 from ..selectors import hearings as selectors
+from ..selectors.selection import applicant_counts_for_enrolments
 from ..services import hearings as services
 
 
 def _post_data(request: HttpRequest) -> Any:
     # Not `request.POST or None`: an empty POST must still be validated and refused.
     return request.POST if request.method == "POST" else None
-
-
-def _applicant_counts(enrolments: list[EventCompany]) -> dict[int, int]:
-    """Applicants per enrolment, from the selection area (absent until that area exists)."""
-    from ..selectors import selection as selection_module
-
-    counts = getattr(selection_module, "applicant_counts_for_enrolments", None)
-    if counts is None or not enrolments:
-        return {}
-    return dict(counts(enrolments))
 
 
 # --- staff: events and enrolments -------------------------------------------------------------------------
@@ -76,7 +67,9 @@ def staff_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = access.access_event_for_staff(user=user, pk=pk)
     enrolments = list(selectors.staff_event_enrolments(user=user, event=event))
     # Seniors apply once the issue list is published; before that there is nothing to count.
-    counts = _applicant_counts(enrolments) if event.status in access.PUBLISHED_STATUSES else {}
+    counts = (
+        applicant_counts_for_enrolments(enrolments) if enrolments and event.status in access.PUBLISHED_STATUSES else {}
+    )
     rows = [{"enrolment": e, "sheet": getattr(e, "hearing", None), "applicants": counts.get(e.pk)} for e in enrolments]
     context = {
         "event": event,
