@@ -22,7 +22,7 @@ def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
     return Panel(template="matching/schedule_panel.html", context={}, order=5)
 
 
-# --- after the event (statistics) [helper H2] ---
+# --- after the event (statistics) ---
 @register_dashboard_panel
 def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Coordinators, bank staff and local governments: the matching rate of their scope, and the way to

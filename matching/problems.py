@@ -116,7 +116,7 @@ def started_rounds(*, event: Event, now: dt.datetime | None = None) -> int:
 
 
 def event_problem_for_repair(*, event: Event, published: Any, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The event's problem for repairing the published timetable on the day (ISSUE5, No-show steps 1-3).
+    """The event's problem for repairing the published timetable on the day.
 
     * no-show seniors and no-show company tables (Attendance status "no_show") are left out, with their
       requests: their meetings are dropped;

@@ -40,7 +40,7 @@ def task_send_personal_schedules(*, timetable_id: int) -> int:
     return personal_schedules_send(timetable_id=timetable_id)
 
 
-# --- after the event (results, second interviews, agreements) [helper H1] ---
+# --- after the event (results, second interviews, agreements) ---
 # Transient mail errors, as for the personal schedules: retried with backoff.
 @shared_task(
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
@@ -56,7 +56,7 @@ def task_send_second_interview_invitations(*, second_interview_id: int) -> int:
     return second_interview_invitations_send(second_interview_id=second_interview_id)
 
 
-# --- after the event (follow-up reminders, survey) [helper H3] ---
+# --- after the event (follow-up reminders, survey) ---
 
 
 @shared_task

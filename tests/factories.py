@@ -410,7 +410,7 @@ def make_agreement(enrolment: Any, senior: Any, **fields: object) -> Any:
     )
 
 
-# --- after the event (results and second interviews) [helper H1 adds below] ---
+# --- after the event (results and second interviews) ---
 def followup_world(*, status: str = "follow_up") -> dict[str, Any]:
     """The three-bank event, held (60 days ago, in `status`), with a published timetable: A's table meets
     seniors 1 (round 1) and 2 (round 2), B's table meets senior 1 (round 2)."""
@@ -449,7 +449,7 @@ def followup_matrix_agreement(world: dict[str, Any]) -> Any:
     return make_agreement(world["enrolment"], world["senior_profile"])
 
 
-# --- after the event (statistics) [helper H2 adds below] ---
+# --- after the event (statistics) ---
 def statistics_world() -> dict[str, Any]:
     """The hand-made statistics dataset (tests/matching/test_statistics.py works out every answer).
 
@@ -550,7 +550,7 @@ def statistics_world() -> dict[str, Any]:
     }
 
 
-# --- after the event (follow-up reminders, survey) [helper H3 adds below] ---
+# --- after the event (follow-up reminders, survey) ---
 
 
 def survey_matrix_event_pk(world: dict[str, Any]) -> int:

@@ -78,7 +78,7 @@ def repair_overview(*, event: Event) -> RepairOverview:
     return overview
 
 
-# --- only the changed schedules are told (ISSUE5, No-show step 5) ---------------------------------------------
+# --- only the changed schedules are told ---------------------------------------------
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Event day (repair): re-solve the published timetable after no-shows and walk-ins (ISSUE5, No-show 1-3).
+"""Event day (repair): re-solve the published timetable after no-shows and walk-ins.
 
 `timetable_repair` builds the event's problem without the no-shows and with the walk-ins
 (`matching.problems.event_problem_for_repair`), every other published meeting fixed in its round, on a new
