@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import ChoiceDecision
 from ..selectors.selection import IssueEntry
-from ..services.selection import PROPOSAL_MAX_LENGTH, Attendance, ChoiceInput
+from ..services.selection import PROPOSAL_MAX_LENGTH, AttendanceWindow, ChoiceInput
 
 __all__ = ["ChoiceDecisionForm", "InvitationForm", "SeniorApplicationForm"]
 
@@ -26,7 +26,7 @@ class SeniorApplicationForm(forms.Form):
         max_choices: int,
         proposals: dict[int, str] | None = None,
         slot_times: Sequence[tuple[Any, Any]] = (),
-        attendance: Attendance | None = None,
+        attendance: AttendanceWindow | None = None,
     ) -> None:
         proposals = proposals or {}
         initial: dict[str, Any] = {}
@@ -110,9 +110,9 @@ class SeniorApplicationForm(forms.Form):
             )
         return data
 
-    def attendance(self) -> Attendance:
+    def attendance(self) -> AttendanceWindow:
         """When the senior can be there and how many interviews they want at most (a valid form)."""
-        return Attendance(
+        return AttendanceWindow(
             arrival_slot=self.cleaned_data.get("arrival_slot"),
             leaving_slot=self.cleaned_data.get("leaving_slot"),
             max_meetings=self.cleaned_data.get("max_meetings"),

@@ -43,7 +43,7 @@ from ..selectors.selection import (
 __all__ = [
     "INVITATION_NOTIFICATION_KIND",
     "PROPOSAL_MAX_LENGTH",
-    "Attendance",
+    "AttendanceWindow",
     "ChoiceInput",
     "application_choice_decide",
     "application_window_check",
@@ -68,7 +68,7 @@ class ChoiceInput:
 
 
 @dataclass(frozen=True)
-class Attendance:
+class AttendanceWindow:
     """When a participant can be there (0-based rounds, inclusive; None = from the first / to the last) and,
     for a senior, how many interviews they want at most (None = no limit). Fed into the timetable."""
 
@@ -77,7 +77,7 @@ class Attendance:
     max_meetings: int | None = None
 
 
-def attendance_check(*, event: Event, attendance: Attendance) -> None:
+def attendance_check(*, event: Event, attendance: AttendanceWindow) -> None:
     """Raise SelectionError when the rounds are outside the event's grid or the departure precedes the arrival."""
     rounds = event.rounds
     for value in (attendance.arrival_slot, attendance.leaving_slot):
@@ -143,7 +143,7 @@ def senior_application_save(
     senior: SeniorProfile,
     choices: Sequence[ChoiceInput],
     by: User,
-    attendance: Attendance | None = None,
+    attendance: AttendanceWindow | None = None,
 ) -> SeniorApplication:
     """Create or update the senior's application with exactly `choices`, in this order.
 

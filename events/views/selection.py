@@ -121,7 +121,7 @@ def _application_page(
         proposals = {c.enrolment_id: c.proposal for c in application.choices.all()} if application else {}
         attendance = None
         if application is not None:
-            attendance = services.Attendance(
+            attendance = services.AttendanceWindow(
                 arrival_slot=application.arrival_slot,
                 leaving_slot=application.leaving_slot,
                 max_meetings=application.max_meetings,

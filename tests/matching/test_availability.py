@@ -9,8 +9,7 @@ from django.urls import reverse
 from events.exceptions import SelectionError
 from events.models import EventCompany, SeniorApplication
 from events.services.hearings import EnrolmentError, enrolment_update
-from events.services.selection import Attendance as Window
-from events.services.selection import attendance_check
+from events.services.selection import AttendanceWindow, attendance_check
 from matching.models import Attendance
 from matching.problems import company_key, event_problem, event_problem_for_repair, senior_key
 from matching.services import timetable_repair
@@ -83,13 +82,13 @@ def test_engine_schedules_inside_the_windows(w, django_capture_on_commit_callbac
 def test_application_window_checks_refuse_bad_rounds(w):
     event = w["event"]
     with pytest.raises(SelectionError) as exc:
-        attendance_check(event=event, attendance=Window(arrival_slot=3, leaving_slot=1))
+        attendance_check(event=event, attendance=AttendanceWindow(arrival_slot=3, leaving_slot=1))
     assert exc.value.message == "退出は、到着より後の回を選んでください。"
     with pytest.raises(SelectionError) as exc:
-        attendance_check(event=event, attendance=Window(arrival_slot=4))
+        attendance_check(event=event, attendance=AttendanceWindow(arrival_slot=4))
     assert exc.value.message == "到着・退出の回は、この交流会の面談の回から選んでください。"
     with pytest.raises(SelectionError) as exc:
-        attendance_check(event=event, attendance=Window(max_meetings=5))
+        attendance_check(event=event, attendance=AttendanceWindow(max_meetings=5))
     assert exc.value.message == "面談数の上限は1から4までで選んでください。"
 
 
