@@ -14,6 +14,7 @@ from participants.models import Company, ExpertiseArea, User
 from ..enums import ApprovalMethod, IssueCategory, PaymentCapacity, SupportForm
 from ..models import Event, EventCompany, HearingIssue, HearingSheet
 from ..services.hearings import MAX_HEARING_ISSUES, MAX_MIN_INTERVIEWS, STAFF_APPROVAL_METHODS, HearingIssueInput
+from .rounds import add_round_fields, check_round_order
 
 __all__ = [
     "CompanyApprovalForm",
@@ -77,31 +78,20 @@ def _staff_field(label: Any, *, required: bool = True, help_text: Any = "") -> _
 
 
 def _add_round_fields(form: forms.Form, event: Event) -> None:
-    """When the company's table is staffed, as the rounds' clock times (empty: the whole event)."""
-    times = event.slot_times()
-    form.fields["arrival_slot"] = forms.TypedChoiceField(
-        label=_("参加開始"),
-        choices=[("", _("最初の回から"))]
-        + [(str(i), _("%(time)s の回から") % {"time": f"{a:%H:%M}"}) for i, (a, _b) in enumerate(times)],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    form.fields["leaving_slot"] = forms.TypedChoiceField(
-        label=_("参加終了"),
-        choices=[("", _("最後の回まで"))]
-        + [(str(i), _("%(time)s に終わる回まで") % {"time": f"{b:%H:%M}"}) for i, (_a, b) in enumerate(times)],
-        coerce=int,
-        empty_value=None,
-        required=False,
+    """When the company's table is staffed."""
+    add_round_fields(
+        form,
+        event.slot_times(),
+        arrival_label=_("参加開始"),
+        leaving_label=_("参加終了"),
+        from_first=_("最初の回から"),
+        to_last=_("最後の回まで"),
         help_text=_("遅れて始める・早く終える場合だけ選んでください。時間割はこの時間の中で組みます。"),
     )
 
 
 def _check_round_fields(form: forms.Form, data: dict[str, Any]) -> None:
-    arrival, leaving = data.get("arrival_slot"), data.get("leaving_slot")
-    if arrival is not None and leaving is not None and leaving < arrival:
-        form.add_error("leaving_slot", _("参加終了は、参加開始より後の回を選んでください。"))
+    check_round_order(form, data, _("参加終了は、参加開始より後の回を選んでください。"))
 
 
 class EnrolmentForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import ChoiceDecision
 from ..selectors.selection import IssueEntry
 from ..services.selection import PROPOSAL_MAX_LENGTH, AttendanceWindow, ChoiceInput
+from .rounds import add_round_fields, check_round_order
 
 __all__ = ["ChoiceDecisionForm", "InvitationForm", "SeniorApplicationForm"]
 
@@ -42,27 +43,13 @@ class SeniorApplicationForm(forms.Form):
         self.max_choices = max_choices
         self.rounds = len(slot_times)
         # When the senior can be there, as the rounds' clock times (people think in times, not rounds).
-        self.fields["arrival_slot"] = forms.TypedChoiceField(
-            label=_("到着"),
-            choices=[("", _("最初の回から参加できます"))]
-            + [
-                (str(i), _("%(time)s の回から") % {"time": f"{start:%H:%M}"})
-                for i, (start, _end) in enumerate(slot_times)
-            ],
-            coerce=int,
-            empty_value=None,
-            required=False,
-        )
-        self.fields["leaving_slot"] = forms.TypedChoiceField(
-            label=_("退出"),
-            choices=[("", _("最後の回まで参加できます"))]
-            + [
-                (str(i), _("%(time)s に終わる回まで") % {"time": f"{end:%H:%M}"})
-                for i, (_start, end) in enumerate(slot_times)
-            ],
-            coerce=int,
-            empty_value=None,
-            required=False,
+        add_round_fields(
+            self,
+            slot_times,
+            arrival_label=_("到着"),
+            leaving_label=_("退出"),
+            from_first=_("最初の回から参加できます"),
+            to_last=_("最後の回まで参加できます"),
         )
         self.fields["max_meetings"] = forms.TypedChoiceField(
             label=_("面談数の上限"),
@@ -99,9 +86,7 @@ class SeniorApplicationForm(forms.Form):
             name = f"proposal_{entry.enrolment_id}"
             if name in data and not (data.get(name) or "").strip():
                 self.add_error(name, _("この企業への提案を入力してください。"))
-        arrival, leaving = data.get("arrival_slot"), data.get("leaving_slot")
-        if arrival is not None and leaving is not None and leaving < arrival:
-            self.add_error("leaving_slot", _("退出は、到着より後の回を選んでください。"))
+        check_round_order(self, data, _("退出は、到着より後の回を選んでください。"))
         if len(chosen) > self.max_choices:
             raise forms.ValidationError(
                 _("選べる企業は%(max)d社までです（いま%(count)d社選んでいます）。")
