@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from events.enums import ApplicationStatus
 from events.models import Event, EventCompany, SeniorApplication
+from events.services.selection import AttendanceWindow, attendance_check
 from matching.enums import AttendanceStatus, TimetableStatus
 from matching.models import Attendance, TimetableMeeting
 from participants.models import SeniorProfile, User
@@ -132,11 +133,11 @@ def attendance_set_rounds(
 ) -> Attendance:
     """Record on the day that the participant arrives late or leaves early (None: as planned). The next
     repair drops their meetings outside these rounds and fills the seats."""
-    for value in (arrival_slot, leaving_slot):
-        if value is not None and not 0 <= value < event.rounds:
-            raise AttendanceError(_("到着・退出の回は、この交流会の面談の回から選んでください。"))
-    if arrival_slot is not None and leaving_slot is not None and leaving_slot < arrival_slot:
-        raise AttendanceError(_("退出は、到着より後の回を選んでください。"))
+    # The same rule, and message, as the arrival and leaving a senior chose on their application.
+    try:
+        attendance_check(event=event, attendance=AttendanceWindow(arrival_slot=arrival_slot, leaving_slot=leaving_slot))
+    except DomainError as exc:
+        raise AttendanceError(exc.message) from None
     row = _attendance_for(event, senior, enrolment)
     previous = {"arrival_slot": row.arrival_slot, "leaving_slot": row.leaving_slot}
     row.arrival_slot = arrival_slot
