@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils import timezone
 from events.models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
 from participants.demo import DEMO_PASSWORD, demo_user, register_demo_seeder
 from participants.models import Company, Organization, SeniorProfile, User
+from sks.clock import TOKYO
 
 from .enums import AgreementKind, NotAgreedReason, SecondInterviewStatus, Wish
 from .models import (
@@ -37,7 +37,6 @@ from .models import (
 from .problems import event_problem
 
 PAST_TITLE = "2026年秋 かながわ・しずおか 新現役交流会"
-TOKYO = ZoneInfo("Asia/Tokyo")
 BANKS = ("さくら台信用金庫", "みなと信用組合", "東海みらい銀行")
 
 # Titles of the existing demo companies' issues in this event.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -12,8 +11,7 @@ from django.utils import timezone
 from events.models import Event, EventCompany, SeniorApplication
 from events.selectors import event_requests
 from matching.engine import PROBLEM_FORMAT
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from sks.clock import TOKYO
 
 
 def company_key(enrolment_id: int) -> str:

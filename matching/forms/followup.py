@@ -11,9 +11,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import User
+from sks.clock import TOKYO
 
 from ..enums import AgreementKind, NotAgreedReason, Wish
-from ..selectors.publish import TOKYO
 
 __all__ = [
     "AgreementForm",

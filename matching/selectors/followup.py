@@ -31,11 +31,12 @@ from events.selectors.access import coordinator_org_ids, senior_profile_of
 from events.selectors.hearings import issue_list_labels
 from participants.models import Membership, SeniorProfile, User
 from sks.access import get_or_404
+from sks.clock import TOKYO
 from sks.roles import INSTITUTION_ROLES
 
 from ..enums import AgreementKind, SecondInterviewStatus, TimetableStatus
 from ..models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement, TimetableMeeting
-from .publish import TOKYO, PersonalSchedule, schedule_time_label
+from .publish import PersonalSchedule, schedule_time_label
 
 __all__ = [
     "INVITATION_KIND",

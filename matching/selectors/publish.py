@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -32,6 +31,7 @@ from events.selectors.access import enrolments_for_contact
 from events.selectors.hearings import issue_list_entries, issue_list_labels
 from participants.models import User
 from participants.selectors import seniors_with_current_pledge
+from sks.clock import TOKYO
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
 
 from ..enums import SolveStatus, TimetableStatus
@@ -39,7 +39,6 @@ from ..models import Timetable, TimetableMeeting
 
 __all__ = [
     "NOTIFICATION_KIND",
-    "TOKYO",
     "PersonalSchedule",
     "ScheduleItem",
     "my_schedules",
@@ -52,7 +51,6 @@ __all__ = [
     "user_has_published_schedule",
 ]
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 NOTIFICATION_KIND = "timetable_published"
 ROLE_SENIOR, ROLE_STAFF, ROLE_COMPANY = "senior", "staff", "company"
 _WEEKDAYS_JA = "月火水木金土日"

@@ -41,7 +41,6 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, DateField, F, Max, Q
@@ -54,6 +53,7 @@ from events.services.events import event_close
 from participants.models import CompanyContact, Membership, Reminder, User
 from participants.services import reminder_object_key, reminder_schedule
 from sks.audit import audit
+from sks.clock import TOKYO
 from sks.exceptions import DomainError
 from sks.roles import Role
 
@@ -74,7 +74,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 UNSCHEDULED_DAYS = (7, 14)
 NO_OUTCOME_DAYS = 3
 NO_VISIT_DAYS = 30
