@@ -23,7 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from participants.models import PREFECTURE_CHOICES, Company, User
-from sks.roles import INSTITUTION_ROLES
+from participants.selectors import institution_staff
 
 from ..enums import EventStatus, HearingStatus
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
@@ -132,16 +132,7 @@ def enrolment_company_choices(*, user: User, event: Event) -> QuerySet[Company]:
 
 def enrolment_attending_staff_choices(*, institution_ids: Iterable[int]) -> QuerySet[User]:
     """Active bank staff and admins of the given institutions (who may sit at the company's table)."""
-    return (
-        User.objects.filter(
-            memberships__organization_id__in=list(institution_ids),
-            memberships__is_active=True,
-            memberships__role__in=INSTITUTION_ROLES,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("name_kana", "name", "email")
-    )
+    return institution_staff(institution_ids=tuple(institution_ids))
 
 
 # --- one enrolment's sheet (any reader, after access_enrolment_for_*) ---------------------------------------

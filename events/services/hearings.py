@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Company, CompanyContact, ExpertiseArea, Notification, User
+from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create
 from sks.audit import audit
-from sks.roles import INSTITUTION_ROLES
 
 from ..enums import ApprovalMethod, EventStatus, HearingStatus, IssueCategory, PaymentCapacity, SupportForm
 from ..exceptions import HearingError
@@ -81,12 +81,6 @@ class HearingIssueInput:
 # --- enrolment --------------------------------------------------------------------------------------------
 
 
-def _is_active_staff_of(user: User | None, institution_id: int) -> bool:
-    if user is None or not user.is_active:
-        return False
-    return user.memberships.filter(organization_id=institution_id, is_active=True, role__in=INSTITUTION_ROLES).exists()
-
-
 def _check_floor(min_interviews: int | None) -> None:
     if min_interviews is not None and not 0 <= min_interviews <= MAX_MIN_INTERVIEWS:
         raise EnrolmentError(
@@ -124,7 +118,7 @@ def enrolment_create(
         raise EnrolmentError(_("登録できるのは自機関の取引先企業だけです。"), "company")
     if not EventHost.objects.filter(event=event, institution_id=company.institution_id).exists():
         raise EnrolmentError(_("この企業の金融機関は、この交流会の主催ではありません。"), "company")
-    if not _is_active_staff_of(attending_staff, company.institution_id):
+    if not is_active_staff_of(attending_staff, company.institution_id):
         raise EnrolmentError(_("同席する職員は、この企業の金融機関の職員から選んでください。"), "attending_staff")
     _check_floor(min_interviews)
     _check_rounds(event, arrival_slot, leaving_slot)
@@ -169,7 +163,7 @@ def enrolment_update(
     )
     if enrolment.event.status in _ENROLMENT_EDITABLE_UNTIL:
         raise EnrolmentError(_("開催後の交流会の登録内容は変更できません。"))
-    if not _is_active_staff_of(attending_staff, enrolment.institution_id):
+    if not is_active_staff_of(attending_staff, enrolment.institution_id):
         raise EnrolmentError(_("同席する職員は、この企業の金融機関の職員から選んでください。"), "attending_staff")
     _check_floor(min_interviews)
     _check_rounds(enrolment.event, arrival_slot, leaving_slot)
@@ -239,7 +233,7 @@ def hearing_sheet_update(
         raise HearingError(_("希望する支援の形を一覧から選んでください。"))
     if payment_capacity and payment_capacity not in PaymentCapacity.values:
         raise HearingError(_("支払える謝金の目安を一覧から選んでください。"))
-    if interviewer is not None and not _is_active_staff_of(interviewer, sheet.enrolment.institution_id):
+    if interviewer is not None and not is_active_staff_of(interviewer, sheet.enrolment.institution_id):
         raise HearingError(_("ヒアリング担当者は、この企業の金融機関の職員から選んでください。"))
     if len(issues) > MAX_HEARING_ISSUES:
         raise HearingError(_("経営課題は%(max)s件まで登録できます。") % {"max": MAX_HEARING_ISSUES})
@@ -396,7 +390,7 @@ def hearing_sheet_record_approval(
 ) -> HearingSheet:
     """Bank staff record that the company approved the sheet (by visit, phone, email or on paper)."""
     sheet = _locked_sheet(sheet)
-    if not _is_active_staff_of(by, sheet.enrolment.institution_id):
+    if not is_active_staff_of(by, sheet.enrolment.institution_id):
         raise HearingError(_("この企業の金融機関の職員だけが承認を記録できます。"))
     _check_submitted(sheet)
     if method not in STAFF_APPROVAL_METHODS:
@@ -422,7 +416,7 @@ def hearing_sheet_record_approval(
 def hearing_sheet_return(*, sheet: HearingSheet, by: User, comment: str) -> HearingSheet:
     """The company sends the sheet back with what to change (or staff record the company's request)."""
     sheet = _locked_sheet(sheet)
-    on_behalf = _is_active_staff_of(by, sheet.enrolment.institution_id)
+    on_behalf = is_active_staff_of(by, sheet.enrolment.institution_id)
     if not on_behalf:
         _check_contact(sheet, by)
     _check_submitted(sheet)

@@ -29,7 +29,7 @@ from events.enums import EventStatus
 from events.models import Event, EventCompany
 from events.selectors.access import coordinator_org_ids, senior_profile_of
 from events.selectors.hearings import issue_list_labels
-from participants.models import Membership, SeniorProfile, User
+from participants.models import SeniorProfile, User
 from sks.access import get_or_404
 from sks.clock import TOKYO
 from sks.roles import INSTITUTION_ROLES
@@ -56,7 +56,6 @@ __all__ = [
     "followup_todo",
     "is_event_coordinator",
     "my_second_interviews",
-    "responsible_staff_choices",
     "second_interview_ics",
     "second_interview_invitation_urls",
     "second_interview_parties",
@@ -393,14 +392,6 @@ def second_interview_ics(si: SecondInterview) -> bytes:
     calendar.add_component(vevent)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def responsible_staff_choices(*, institution_id: int) -> list[User]:
-    """The active staff of the institution who may be responsible for an agreement."""
-    ids = Membership.objects.filter(
-        organization_id=institution_id, role__in=list(INSTITUTION_ROLES), is_active=True, user__is_active=True
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids).order_by("name", "pk"))
 
 
 # --- agreements ---------------------------------------------------------------------------------------------

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from events.enums import EventStatus
 from events.models import Event, EventCompany
 from participants.models import Notification, SeniorProfile, User
+from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create, notification_render
 from sks.audit import audit
 from sks.exceptions import DomainError
-from sks.roles import INSTITUTION_ROLES
 
 from ..enums import (
     SECOND_INTERVIEW_OPEN,
@@ -349,10 +349,6 @@ def second_interview_mark_held(*, si: SecondInterview, by: User) -> SecondInterv
     return _refreshed(si, current)
 
 
-def _responsible_ok(user: User, institution_id: int) -> bool:
-    return any(m.organization_id == institution_id and m.role in INSTITUTION_ROLES for m in user.active_memberships)
-
-
 @transaction.atomic
 def second_interview_record_agreement(
     *,
@@ -378,7 +374,7 @@ def second_interview_record_agreement(
     if fee is not None and fee < 0:
         raise AgreementError(_("謝金・報酬は0円以上で入力してください。"))
     responsible = responsible_staff or current.staff
-    if not _responsible_ok(responsible, current.institution_id):
+    if not is_active_staff_of(responsible, current.institution_id):
         raise AgreementError(_("担当職員は、この企業の金融機関の職員から選んでください。"))
     enrolment = EventCompany.unscoped.get(pk=current.enrolment_id)
     agreement = SupportAgreement.unscoped.create(

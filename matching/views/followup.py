@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from events.models import EventCompany
 from participants.models import SeniorProfile
+from participants.selectors import institution_staff
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import SENIOR, Role
@@ -248,7 +249,7 @@ def second_interview_list(request: HttpRequest) -> HttpResponse:
 
 
 def _si_forms(si: SecondInterview, data: QueryDict | None = None, step: str = "") -> dict[str, Any]:
-    staff = selectors.responsible_staff_choices(institution_id=si.institution_id)
+    staff = list(institution_staff(institution_ids=[si.institution_id]))
     initial_schedule: dict[str, object] = {}
     if si.scheduled_at:
         local = timezone.localtime(si.scheduled_at)

@@ -23,7 +23,9 @@ __all__ = [
     "branch_choices_for_membership",
     "branch_is_in_use",
     "branch_list_for",
+    "institution_staff",
     "institutions_administered_by",
+    "is_active_staff_of",
     "membership_list_for",
 ]
 
@@ -94,3 +96,27 @@ def access_membership(*, user: User, pk: int) -> Membership:
 
 def branch_choices_for_membership(*, membership: Membership) -> QuerySet[Branch]:
     return Branch.objects.filter(organization_id=membership.organization_id).order_by("code", "name")
+
+
+# --- staff of an institution, as other apps choose them (attending staff, responsible staff) -----------
+
+
+def is_active_staff_of(user: User | None, institution_id: int) -> bool:
+    """Whether `user` is active bank staff or an admin of the institution (one query)."""
+    if user is None or not user.is_active:
+        return False
+    return user.memberships.filter(organization_id=institution_id, is_active=True, role__in=INSTITUTION_ROLES).exists()
+
+
+def institution_staff(*, institution_ids: list[int] | tuple[int, ...]) -> QuerySet[User]:
+    """Active bank staff and admins of the given institutions, by name."""
+    return (
+        User.objects.filter(
+            memberships__organization_id__in=list(institution_ids),
+            memberships__is_active=True,
+            memberships__role__in=INSTITUTION_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("name_kana", "name", "email")
+    )
