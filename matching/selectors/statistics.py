@@ -60,6 +60,7 @@ __all__ = [
     "StatRow",
     "StatisticsScope",
     "breakdown_rows",
+    "event_figures",
     "event_rows",
     "event_stat_rows",
     "format_rate",
@@ -355,6 +356,13 @@ def totals(*, scope: StatisticsScope, filters: StatFilters, parts: str = "all") 
     """The cumulative totals of the scope (the organisers' published shape, plus interview counts);
     `parts="enrolments"` for the matching rate alone (one query: the dashboard panel)."""
     rows = _grouped(scope=scope, filters=filters, path=None, parts=parts)
+    return rows.get(None) or StatRow()
+
+
+def event_figures(*, event: Event) -> StatRow:
+    """One held event's figures, event-wide (every host's companies), as the statistics page counts them:
+    the follow-up close summary sends these, so the mail and the page never disagree."""
+    rows = _grouped(scope=StatisticsScope(kind="coordinator"), filters=StatFilters(), path=None, event_ids=[event.pk])
     return rows.get(None) or StatRow()
 
 

@@ -43,7 +43,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, DateField, F, Max, Q
+from django.db.models import DateField, F, Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
@@ -59,6 +59,7 @@ from sks.roles import Role
 
 from ..enums import SecondInterviewStatus
 from ..models import InterviewResult, SecondInterview, SupportAgreement
+from ..selectors.statistics import event_figures
 from ..selectors.survey import survey_participants
 
 __all__ = [
@@ -391,25 +392,19 @@ def _close_due(today: dt.date) -> int:
 
 
 def event_followup_summary(*, event: Event) -> dict[str, Any]:
-    """Companies, interviews held, second interviews, agreements and the matching rate of `event`, by database
-    aggregation (4 queries). The matching rate = companies with at least one agreement / companies."""
+    """The figures the statistics page shows for `event` (companies, second interviews, agreements, matching
+    rate = companies with an agreement / companies), plus the interviews recorded as held."""
+    figures = event_figures(event=event)
     # unscoped: an event-wide total across its host institutions, for the hosts and the coordinator.
-    companies = EventCompany.unscoped.filter(event=event).aggregate(
-        companies=Count("pk", distinct=True),
-        supported=Count("pk", filter=Q(agreements__isnull=False), distinct=True),
-    )
-    interviews = InterviewResult.unscoped.filter(event=event, held=True).count()
-    second = SecondInterview.unscoped.filter(event=event).exclude(status=SecondInterviewStatus.CANCELLED).count()
-    agreements = SupportAgreement.unscoped.filter(event=event).count()
-    total, supported = companies["companies"], companies["supported"]
+    held = InterviewResult.unscoped.filter(event=event, held=True).count()
     return {
-        "companies": total,
-        "supported_companies": supported,
-        "interviews": interviews,
-        "second_interviews": second,
-        "agreements": agreements,
+        "companies": figures.enrolments,
+        "supported_companies": figures.supported,
+        "interviews": held,
+        "second_interviews": figures.second_interviews,
+        "agreements": figures.agreements,
         # One decimal, as organisers publish it (57.0%); None when no company took part.
-        "matching_rate": round(100 * supported / total, 1) if total else None,
+        "matching_rate": round(100 * figures.rate, 1) if figures.rate is not None else None,
     }
 
 
