@@ -495,6 +495,7 @@ ROWS: dict[str, Row] = {
     "matching:result_table": Row(
         (302, 404, 200, 200, 200, 404, 404, 404),
         url=lambda c: reverse("matching:result_table", args=[c["enrolment"].pk]),
+        note="coord: outcomes and the senior's wish, never the bank's memo (tests/matching/test_results.py)",
     ),
     "matching:result_record": Row(
         (302, 404, 400, 400, 400, 404, 404, 404),
@@ -502,7 +503,7 @@ ROWS: dict[str, Row] = {
             "matching:result_record", args=[factories.followup_matrix_result(c).enrolment_id, c["senior_profile"].pk]
         ),
         method="post",
-        note="nothing chosen: the table page again with the error",
+        note="nothing chosen: the table page again with the error; coord records outcomes, never the memo",
     ),
     "matching:senior_wish": Row(
         (302, 200, 404, 404, 404, 404, 404, 404),

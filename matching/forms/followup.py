@@ -45,6 +45,12 @@ class CompanyResultForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
+    def __init__(self, *args: Any, with_notes: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_notes:
+            # The memo is the bank's internal note (DESIGN.md): the coordinator neither reads nor overwrites it.
+            del self.fields["notes"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("not_held") and not data.get("wish"):

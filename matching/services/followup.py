@@ -120,9 +120,12 @@ def _result_for_update(enrolment: EventCompany, senior: SeniorProfile) -> Interv
 
 @transaction.atomic
 def interview_result_record_company(
-    *, enrolment: EventCompany, senior: SeniorProfile, by: User, held: bool, wish: str, notes: str = ""
+    *, enrolment: EventCompany, senior: SeniorProfile, by: User, held: bool, wish: str, notes: str | None = ""
 ) -> InterviewResult:
-    """The bank staff's record of one interview at their table: held or not, the company's wish, notes."""
+    """The record of one interview at a table: held or not, the company's wish, and the bank's memo.
+
+    `notes=None` keeps the memo as it is: the coordinator records outcomes but never sees or overwrites the
+    bank's internal memo."""
     event = Event.objects.select_for_update().get(pk=enrolment.event_id)
     _check_results_open(event)
     _check_meeting(enrolment, senior)
@@ -134,7 +137,8 @@ def interview_result_record_company(
     before = {"held": result.held, "wish": result.company_wish, "notes": result.company_notes}
     result.held = held
     result.company_wish = wish
-    result.company_notes = notes.strip()
+    if notes is not None:
+        result.company_notes = notes.strip()
     result.company_recorded_by = by
     result.company_recorded_at = timezone.now()
     result.save()

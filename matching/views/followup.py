@@ -60,12 +60,15 @@ def followup_tables(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/followup/tables.html", context)
 
 
-def _row_form(row: selectors.TableRow, data: QueryDict | None = None) -> CompanyResultForm:
+def _row_form(row: selectors.TableRow, coordinator: bool, data: QueryDict | None = None) -> CompanyResultForm:
+    """The row's form; the coordinator's has no memo field, as the memo is the bank's internal note."""
     result = row.result
     initial = {}
     if result is not None and result.company_recorded_at is not None:
-        initial = {"wish": result.company_wish, "not_held": not result.held, "notes": result.company_notes}
-    return CompanyResultForm(data, prefix=f"r{row.senior.pk}", initial=initial)
+        initial = {"wish": result.company_wish, "not_held": not result.held}
+        if not coordinator:
+            initial["notes"] = result.company_notes
+    return CompanyResultForm(data, prefix=f"r{row.senior.pk}", initial=initial, with_notes=not coordinator)
 
 
 def _table_context(enrolment: EventCompany, coordinator: bool, rows: list[selectors.TableRow]) -> dict[str, Any]:
@@ -74,7 +77,7 @@ def _table_context(enrolment: EventCompany, coordinator: bool, rows: list[select
         "event": event,
         "enrolment": enrolment,
         "coordinator": coordinator,
-        "rows": [(row, _row_form(row)) for row in rows],
+        "rows": [(row, _row_form(row, coordinator)) for row in rows],
         "open": event.status in selectors.RECORDABLE_EVENT_STATUSES,
     }
 
@@ -97,7 +100,7 @@ def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse
     if not rows:
         raise Http404
     row = rows[0]
-    form = _row_form(row, request.POST)
+    form = _row_form(row, coordinator, request.POST)
     saved = False
     if form.is_valid():
         try:
@@ -107,7 +110,7 @@ def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse
                 by=user,
                 held=not form.cleaned_data["not_held"],
                 wish=form.cleaned_data["wish"],
-                notes=form.cleaned_data["notes"],
+                notes=None if coordinator else form.cleaned_data["notes"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -118,7 +121,7 @@ def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse
             "event": enrolment.event,
             "enrolment": enrolment,
             "row": row,
-            "form": _row_form(row) if saved else form,
+            "form": _row_form(row, coordinator) if saved else form,
             "saved": saved,
             "open": True,
         }

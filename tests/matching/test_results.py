@@ -3,6 +3,8 @@ when they may be recorded, who may see them, and the proposals that follow a mut
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.db import connection
@@ -377,3 +379,58 @@ def test_my_schedule_lists_held_interviews_to_reflect_on(world, login_as):
         world["enrolments"]["b"].pk,
     ]
     assert reverse("matching:senior_wish", args=[world["enrolments"]["a"].pk]) in response.content.decode()
+
+
+def response_wish(page: str, senior_pk: int) -> str:
+    """The company's wish checked in the row of `senior_pk` on a table page."""
+    match = re.search(rf'<input type="radio" name="r{senior_pk}-wish" value="(\w+)"[^>]* checked>', page)
+    return match.group(1) if match else ""
+
+
+# --- the bank's memo is the bank's ----------------------------------------------------------------------------
+
+
+def test_table_page_coordinator_sees_outcome_and_senior_wish_but_not_the_memo(world, login_as, unscoped):
+    a, s1 = world["enrolments"]["a"], world["seniors"][0]
+    interview_result_record_company(
+        enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes", notes="社内メモ：決算に不安あり"
+    )
+    interview_result_record_senior(enrolment=a, senior=s1, by=s1.user, wish="maybe", notes="")
+    url = reverse("matching:result_table", args=[a.pk])
+
+    coordinator_page = login_as(world["coordinator"]).get(url).content.decode()
+    staff_page = login_as(world["staff"]["a"]).get(url).content.decode()
+
+    assert "社内メモ：決算に不安あり" not in coordinator_page
+    assert f'name="r{s1.pk}-notes"' not in coordinator_page
+    assert response_wish(coordinator_page, s1.pk) == "yes"
+    assert "新現役の希望：検討中" in coordinator_page
+    assert "社内メモ：決算に不安あり" in staff_page
+
+
+def test_record_row_by_coordinator_keeps_the_bank_memo(world, login_as, unscoped):
+    a, s1 = world["enrolments"]["a"], world["seniors"][0]
+    interview_result_record_company(
+        enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes", notes="社内メモ"
+    )
+
+    response = login_as(world["coordinator"]).post(
+        reverse("matching:result_record", args=[a.pk, s1.pk]),
+        _row(s1.pk, wish="maybe", notes="上書き"),
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert "社内メモ" not in response.content.decode()
+    assert list(InterviewResult.unscoped.values_list("company_wish", "company_notes")) == [("maybe", "社内メモ")]
+
+
+def test_record_company_without_notes_keeps_the_memo(world, unscoped):
+    a, s1 = world["enrolments"]["a"], world["seniors"][0]
+    interview_result_record_company(enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes", notes="メモ")
+
+    result = interview_result_record_company(
+        enrolment=a, senior=s1, by=world["coordinator"], held=True, wish="no", notes=None
+    )
+
+    assert (result.company_wish, result.company_notes) == ("no", "メモ")
