@@ -63,6 +63,7 @@ __all__ = [
     "event_figures",
     "event_rows",
     "event_stat_rows",
+    "event_wide_figures",
     "format_rate",
     "monthly_rows",
     "national_totals",
@@ -359,11 +360,31 @@ def totals(*, scope: StatisticsScope, filters: StatFilters, parts: str = "all") 
     return rows.get(None) or StatRow()
 
 
-def event_figures(*, event: Event) -> StatRow:
-    """One held event's figures, event-wide (every host's companies), as the statistics page counts them:
-    the follow-up close summary sends these, so the mail and the page never disagree."""
-    rows = _grouped(scope=StatisticsScope(kind="coordinator"), filters=StatFilters(), path=None, event_ids=[event.pk])
+def event_figures(*, event: Event, scope: StatisticsScope) -> StatRow:
+    """One held event's figures as `scope` may see them, counted as the statistics page counts them: a
+    coordinator's the whole event, a bank's only its own institution's companies (even in a joint event).
+    The follow-up close summary sends these, so the mail and the page never disagree."""
+    rows = _grouped(scope=scope, filters=StatFilters(), path=None, event_ids=[event.pk])
     return rows.get(None) or StatRow()
+
+
+def event_wide_figures(*, event: Event, scope: StatisticsScope) -> StatRow:
+    """The whole event's figures as `scope` may see them: a coordinator always; a bank under the national
+    rule, only when the other companies of the event come from at least MIN_OTHER_INSTITUTIONS other
+    institutions (otherwise `suppressed`, figures zero), so that no single other bank's figures can be
+    derived by subtracting one's own; everyone else never."""
+    if scope.kind == "coordinator":
+        return event_figures(event=event, scope=scope)
+    if scope.kind != "institution":
+        return StatRow(suppressed=True)
+    others = (
+        EventCompany.unscoped.filter(event=event)
+        .exclude(institution_id__in=scope.institution_ids)
+        .aggregate(n=Count("institution_id", distinct=True))["n"]
+    )
+    if others < MIN_OTHER_INSTITUTIONS:
+        return StatRow(suppressed=True)
+    return event_figures(event=event, scope=StatisticsScope(kind="coordinator"))
 
 
 def national_totals(*, scope: StatisticsScope, filters: StatFilters) -> StatRow:

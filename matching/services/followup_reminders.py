@@ -45,12 +45,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import DateField, F, Max, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from events.enums import EventStatus
 from events.models import Event, EventCompany
 from events.services.events import event_close
-from participants.models import CompanyContact, Membership, Reminder, User
+from participants.models import CompanyContact, Membership, Organization, Reminder, User
 from participants.services import reminder_object_key, reminder_schedule
 from sks.audit import audit
 from sks.clock import TOKYO
@@ -59,7 +60,7 @@ from sks.roles import Role
 
 from ..enums import SecondInterviewStatus
 from ..models import InterviewResult, SecondInterview, SupportAgreement
-from ..selectors.statistics import event_figures
+from ..selectors.statistics import StatRow, event_figures, event_wide_figures, statistics_scope_for
 from ..selectors.survey import survey_participants
 
 __all__ = [
@@ -391,21 +392,49 @@ def _close_due(today: dt.date) -> int:
     return closed
 
 
-def event_followup_summary(*, event: Event) -> dict[str, Any]:
-    """The figures the statistics page shows for `event` (companies, second interviews, agreements, matching
-    rate = companies with an agreement / companies), plus the interviews recorded as held."""
-    figures = event_figures(event=event)
-    # unscoped: an event-wide total across its host institutions, for the hosts and the coordinator.
-    held = InterviewResult.unscoped.filter(event=event, held=True).count()
+def _figures(row: StatRow) -> dict[str, Any]:
     return {
-        "companies": figures.enrolments,
-        "supported_companies": figures.supported,
-        "interviews": held,
-        "second_interviews": figures.second_interviews,
-        "agreements": figures.agreements,
+        "companies": row.enrolments,
+        "supported_companies": row.supported,
+        "second_interviews": row.second_interviews,
+        "agreements": row.agreements,
         # One decimal, as organisers publish it (57.0%); None when no company took part.
-        "matching_rate": round(100 * figures.rate, 1) if figures.rate is not None else None,
+        "matching_rate": round(100 * row.rate, 1) if row.rate is not None else None,
     }
+
+
+def event_followup_summary(*, event: Event, user: User) -> dict[str, Any] | None:
+    """The close summary's figures for one recipient, under the statistics page's rule
+    (matching.selectors.statistics): the coordinator gets the whole event; a bank's staff get their own
+    institution's companies, plus the whole event only when the other companies come from at least
+    MIN_OTHER_INSTITUTIONS other institutions (in a joint event of two banks, never: bank B could subtract
+    its own figures and read bank A's). None for someone with no statistics (no figures are sent).
+
+    Keys: the recipient's figures (companies, supported_companies, interviews held, second_interviews,
+    agreements, matching_rate), `scope_name` (their institution(s); "" for the coordinator) and `event_wide`
+    (the same figures of the whole event, or None when withheld)."""
+    try:
+        scope = statistics_scope_for(user=user)
+    except Http404:
+        return None
+    if scope.kind == "region":
+        return None  # local governments are not summary recipients; their statistics page is their report
+    own = _figures(event_figures(event=event, scope=scope))
+    # unscoped: counted for the recipient's own institutions only (or event-wide for the coordinator).
+    held = InterviewResult.unscoped.filter(event=event, held=True)
+    if scope.kind == "institution":
+        held = held.filter(institution_id__in=scope.institution_ids)
+    own["interviews"] = held.count()
+    whole = event_wide_figures(event=event, scope=scope)
+    event_wide = None
+    if scope.kind == "institution" and not whole.suppressed:
+        event_wide = _figures(whole)
+    names = ""
+    if scope.kind == "institution":
+        names = "、".join(
+            Organization.objects.filter(pk__in=scope.institution_ids).order_by("pk").values_list("name", flat=True)
+        )
+    return {**own, "scope_name": names, "event_wide": event_wide}
 
 
 def _summary_recipients(event: Event) -> list[User]:
@@ -429,10 +458,13 @@ def followup_closed_summary_schedule(*, event: Event) -> int:
     """
     if event.status != EventStatus.CLOSED:
         return 0
-    summary = event_followup_summary(event=event)
     closed_on = _jst_date(event.status_changed_at) if event.status_changed_at else None
     created = 0
     for user in _summary_recipients(event):
+        # Each recipient's own figures: what leaves the platform follows the statistics page's rule.
+        summary = event_followup_summary(event=event, user=user)
+        if summary is None:
+            continue
         _reminder, new = reminder_schedule(
             kind="followup_closed_summary",
             obj=event,

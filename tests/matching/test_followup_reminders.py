@@ -347,20 +347,82 @@ def summary_world(world):
     return {
         "recipients": sorted([admin.pk, other_admin.pk, world["staff"].pk, other_staff.pk, world["coordinator"].pk]),
         "admin": admin,
+        "other_admin": other_admin,
     }
 
 
 def test_event_followup_summary_counts_by_hand(world):
-    summary_world(world)
+    expected = summary_world(world)
+    event = world["event"]
 
-    assert event_followup_summary(event=world["event"]) == {
+    coordinator = event_followup_summary(event=event, user=world["coordinator"])
+    bank_a = event_followup_summary(event=event, user=expected["admin"])
+    bank_b = event_followup_summary(event=event, user=expected["other_admin"])
+
+    assert coordinator == {
         "companies": 2,
         "supported_companies": 1,
         "interviews": 3,
         "second_interviews": 2,
         "agreements": 1,
         "matching_rate": 50.0,
+        "scope_name": "",
+        "event_wide": None,
     }
+    # A joint event of two banks: each gets its own companies' figures and no event-wide total, from which
+    # it could subtract its own and read the other bank's.
+    assert bank_a == {
+        "companies": 1,
+        "supported_companies": 1,
+        "interviews": 2,
+        "second_interviews": 1,
+        "agreements": 1,
+        "matching_rate": 100.0,
+        "scope_name": "さくら信用金庫",
+        "event_wide": None,
+    }
+    assert bank_b == {
+        "companies": 1,
+        "supported_companies": 0,
+        "interviews": 1,
+        "second_interviews": 1,
+        "agreements": 0,
+        "matching_rate": 0.0,
+        "scope_name": "もみじ銀行",
+        "event_wide": None,
+    }
+
+
+def test_event_followup_summary_event_wide_only_with_three_other_institutions(world):
+    expected = summary_world(world)
+    event = world["event"]
+
+    def add_host(name: str) -> None:
+        bank = OrganizationFactory(name=name)
+        event.event_hosts.create(institution=bank)
+        enrol_company(event, institution=bank)
+
+    add_host("第三信用組合")
+    two_others = event_followup_summary(event=event, user=expected["other_admin"])  # さくら, 第三
+    add_host("第四銀行")
+    three_others = event_followup_summary(event=event, user=expected["other_admin"])  # さくら, 第三, 第四
+
+    assert two_others is not None and three_others is not None
+    assert two_others["event_wide"] is None
+    assert three_others["event_wide"] == {
+        "companies": 4,
+        "supported_companies": 1,
+        "second_interviews": 2,
+        "agreements": 1,
+        "matching_rate": 25.0,
+    }
+    assert (three_others["companies"], three_others["agreements"]) == (1, 0)
+
+
+def test_event_followup_summary_nothing_for_a_user_without_statistics(world):
+    summary_world(world)
+
+    assert event_followup_summary(event=world["event"], user=world["contact"]) is None
 
 
 def test_close_at_90_days_not_89_with_summary_once(world, django_capture_on_commit_callbacks, mailoutbox):
@@ -382,9 +444,14 @@ def test_close_at_90_days_not_89_with_summary_once(world, django_capture_on_comm
     mails = [m for m in mailoutbox if "フォローアップ終了" in m.subject]
     assert len(mails) == len(expected["recipients"])
     assert {m.subject for m in mails} == {"[SKS] 【フォローアップ終了】冬の新現役交流会 の結果のご報告"}
-    body = next(m.body for m in mails if m.to == [expected["admin"].email])
+    body = next(m.body for m in mails if m.to == [world["coordinator"].email])
     for line in ("参加企業：2社", "面談（実施）：3件", "二次面談：2件", "支援成立：1件（1社）", "マッチング率：50.0%"):
         assert line in body
+    bank_body = next(m.body for m in mails if m.to == [expected["admin"].email])
+    own = ("■ さくら信用金庫 がご紹介した企業の結果", "参加企業：1社", "面談（実施）：2件", "マッチング率：100.0%")
+    for line in own:
+        assert line in bank_body
+    assert "参加企業：2社" not in bank_body
     notified = Notification.objects.filter(kind="followup_closed_summary")
     assert sorted(notified.values_list("user_id", flat=True)) == expected["recipients"]
     entry = LogEntry.objects.get(
