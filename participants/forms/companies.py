@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sks.uploads import UploadRefusedError, upload_size_check
+
 from ..models import Branch, Company, Industry, Organization, User
 from ..normalize import normalize_code, normalize_digits, normalize_kana, parse_amount
 from ..reference import DATA_DIR
 from ..selectors import company_branches_for, company_staff_for
-from ..services.companies import COMPANY_IMPORT_MAX_BYTES
+from ..services.companies import company_import_limits
 from ..validators import validate_year
 from .fields import YearField
 
@@ -178,9 +180,9 @@ class CompanyImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > COMPANY_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("ファイルが大きすぎます（上限 %(mb)s MB）。ファイルを分けてアップロードしてください。"),
-                params={"mb": COMPANY_IMPORT_MAX_BYTES // (1024 * 1024)},
-            )
+        # The size before the file is read into memory; the service runs the whole upload guard.
+        try:
+            upload_size_check(size=upload.size, limits=company_import_limits())
+        except UploadRefusedError as exc:
+            raise forms.ValidationError(exc.message) from None
         return upload

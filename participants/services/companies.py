@@ -35,6 +35,7 @@ from django_scopes import scope
 from sks.audit import audit, audit_actor, audit_request_context
 from sks.exceptions import DomainError
 from sks.export import utf8_csv_bytes
+from sks.uploads import UploadLimits, UploadRefusedError, upload_guard
 
 from ..models import Branch, Company, Industry, Organization, User
 from ..resources import (
@@ -57,6 +58,7 @@ from ..selectors.companies import (
 __all__ = [
     "COMPANY_IMPORT_MAX_BYTES",
     "COMPANY_IMPORT_MAX_ROWS",
+    "COMPANY_IMPORT_MAX_UNCOMPRESSED_BYTES",
     "CompanyDuplicateError",
     "CompanyError",
     "CompanyFields",
@@ -70,6 +72,7 @@ __all__ = [
     "company_create",
     "company_export",
     "company_import_commit",
+    "company_import_limits",
     "company_import_preview",
     "company_import_read",
     "company_import_store",
@@ -80,6 +83,8 @@ logger = logging.getLogger(__name__)
 
 COMPANY_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 COMPANY_IMPORT_MAX_ROWS = 20_000
+# 20,000 rows of 20 filled columns are about 23 MB of worksheet XML: twice that leaves room for formatting.
+COMPANY_IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 # Columns read from a sheet; anything wider is not a company list.
 _MAX_COLUMNS = 100
 
@@ -307,6 +312,16 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
         workbook.close()
 
 
+def company_import_limits() -> UploadLimits:
+    """The upload guard's limits for a company file (read at call time, so that tests can lower them)."""
+    return UploadLimits(
+        max_bytes=COMPANY_IMPORT_MAX_BYTES,
+        max_uncompressed_bytes=COMPANY_IMPORT_MAX_UNCOMPRESSED_BYTES,
+        max_rows=COMPANY_IMPORT_MAX_ROWS,
+        max_columns=_MAX_COLUMNS,
+    )
+
+
 def company_import_read(*, content: bytes, filename: str) -> ParsedCompanyFile:
     """Read an uploaded CSV or .xlsx into a dataset with canonical headers, or refuse it with the reason.
 
@@ -314,11 +329,10 @@ def company_import_read(*, content: bytes, filename: str) -> ParsedCompanyFile:
     """
     if not content:
         raise CompanyImportFileError(_("ファイルが空です。"))
-    if len(content) > COMPANY_IMPORT_MAX_BYTES:
-        raise CompanyImportFileError(
-            _("ファイルが大きすぎます（上限 %(mb)s MB）。ファイルを分けてアップロードしてください。")
-            % {"mb": COMPANY_IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
+    try:
+        upload_guard(content=content, filename=filename, limits=company_import_limits())
+    except UploadRefusedError as exc:
+        raise CompanyImportFileError(exc.message) from None
     suffix = PurePath(filename).suffix.lower()
     is_zip = content.startswith(b"PK\x03\x04")
     if content.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
