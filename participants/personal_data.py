@@ -306,7 +306,7 @@ def register_personal_data() -> None:
             rows=_notifications,
             export=_export_notifications,
             key="notifications",
-            columns={"created_at": _("日時"), "title": _("件名"), "read_at": _("既読日時")},
+            columns={"created_at": _("日時"), "title": _("件名"), "body": _("本文"), "read_at": _("既読日時")},
         )
     )
     register(
