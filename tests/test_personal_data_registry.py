@@ -22,7 +22,7 @@ def person_fields() -> list[tuple[type[models.Model], str]]:
         if model._meta.app_label not in PROJECT_APPS or model in (User,):
             continue
         for field in model._meta.get_fields():
-            if not (field.is_relation and field.concrete or field.many_to_many) or field.auto_created:
+            if not ((field.is_relation and field.concrete) or field.many_to_many) or field.auto_created:
                 continue
             if field.related_model in PERSON_MODELS:
                 found.append((model, field.name))
