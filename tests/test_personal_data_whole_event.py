@@ -40,7 +40,7 @@ from matching.services.followup import (
     second_interview_start_scheduling,
 )
 from matching.services.survey import survey_response_submit
-from participants.models import Reminder, SeniorProfile
+from participants.models import PledgeVersion, Reminder, SeniorProfile
 from participants.services import (
     CareerInput,
     notification_create,
@@ -302,3 +302,26 @@ def test_export_page_shows_the_new_sections(journey, login_as):
         assert MARKERS[key] in html, key
     assert [key for key in BANK_TEXT if MARKERS[key] in html] == []
     assert "精密加工の販路開拓" in html
+
+
+def test_export_without_the_pledge_in_force_shows_labels_only(journey, login_as):
+    # A newer pledge the senior has not accepted: like their schedule page, the export shows the tables and
+    # the anonymous labels, not the published titles.
+    PledgeVersion.objects.create(version="99", text="改訂された誓約書", effective_from=timezone.now())
+    client = login_as(journey["senior"].user)
+
+    data = json.loads(client.get(reverse("participants:senior_data_export_json")).content.decode())
+
+    assert [(s["table"], s["company"], s["title"]) for s in data["schedules"]] == [(1, "A社", ""), (2, "B社", "")]
+    assert [r["company"] for r in data["interview_results"]] == ["A社", "B社"]
+    assert "精密加工の販路開拓" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_export_page_in_english_has_translated_headings(journey, login_as):
+    client = login_as(journey["senior"].user)
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("participants:senior_data_export")})
+
+    html = client.get(reverse("participants:senior_data_export")).content.decode()
+
+    for heading in ("Companies chosen and proposals", "Timetable (your interviews)", "Your comment", "Survey answers"):
+        assert heading in html
