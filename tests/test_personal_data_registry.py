@@ -45,7 +45,10 @@ def test_person_fields_are_found():
 def test_every_reference_to_a_person_is_registered(model, field_name):
     entry = entry_for(model)
 
-    assert entry is not None, f"{model._meta.label} refers to a person ({field_name}) but is not registered"
+    assert entry is not None, (
+        f"{model._meta.label} refers to a person ({field_name}) but is not registered: declare it in "
+        f"{model._meta.app_label}/personal_data.py (sks.personal_data.register, from the AppConfig.ready())"
+    )
     declared = {path.split("__")[0] for path in entry.person} | set(entry.actors)
     assert field_name in declared, (
         f"{model._meta.label}.{field_name} refers to a person but its entry declares it neither as the person "
