@@ -12,5 +12,8 @@ class EventsConfig(AppConfig):
 
         from . import panels  # noqa: F401
         from .demo import DEMO_LOGINS, seed_events_demo
+        from .personal_data import register_personal_data
 
         register_demo_seeder(seed_events_demo, logins=DEMO_LOGINS)
+        # What this app holds about a person, for the export and erasure that walk sks.personal_data.
+        register_personal_data()

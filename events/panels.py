@@ -9,9 +9,7 @@ from django.http import HttpRequest
 from participants.dashboard import Panel, register_dashboard_panel
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
 
-# Importing these registers the coordinator's panel (it lives with its views) and connects the
-# selection services' senior_anonymised receiver.
-from .services import selection as _selection_services  # noqa: F401
+# Importing this registers the coordinator's panel (it lives with its views).
 from .views import events as _events_views  # noqa: F401
 
 

@@ -11,6 +11,9 @@ class MatchingConfig(AppConfig):
         from events.signals import event_status_changed
 
         from . import demo, panels  # noqa: F401  (demo registers the follow-up demo seeder)
+        from .personal_data import register_personal_data
         from .receivers import event_closed_send_summary
 
         event_status_changed.connect(event_closed_send_summary, dispatch_uid="matching.event_closed_send_summary")
+        # What this app holds about a person, for the export and erasure that walk sks.personal_data.
+        register_personal_data()

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from participants.models import PREFECTURE_CHOICES, Company, User
-from participants.selectors import institution_staff
+from participants.models import PREFECTURE_CHOICES, Company, SeniorProfile, User
+from participants.selectors import institution_staff, senior_has_current_pledge
 
 from ..enums import EventStatus, HearingStatus
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
@@ -34,6 +34,7 @@ __all__ = [
     "HEARING_EDITABLE_STATUSES",
     "IssueListEntry",
     "anonymous_label",
+    "companies_as_seen_by_senior",
     "company_contact_users",
     "contact_enrolment_list",
     "coordinator_hearing_rows",
@@ -300,3 +301,13 @@ def issue_list_entries(*, event: Event, institution_ids: Iterable[int] | None = 
             )
         )
     return entries
+
+
+def companies_as_seen_by_senior(*, event: Event, senior: SeniorProfile) -> dict[int, str]:
+    """What `senior` may call each company of `event`, by enrolment id: the published display name under the
+    pledge in force (the real name only where its disclosure was agreed and chosen), else the anonymous
+    label only, as on the senior's schedule page."""
+    names = dict(issue_list_labels(event=event))
+    if senior_has_current_pledge(senior):
+        names.update({entry.enrolment_id: entry.display_name for entry in issue_list_entries(event=event)})
+    return names

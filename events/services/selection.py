@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Notification, SeniorProfile, User
 from participants.selectors import senior_current_pledge_acceptance, senior_has_current_pledge
-from participants.services import notification_create, senior_anonymised
+from participants.services import notification_create
 from sks.audit import audit
 
 from ..enums import ApplicationStatus, ChoiceDecision, EventStatus
@@ -47,7 +47,6 @@ __all__ = [
     "ChoiceInput",
     "application_choice_decide",
     "application_window_check",
-    "selection_blank_senior_texts",
     "senior_application_reopen",
     "senior_application_save",
     "senior_application_submit",
@@ -373,21 +372,3 @@ def senior_invitation_notify(*, invitation: SeniorInvitation) -> bool:
         )
         notification_create(user=user, kind=INVITATION_NOTIFICATION_KIND, title=subject[:200], body=body, url=url)
     return True
-
-
-# --- a senior's deletion --------------------------------------------------------------------------
-
-
-def selection_blank_senior_texts(*, profile: SeniorProfile) -> None:
-    """Blank what the senior wrote (proposals) and what was written to them (invitation messages)."""
-    ApplicationChoice.objects.filter(application__senior=profile).update(proposal="")
-    SeniorInvitation.objects.filter(senior=profile).update(message="")
-
-
-def _on_senior_anonymised(sender: Any, profile: SeniorProfile, **kwargs: Any) -> None:
-    selection_blank_senior_texts(profile=profile)
-
-
-# Connected when events.services is imported (it is, at start-up, through events.panels). participants sends
-# the signal inside senior_anonymise's transaction, so the texts go with the person, or not at all.
-senior_anonymised.connect(_on_senior_anonymised, dispatch_uid="events.selection.blank_senior_texts")

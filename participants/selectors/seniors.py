@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sks.access import get_or_404
+from sks.personal_data import Person, personal_data_export
+from sks.personal_data import entries as personal_data_entries
 
 from ..models import (
     PREFECTURE_CHOICES,
@@ -26,11 +29,16 @@ from ..models import (
     SeniorProfile,
     User,
 )
+from ..personal_data import local
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only
 
 __all__ = [
     "WIZARD_STEPS",
     "CompletenessItem",
     "ConsentLedgerRow",
+    "ExportSection",
     "ProfileCompleteness",
     "access_own_senior_profile",
     "consent_purpose_current",
@@ -38,6 +46,7 @@ __all__ = [
     "senior_consent_ledger",
     "senior_current_pledge_acceptance",
     "senior_data_export",
+    "senior_data_export_sections",
     "senior_has_current_pledge",
     "senior_profile_completeness",
     "senior_profiles_visible_to_institutions",
@@ -192,24 +201,23 @@ def senior_profiles_visible_to_institutions() -> QuerySet[SeniorProfile]:
 # --- the export of all of one's data ---------------------------------------------------------------------
 
 
-def _local(value: datetime | None) -> datetime | None:
-    # Datetimes in Japan time: DjangoJSONEncoder writes them as ISO 8601 with the +09:00 offset.
-    return timezone.localtime(value) if value is not None else None
-
-
 def senior_data_export(profile: SeniorProfile) -> dict[str, Any]:
-    """Everything the platform holds about the senior (APPI 開示請求), as data DjangoJSONEncoder can write."""
+    """Everything the platform holds about the senior (APPI 開示請求), as data DjangoJSONEncoder can write.
+
+    The user and the profile are this app's own; every other section comes from the personal-data registry
+    (sks.personal_data), where each app declares what it holds about a person.
+    """
     user = profile.user
     prefectures = dict(PREFECTURE_CHOICES)
     weekday_names = dict(WEEKDAYS)
     return {
-        "exported_at": _local(timezone.now()),
+        "exported_at": local(timezone.now()),
         "user": {
             "email": user.email,
             "name": user.name,
             "name_kana": user.name_kana,
-            "date_joined": _local(user.date_joined),
-            "last_login": _local(user.last_login),
+            "date_joined": local(user.date_joined),
+            "last_login": local(user.last_login),
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}
@@ -228,46 +236,52 @@ def senior_data_export(profile: SeniorProfile) -> dict[str, Any]:
             "fee_min": profile.fee_min,
             "fee_max": profile.fee_max,
             "registry_number": profile.registry_number,
-            "created_at": _local(profile.created_at),
-            "updated_at": _local(profile.updated_at),
+            "created_at": local(profile.created_at),
+            "updated_at": local(profile.updated_at),
         },
         "expertise": [e.name for e in profile.expertise.order_by("sort_order", "code")],
         "industries": [i.name for i in profile.industries.order_by("code")],
         "qualifications": [q.name for q in profile.qualifications.order_by("sort_order", "code")],
         "travel_regions": [r.name for r in profile.travel_regions.order_by("sort_order", "code")],
-        "careers": [
-            {
-                "employer": c.employer,
-                "department": c.department,
-                "role": c.role,
-                "year_from": c.year_from,
-                "year_to": c.year_to,
-            }
-            for c in profile.careers.all()
-        ],
-        "pledge_acceptances": [
-            {"version": a.pledge.version, "accepted_at": _local(a.accepted_at)}
-            for a in profile.pledges.select_related("pledge").order_by("accepted_at", "pk")
-        ],
-        "consents": [
-            {
-                "purpose_version": c.purpose.version,
-                "granted_at": _local(c.granted_at),
-                "withdrawn_at": _local(c.withdrawn_at),
-            }
-            for c in profile.consents.select_related("purpose").order_by("granted_at", "pk")
-        ],
-        "provision_records": [
-            {
-                "provided_at": _local(p.provided_at),
-                "recipient_organization": p.recipient_organization.name if p.recipient_organization else None,
-                "purpose": p.purpose,
-                "items": p.items,
-            }
-            for p in profile.provisions.select_related("recipient_organization").order_by("provided_at", "pk")
-        ],
-        "deletion_requests": [
-            {"requested_at": _local(d.requested_at), "completed_at": _local(d.completed_at)}
-            for d in profile.deletion_requests.order_by("requested_at", "pk")
-        ],
+        **personal_data_export(Person(user=user, senior=profile)),
     }
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """One registered section of the export as the readable page shows it: headings and display rows."""
+
+    key: str
+    label: StrOrPromise
+    headings: list[StrOrPromise]
+    rows: list[list[str]]
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("はい") if value else _("いいえ"))
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y年n月j日 H:i")
+    if isinstance(value, date):
+        return date_format(value, "Y年n月j日")
+    return str(value)
+
+
+def senior_data_export_sections(data: dict[str, Any]) -> list[ExportSection]:
+    """The registry's sections of `data` (senior_data_export) that the readable page shows generically."""
+    sections = []
+    for entry in personal_data_entries():
+        if entry.export is None or not entry.columns:
+            continue
+        rows = data.get(entry.key) or []
+        sections.append(
+            ExportSection(
+                key=entry.key,
+                label=entry.label,
+                headings=list(entry.columns.values()),
+                rows=[[_display(row.get(column)) for column in entry.columns] for row in rows],
+            )
+        )
+    return sections

@@ -14,13 +14,14 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.personal_data import Person, personal_data_erase, personal_data_rows
 
 from ..models import (
     PREFECTURE_CHOICES,
@@ -81,9 +82,10 @@ MAX_SENIOR_AGE = 110
 # What an anonymised person is called from then on: stored data, so deliberately not translated.
 ANONYMISED_NAME = "退会済みの新現役"
 
-# Sent inside senior_anonymise's transaction, after participants' own rows are anonymised. Apps above
-# participants (events, matching, alumni) connect a receiver to clear the person's data they hold
-# (for example the text of their applications): participants cannot import them (STYLE.md).
+# Sent inside senior_anonymise's transaction, after everything registered in the personal-data registry
+# has been erased. Not the way to erase data: an app declares what it holds about a person in
+# sks.personal_data (from its AppConfig.ready()), which senior_anonymise walks. This signal is for other
+# reactions to a deletion, connected in an AppConfig.ready() too.
 senior_anonymised = Signal()  # kwargs: profile
 
 
@@ -391,9 +393,13 @@ def senior_anonymise(*, profile: SeniorProfile) -> SeniorProfile:
 
     Removed: name (replaced by ANONYMISED_NAME), kana, email (a unique non-deliverable placeholder), allauth
     email addresses, authenticators and sessions, the password (unusable; the user is deactivated), city,
-    phone, self-introduction, qualifications, registry number, activity conditions and every text and year
-    of the careers. The audit log keeps its rows (who read or changed what, and when, must stay countable)
-    but loses every content that could name the person: see `_scrub_audit_log`.
+    phone, self-introduction, qualifications, registry number, activity conditions, and whatever the apps
+    declared in the personal-data registry (sks.personal_data): every text and year of the careers, and the
+    free text written by or about the person in events and matching (proposals, invitation messages,
+    interview notes of both sides, second-interview and agreement notes, visit summaries, survey
+    comments), keeping the rows, statuses, dates and counts. The audit log keeps its rows (who read or
+    changed what, and when, must stay countable) but loses every content that could name the person: see
+    `_scrub_audit_log`.
 
     Idempotent: a profile already anonymised is returned unchanged.
     """
@@ -409,7 +415,9 @@ def senior_anonymise(*, profile: SeniorProfile) -> SeniorProfile:
             )
         )
     now = timezone.now()
-    career_ids = list(profile.careers.values_list("pk", flat=True))
+    person = Person(user=user, senior=profile)
+    # Collected before anything is erased: the audit entries about these rows are scrubbed at the end.
+    rows = personal_data_rows(person)
 
     # auditlog would record every old value as a change: exactly the personal data being removed.
     with disable_auditlog():
@@ -436,9 +444,9 @@ def senior_anonymise(*, profile: SeniorProfile) -> SeniorProfile:
         profile.save()
         profile.qualifications.clear()
         profile.travel_regions.clear()
-        CareerEntry.objects.filter(pk__in=career_ids).update(
-            employer="", department="", role="", year_from=None, year_to=None
-        )
+        # Everything else any app holds about the person (careers, proposals, interview notes, survey
+        # comments, ...): each app declared it in its AppConfig.ready().
+        personal_data_erase(person)
 
     Consent.objects.filter(senior=profile, withdrawn_at__isnull=True).update(withdrawn_at=now)
     if not DeletionRequest.objects.filter(senior=profile, completed_at__isnull=True).update(completed_at=now):
@@ -446,25 +454,25 @@ def senior_anonymise(*, profile: SeniorProfile) -> SeniorProfile:
     senior_anonymised.send(sender=SeniorProfile, profile=profile)
     audit(obj=profile, action="senior.anonymised")
     # Last, so that it also cleans the entry just written (its actor may be the person, with their old email).
-    _scrub_audit_log(user=user, profile=profile, career_ids=career_ids)
+    _scrub_audit_log(user=user, rows=rows)
     return profile
 
 
-def _scrub_audit_log(*, user: User, profile: SeniorProfile, career_ids: list[int]) -> None:
+def _scrub_audit_log(*, user: User, rows: dict[type[Model], list[int]]) -> None:
     """Keep every audit row (it counts who read or changed what, and when) but blank what could name the person.
 
-    * Rows about the user, the profile or the careers: the old and new values (`changes`, `changes_text`,
-      `serialized_data`) are blanked, `object_repr` (the person's name) becomes ANONYMISED_NAME, and of
-      `additional_data` only the name of the event (such as "senior.consent_granted") stays.
+    * Rows about the user or any of the person's rows in the personal-data registry (`rows`: the profile,
+      careers, applications, interview results, second interviews, agreements, survey answers, ...): the
+      old and new values (`changes`, `changes_text`, `serialized_data`) are blanked, `object_repr` (which
+      may hold the person's name) becomes ANONYMISED_NAME, and of `additional_data` (where services copy
+      notes, places and reasons) only the name of the event (such as "senior.consent_granted") stays.
     * Rows the person acted in: their email (`actor_email`) and IP address and port are blanked; the
       actor link stays, pointing at the anonymised user.
     """
-    types = ContentType.objects.get_for_models(User, SeniorProfile, CareerEntry)
-    about = Q(content_type=types[User], object_pk=str(user.pk)) | Q(
-        content_type=types[SeniorProfile], object_pk=str(profile.pk)
-    )
-    if career_ids:
-        about |= Q(content_type=types[CareerEntry], object_pk__in=[str(pk) for pk in career_ids])
+    types = ContentType.objects.get_for_models(User, *rows)
+    about = Q(content_type=types[User], object_pk=str(user.pk))
+    for model, pks in rows.items():
+        about |= Q(content_type=types[model], object_pk__in=[str(pk) for pk in pks])
     entries = list(LogEntry.objects.filter(about).only("pk", "additional_data"))
     for entry in entries:
         data = entry.additional_data

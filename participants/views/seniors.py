@@ -233,7 +233,9 @@ def senior_data_export(request: HttpRequest) -> HttpResponse:
     """All of one's data as a readable page that prints well."""
     profile = _own_profile(request)
     audit(obj=profile, action="senior.data_viewed", user=request.user)
-    return render(request, "participants/senior_data_export.html", {"data": selectors.senior_data_export(profile)})
+    data = selectors.senior_data_export(profile)
+    context = {"data": data, "sections": selectors.senior_data_export_sections(data)}
+    return render(request, "participants/senior_data_export.html", context)
 
 
 @require_GET
