@@ -2,6 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.jp import cn
 
 # Full-width katakana, the long-vowel mark, middle dot and spaces (half- or full-width).
 _KANA_RE = re.compile(r"^[\u30A0-\u30FF\u31F0-\u31FF\u3000 ・ー]+$")
@@ -18,10 +19,9 @@ def validate_corporate_number(value: str) -> None:
         return
     if len(value) != 13 or not value.isascii() or not value.isdigit():
         raise ValidationError(_("法人番号は13桁の半角数字で入力してください。"), code="corporate_number_format")
-    body = [int(c) for c in value[1:]]
-    # Digits counted from the right end of the 12-digit body: odd positions weigh 1, even ones 2.
-    total = sum(d * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(body)))
-    if int(value[0]) != 9 - total % 9:
+    # The check digit (国税庁's rule) as python-stdnum computes it; the format was checked above, so that
+    # the two messages stay distinct.
+    if value[0] != cn.calc_check_digit(value[1:]):
         raise ValidationError(
             _("法人番号の検査用数字（先頭の1桁）が合いません。番号をご確認ください。"), code="corporate_number_check"
         )
