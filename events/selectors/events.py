@@ -20,9 +20,9 @@ from participants.models import Organization, User
 from sks.access import get_or_404
 from sks.roles import Role
 
+from ..access import coordinator_org_ids, events_for_coordinator
 from ..enums import EVENT_STATUS_ORDER, EventStatus, HearingStatus
 from ..models import ChecklistItem, Event, EventCompany, EventHost, HearingSheet
-from .access import coordinator_org_ids, events_for_coordinator
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only

@@ -1,6 +1,6 @@
 """Reads of enrolments, hearing sheets and the issue list (課題一覧).
 
-Who reads what (events.selectors.access decides who reaches the event or enrolment first):
+Who reads what (events.access decides who reaches the event or enrolment first):
 
 * bank staff read their own institution's enrolments through the scoped `objects` managers, with the
   institution filter spelled out as well (either alone keeps another bank's companies out);
@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from participants.models import PREFECTURE_CHOICES, Company, User
 from participants.selectors import institution_staff
 
+from .. import access
 from ..enums import EventStatus, HearingStatus
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
-from . import access
 
 __all__ = [
     "ENROLMENT_OPEN_STATUSES",

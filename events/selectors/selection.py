@@ -37,6 +37,7 @@ from participants.models import SeniorProfile, User
 from participants.selectors import senior_profiles_visible_to_institutions
 from sks.access import get_or_404
 
+from ..access import events_for_senior
 from ..enums import ApplicationStatus, ChoiceDecision, EventStatus, RequestKind
 from ..models import (
     ApplicationChoice,
@@ -46,7 +47,6 @@ from ..models import (
     SeniorInvitation,
 )
 from . import hearings as hearings_selectors
-from .access import events_for_senior
 
 __all__ = [
     "ApplicantEntry",

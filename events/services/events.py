@@ -28,10 +28,10 @@ from participants.models import PREFECTURE_CHOICES, Organization, User
 from sks.audit import audit
 from sks.exceptions import DomainError
 
+from ..access import coordinator_org_ids
 from ..enums import ChecklistTaskKind, EventStatus
 from ..exceptions import EventStateError
 from ..models import ChecklistItem, Event, EventCompany, EventHost
-from ..selectors.access import coordinator_org_ids
 from ..selectors.events import (
     EVENT_EDITABLE_STATUSES,
     EVENT_TRANSITIONS_BY_ACTION,

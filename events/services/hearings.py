@@ -6,7 +6,7 @@ The sheet's lifecycle:
       ▲                   │
       └──edit── returned ◀┘ return (company, or staff recording the company's request)
 
-Callers authorise first (events.selectors.access); the functions here re-read the row under a lock with
+Callers authorise first (events.access); the functions here re-read the row under a lock with
 the `unscoped` manager, because the same functions serve bank staff, coordinators and company contacts.
 """
 
@@ -30,10 +30,10 @@ from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create
 from sks.audit import audit
 
+from ..access import coordinator_org_ids
 from ..enums import ApprovalMethod, EventStatus, HearingStatus, IssueCategory, PaymentCapacity, SupportForm
 from ..exceptions import HearingError
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
-from ..selectors.access import coordinator_org_ids
 from ..selectors.hearings import HEARING_EDITABLE_STATUSES, company_contact_users, enrolment_closed_reason
 
 if TYPE_CHECKING:

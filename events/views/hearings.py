@@ -28,6 +28,7 @@ from sks.audit import audit_read
 from sks.exceptions import DomainError
 from sks.roles import COMPANY, INSTITUTION_ROLES, Role
 
+from .. import access
 from ..enums import HearingStatus
 from ..forms.hearings import (
     CompanyApprovalForm,
@@ -41,7 +42,6 @@ from ..forms.hearings import (
     hearing_issue_formset,
 )
 from ..models import Event, EventCompany
-from ..selectors import access
 from ..selectors import hearings as selectors
 from ..selectors.selection import applicant_counts_for_enrolments
 from ..services import hearings as services

@@ -29,15 +29,15 @@ from sks.audit import audit_read
 from sks.exceptions import DomainError
 from sks.roles import INSTITUTION_ROLES, SENIOR, Role
 
-from ..enums import ApplicationStatus, ChoiceDecision
-from ..forms.selection import ChoiceDecisionForm, InvitationForm, SeniorApplicationForm
-from ..models import Event
-from ..selectors.access import (
+from ..access import (
     access_enrolment_for_staff,
     access_event_for_coordinator,
     access_event_for_senior,
     senior_profile_of,
 )
+from ..enums import ApplicationStatus, ChoiceDecision
+from ..forms.selection import ChoiceDecisionForm, InvitationForm, SeniorApplicationForm
+from ..models import Event
 from ..selectors.selection import (
     access_choice_for_staff,
     access_invitation_for_staff,

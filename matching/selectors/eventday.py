@@ -1,7 +1,7 @@
 """Reads of the event day's check-in page: the company tables and the seniors with their attendance,
 the live counts, the walk-in search and the standby candidates.
 
-Coordinator of the event only (the views fetch the event through events.selectors.access). The event's
+Coordinator of the event only (the views fetch the event through events.access). The event's
 enrolments are read through the unscoped manager, always filtered by the event: the coordinator works
 across every host institution of their own event.
 """

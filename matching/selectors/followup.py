@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from events.access import coordinator_org_ids, senior_profile_of
 from events.enums import EventStatus
 from events.models import Event, EventCompany
-from events.selectors.access import coordinator_org_ids, senior_profile_of
 from events.selectors.hearings import issue_list_labels
 from participants.models import SeniorProfile, User
 from sks.access import get_or_404

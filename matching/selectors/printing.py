@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.http import Http404
 
+from events import access
 from events.models import Event, EventCompany, HearingSheet
-from events.selectors import access, issue_list_labels
+from events.selectors.hearings import issue_list_labels
 from participants.models import ExpertiseArea, User
 from sks.roles import Role
 

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from events.access import enrolments_for_contact
 from events.models import Event
-from events.selectors.access import enrolments_for_contact
 from events.selectors.hearings import issue_list_entries, issue_list_labels
 from participants.models import User
 from participants.selectors import seniors_with_current_pledge

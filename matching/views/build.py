@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.access import access_event_for_coordinator
 from events.models import EventCompany
-from events.selectors.access import access_event_for_coordinator
 from participants.models import SeniorProfile
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from events.access import access_event_for_coordinator
 from events.models import Event, EventCompany
-from events.selectors.access import access_event_for_coordinator
 from participants.models import SeniorProfile
 from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from events.selectors.access import access_event_for_coordinator
+from events.access import access_event_for_coordinator
 from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError

@@ -22,8 +22,8 @@ from participants.models import SeniorProfile, User
 from sks.access import get_or_404
 from sks.roles import COMPANY, SENIOR, Role
 
-from ..enums import EVENT_STATUS_ORDER, EventStatus
-from ..models import Event, EventCompany
+from .enums import EVENT_STATUS_ORDER, EventStatus
+from .models import Event, EventCompany
 
 __all__ = [
     "PUBLISHED_STATUSES",
