@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Company, CompanyContact, ExpertiseArea, Notification, User
+from participants.access import is_active_contact_of
+from participants.models import Company, ExpertiseArea, Notification, User
 from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create
 from sks.audit import audit
@@ -309,8 +310,7 @@ def _staff_recipients(sheet: HearingSheet) -> list[User]:
 
 
 def _check_contact(sheet: HearingSheet, by: User) -> None:
-    is_contact = CompanyContact.unscoped.filter(company_id=sheet.enrolment.company_id, user=by, is_active=True).exists()
-    if not is_contact:
+    if not is_active_contact_of(user=by, company_id=sheet.enrolment.company_id):
         raise HearingError(_("この企業の担当者として登録されていないため、操作できません。"))
 
 

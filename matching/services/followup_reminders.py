@@ -50,7 +50,8 @@ from django.urls import NoReverseMatch, reverse
 from events.enums import EventStatus
 from events.models import Event, EventCompany
 from events.services.events import event_close
-from participants.models import CompanyContact, Membership, Reminder, User
+from participants.access import contacts_of_companies
+from participants.models import Membership, Reminder, User
 from participants.services import reminder_object_key, reminder_schedule
 from sks.audit import audit
 from sks.clock import TOKYO
@@ -232,11 +233,8 @@ def _tomorrow(today: dt.date) -> int:
         )
     )
     contacts: dict[int, list[User]] = defaultdict(list)
-    # unscoped: the contacts of the candidates' own companies only.
     rows = (
-        CompanyContact.unscoped.filter(
-            company_id__in={si.enrolment.company_id for si in candidates}, is_active=True, user__is_active=True
-        )
+        contacts_of_companies(company_ids={si.enrolment.company_id for si in candidates})
         .select_related("user")
         .order_by("user_id")
     )
