@@ -37,7 +37,7 @@ from participants.models import SeniorProfile, User
 from participants.selectors import senior_profiles_visible_to_institutions
 from sks.access import get_or_404
 
-from ..access import events_for_senior
+from ..access import enrolments_of_event, events_for_senior
 from ..enums import ApplicationStatus, ChoiceDecision, EventStatus, RequestKind
 from ..models import (
     ApplicationChoice,
@@ -432,7 +432,7 @@ def coordinator_selection_overview(*, event: Event) -> SelectionOverview:
     # Coordinators work across the host institutions of their event: filtered by the event. The hearing sheet
     # is not read at all (its internal notes belong to the bank).
     enrolments = (
-        EventCompany.unscoped.filter(event=event)
+        enrolments_of_event(event=event)
         .select_related("company", "institution")
         .annotate(
             n_applicants=_count(choices, "enrolment"),

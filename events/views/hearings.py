@@ -319,9 +319,10 @@ def company_hearing(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def coordinator_hearing_list(request: HttpRequest, pk: int) -> HttpResponse:
-    event = access.access_event_for_coordinator(user=signed_in_user(request), pk=pk)
+    user = signed_in_user(request)
+    event = access.access_event_for_coordinator(user=user, pk=pk)
     labels = selectors.issue_list_labels(event=event)
-    enrolments = list(selectors.coordinator_hearing_rows(event=event))
+    enrolments = list(selectors.coordinator_hearing_rows(user=user, event=event))
     sheets = [getattr(e, "hearing", None) for e in enrolments]
     rows = [
         {"enrolment": e, "sheet": sheet, "label": labels.get(e.pk, "")}
