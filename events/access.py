@@ -29,7 +29,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from participants.models import SeniorProfile, User
+from participants.models import Company, SeniorProfile, User
 from sks.access import get_or_404
 from sks.roles import COMPANY, SENIOR, Role
 
@@ -45,6 +45,7 @@ __all__ = [
     "access_event_for_senior",
     "access_event_for_staff",
     "coordinator_org_ids",
+    "enrolment_by_pk",
     "enrolment_exists",
     "enrolment_for_update",
     "enrolments_for_contact",
@@ -166,7 +167,7 @@ def enrolments_of_event(*, event: Event) -> QuerySet[EventCompany]:
     return EventCompany.unscoped.filter(event=event)
 
 
-def enrolment_exists(*, event: Event, company: object) -> bool:
+def enrolment_exists(*, event: Event, company: Company) -> bool:
     """Whether `company` is already enrolled in `event`, by whoever.
 
     Unscoped: a duplicate is a duplicate whoever enrolled it; only existence is read.
@@ -180,6 +181,15 @@ def enrolment_for_update(*, pk: int) -> EventCompany:
     After authorisation, unscoped: the calling service's caller has fetched it through access_enrolment_*.
     """
     return EventCompany.unscoped.select_for_update(of=("self",)).select_related("event", "company").get(pk=pk)
+
+
+def enrolment_by_pk(*, pk: int, related: tuple[str, ...] = ()) -> EventCompany:
+    """The enrolment a row already authorised by the caller belongs to (a result, a second interview).
+
+    After authorisation, unscoped: the follow-up services create rows for it once their caller has fetched
+    the row it comes from through an access selector.
+    """
+    return EventCompany.unscoped.select_related(*related).get(pk=pk)
 
 
 def enrolments_for_system_scan() -> QuerySet[EventCompany]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from events.access import coordinator_org_ids
+from events.access import coordinator_org_ids, enrolments_of_event
 from events.models import Event, EventCompany
 from matching.enums import TimetableStatus
 from matching.models import Timetable, TimetableMeeting
@@ -56,9 +56,9 @@ def timetables_for_event(*, event: Event) -> QuerySet[Timetable]:
 
 
 def _enrolments(event: Event) -> list[EventCompany]:
-    # The coordinator sees every host's companies of their own event: filtered by the event.
+    # The coordinator sees every host's companies of their own event (authorised with the timetable).
     return list(
-        EventCompany.unscoped.filter(event=event)
+        enrolments_of_event(event=event)
         .select_related("company", "institution", "attending_staff")
         .order_by("institution__name", "company__name", "pk")
     )

@@ -47,8 +47,9 @@ from django.db.models import DateField, F, Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
+from events.access import enrolments_of_event
 from events.enums import EventStatus
-from events.models import Event, EventCompany
+from events.models import Event
 from events.services.events import event_close
 from participants.access import contacts_of_companies
 from participants.models import Membership, Reminder, User
@@ -58,8 +59,9 @@ from sks.clock import TOKYO
 from sks.exceptions import DomainError
 from sks.roles import Role
 
+from ..access import agreements_for_system_scan, interview_results_of_event, second_interviews_for_system_scan
 from ..enums import SecondInterviewStatus
-from ..models import InterviewResult, SecondInterview, SupportAgreement
+from ..models import SecondInterview
 from ..selectors.statistics import event_figures
 from ..selectors.survey import survey_participants
 
@@ -150,10 +152,10 @@ def _coordinators_by_org(org_ids: set[int]) -> dict[int, list[User]]:
 
 
 def _second_interviews(*statuses: str) -> Any:
-    # unscoped: a system scan across institutions; each reminder goes only to the people of that second
-    # interview (its staff, its senior, its company) or to the event's own coordinators.
+    # A system scan across institutions: see second_interviews_for_system_scan.
     return (
-        SecondInterview.unscoped.filter(status__in=statuses, event__status__in=ACTIVE_EVENT_STATUSES)
+        second_interviews_for_system_scan()
+        .filter(status__in=statuses, event__status__in=ACTIVE_EVENT_STATUSES)
         .select_related("event", "enrolment__company", "senior__user", "staff")
         .order_by("pk")
     )
@@ -296,9 +298,10 @@ def _no_outcome(today: dt.date) -> int:
 
 
 def _no_visit(today: dt.date) -> int:
-    # unscoped: a system scan across institutions; each reminder goes to the agreement's responsible staff.
+    # A system scan across institutions: see agreements_for_system_scan.
     agreements = (
-        SupportAgreement.unscoped.exclude(event__status=EventStatus.CLOSED)
+        agreements_for_system_scan()
+        .exclude(event__status=EventStatus.CLOSED)
         .filter(responsible_staff__is_active=True)
         .annotate(last_visit=Max("visits__date"))
         .annotate(quiet_since=Coalesce(F("last_visit"), F("start_date"), output_field=DateField()))
@@ -393,8 +396,8 @@ def event_followup_summary(*, event: Event) -> dict[str, Any]:
     """The figures the statistics page shows for `event` (companies, second interviews, agreements, matching
     rate = companies with an agreement / companies), plus the interviews recorded as held."""
     figures = event_figures(event=event)
-    # unscoped: an event-wide total across its host institutions, for the hosts and the coordinator.
-    held = InterviewResult.unscoped.filter(event=event, held=True).count()
+    # An event-wide total across its host institutions, for the hosts and the coordinator.
+    held = interview_results_of_event(event=event).filter(held=True).count()
     return {
         "companies": figures.enrolments,
         "supported_companies": figures.supported,
@@ -414,8 +417,8 @@ def _summary_recipients(event: Event) -> list[User]:
         | Q(organization_id=event.coordinator_id, role=Role.COORDINATOR)
     )
     ids = set(memberships.values_list("user_id", flat=True))
-    # unscoped: the event's own enrolments, for their attending staff.
-    ids |= set(EventCompany.unscoped.filter(event=event).values_list("attending_staff_id", flat=True))
+    # The event's own enrolments (every host's), for their attending staff.
+    ids |= set(enrolments_of_event(event=event).values_list("attending_staff_id", flat=True))
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events.access import access_event_for_coordinator
+from events.access import access_enrolment_for_coordinator, access_event_for_coordinator
 from events.models import Event, EventCompany
 from participants.models import SeniorProfile
 from participants.selectors import senior_has_current_pledge
@@ -138,15 +138,9 @@ def checkin_senior(request: HttpRequest, pk: int, senior_pk: int) -> HttpRespons
 @require_POST
 @role_required(COORDINATOR)
 def checkin_company(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
-    event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
-    # The coordinator's own event: its enrolments are read unscoped, filtered by the event.
-    enrolment = (
-        EventCompany.unscoped.filter(event=event, pk=enrolment_pk)
-        .select_related("company", "institution", "attending_staff")
-        .first()
-    )
-    if enrolment is None:
-        raise Http404
+    user = signed_in_user(request)
+    event = access_event_for_coordinator(user=user, pk=pk)
+    enrolment = access_enrolment_for_coordinator(user=user, pk=enrolment_pk, event=event)
     try:
         message, ok = _act(request, event, senior=None, enrolment=enrolment), True
     except DomainError as exc:
