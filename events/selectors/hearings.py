@@ -65,7 +65,8 @@ _PREFECTURES = dict(PREFECTURE_CHOICES)
 def staff_event_list(*, user: User) -> QuerySet[Event]:
     """Events hosted by the user's institutions, with how many companies the user's institutions enrolled."""
     own = (
-        EventCompany.objects.filter(event=OuterRef("pk"), institution_id__in=user.institution_ids)
+        access.enrolments_for_staff(user=user)
+        .filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
         .annotate(n=Count("pk"))
@@ -91,7 +92,8 @@ def staff_institutions_hosting(*, user: User, event: Event) -> list[int]:
 def staff_event_enrolments(*, user: User, event: Event) -> QuerySet[EventCompany]:
     """The user's own institutions' enrolments in `event`, each with its hearing sheet (never another bank's)."""
     return (
-        EventCompany.objects.filter(event=event, institution_id__in=user.institution_ids)
+        access.enrolments_for_staff(user=user)
+        .filter(event=event)
         .select_related("company", "institution", "attending_staff", "hearing")
         .order_by("pk")
     )
@@ -100,7 +102,8 @@ def staff_event_enrolments(*, user: User, event: Event) -> QuerySet[EventCompany
 def staff_open_hearings(*, user: User, limit: int = 20) -> QuerySet[EventCompany]:
     """The user's institutions' sheets not yet approved, for events still to come (the dashboard's to-do)."""
     return (
-        EventCompany.objects.filter(institution_id__in=user.institution_ids, event__date__gte=timezone.localdate())
+        access.enrolments_for_staff(user=user)
+        .filter(event__date__gte=timezone.localdate())
         .exclude(hearing__status=HearingStatus.APPROVED)
         .select_related("event", "company", "hearing")
         .order_by("event__hearing_deadline", "event_id", "pk")[:limit]

@@ -412,6 +412,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required(Role.COORDINATOR)
 def coordinator_selection(request: HttpRequest, pk: int) -> HttpResponse:
-    event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
-    overview = coordinator_selection_overview(event=event)
+    user = signed_in_user(request)
+    event = access_event_for_coordinator(user=user, pk=pk)
+    overview = coordinator_selection_overview(user=user, event=event)
     return render(request, "events/coordinator_selection.html", {"event": event, "overview": overview})

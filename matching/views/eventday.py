@@ -57,12 +57,13 @@ def _back(event: Event, q: str = "") -> HttpResponse:
 @require_GET
 @role_required(COORDINATOR)
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
+    user = signed_in_user(request)
+    event = access_event_for_coordinator(user=user, pk=pk)
     q = request.GET.get("q", "")[:100]
     context = {
         "event": event,
         "q": q,
-        "rows": checkin_rows(event=event, q=q),
+        "rows": checkin_rows(user=user, event=event, q=q),
         "counts": checkin_counts(event=event),
         "standby_candidates": standby_candidates(event=event),
     }
@@ -153,7 +154,7 @@ def walkin(request: HttpRequest, pk: int) -> HttpResponse:
     """GET ?q=: search a senior; GET ?senior=: pick their companies; POST: register the walk-in."""
     user = signed_in_user(request)
     event = access_event_for_coordinator(user=user, pk=pk)
-    enrolments = walkin_enrolments(event=event)
+    enrolments = walkin_enrolments(user=user, event=event)
     q = request.GET.get("q", "")[:100]
     chosen: SeniorProfile | None = None
     status = 200
