@@ -56,9 +56,9 @@ def InstitutionScopedManager(field: str = "institution") -> Any:
 
 
 class UnscopedManager(models.Manager):  # type: ignore[type-arg]  # generic over the model it is attached to
-    """A second, deliberately unscoped manager for reads that selectors have already limited by event or
-    person (coordinators, company contacts, seniors). Declare it after the scoped `objects`, which stays
-    the default manager."""
+    """A second, deliberately unscoped manager, used only in the app's `access.py` for the reads each role's
+    rule limits itself (coordinators, company contacts, seniors) and for system paths. Declare it after the
+    scoped `objects`, which stays the default manager."""
 
 
 def institution_ids_for(user: User | AnonymousUser | None) -> list[int]:
