@@ -3,7 +3,7 @@
 Confidentiality: an enrolment and its hearing sheet belong to the institution that registered the company.
 Their default managers are institution-scoped (sks.access), so bank staff only ever query their own rows.
 Coordinators, seniors and company contacts reach them through the `unscoped` managers, only inside
-selectors in events.selectors that filter by the event or the person first.
+events/access.py, whose functions apply each role's rule (tests/test_access_sources.py enforces it).
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ class EventCompany(TimeStampedModel):
     leaving_slot = models.PositiveSmallIntegerField(_("参加終了の回"), null=True, blank=True)
 
     objects = InstitutionScopedManager("institution")
-    unscoped = UnscopedManager()  # only for events.selectors, after filtering by event or person
+    unscoped = UnscopedManager()  # only for events/access.py
 
     class Meta:
         verbose_name = _("参加企業")
@@ -273,7 +273,7 @@ class HearingSheet(TimeStampedModel):
     summary_updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = InstitutionScopedManager("enrolment__institution")
-    unscoped = UnscopedManager()  # only for events.selectors (coordinator, company contact)
+    unscoped = UnscopedManager()  # only for events/access.py
 
     class Meta:
         verbose_name = _("事前ヒアリングシート")
@@ -302,7 +302,7 @@ class HearingIssue(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = InstitutionScopedManager("sheet__enrolment__institution")
-    unscoped = UnscopedManager()  # only for events.selectors (coordinator, company contact)
+    unscoped = UnscopedManager()  # only for events/access.py
 
     class Meta:
         verbose_name = _("経営課題")

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from events.models import Event, EventCompany, SeniorApplication
+from events.access import enrolments_of_event
+from events.models import Event, SeniorApplication
 from events.selectors import event_requests
 from matching.engine import PROBLEM_FORMAT
 from sks.clock import TOKYO
@@ -46,8 +47,8 @@ def event_problem(*, event: Event) -> dict[str, Any]:
     from matching.models import Attendance
 
     requests = event_requests(event=event)
-    # The coordinator's export sees every host's companies: filtered by this event.
-    enrolments = EventCompany.unscoped.filter(event=event).select_related("event").order_by("pk")
+    # The engine's problem holds every host's companies of this event (system path, see enrolments_of_event).
+    enrolments = enrolments_of_event(event=event).select_related("event").order_by("pk")
     on_the_day = {
         (a.senior_id, a.enrolment_id): a
         for a in Attendance.objects.filter(event=event).only(
@@ -135,8 +136,8 @@ def event_problem_for_repair(*, event: Event, published: Any, now: dt.datetime |
     from matching.models import Attendance
 
     problem = event_problem(event=event)
-    # The walk-ins' wishes, read through the unscoped manager (coordinator's request): this event's only.
-    wanted = Prefetch("wanted", queryset=EventCompany.unscoped.filter(event=event))
+    # The walk-ins' wishes: this event's enrolments only, of every host.
+    wanted = Prefetch("wanted", queryset=enrolments_of_event(event=event))
     attendances = list(Attendance.objects.filter(event=event).prefetch_related(wanted))
     absent_seniors = {
         senior_key(a.senior_id) for a in attendances if a.senior_id and a.status == AttendanceStatus.NO_SHOW

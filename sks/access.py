@@ -3,8 +3,12 @@
 * Institution-owned models use `InstitutionScopedManager()`: every query is filtered to the institutions
   of the current request's user, and a query with no scope active raises `ScopeError` (so a forgotten
   filter fails loudly in tests instead of leaking another bank's clients).
-* `InstitutionScopeMiddleware` (sks.middleware) activates the scope for each request; Celery tasks and
-  management commands must choose explicitly (`scopes_disabled()` with a comment saying why).
+* `InstitutionScopeMiddleware` (sks.middleware) activates the scope that `request_scope` chooses for each
+  request; a superuser's scope is lifted only under the Django admin. Celery tasks and management commands
+  must choose explicitly.
+* Each app reads its confidential models around the scope only in its own `access.py` (and management
+  commands, demo data and migrations), each such read with its reason; tests/test_access_sources.py
+  enforces it.
 * Views fetch confidential rows only through `access_<thing>(*, user, pk)` selectors, which answer
   `Http404` both when the row is missing and when it is forbidden.
 """
@@ -12,13 +16,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 if TYPE_CHECKING:
@@ -32,6 +37,8 @@ __all__ = [
     "get_or_404",
     "institution_ids_for",
     "institution_scope",
+    "is_admin_path",
+    "request_scope",
     "role_required",
     "scopes_disabled",
     "signed_in_user",
@@ -49,9 +56,9 @@ def InstitutionScopedManager(field: str = "institution") -> Any:
 
 
 class UnscopedManager(models.Manager):  # type: ignore[type-arg]  # generic over the model it is attached to
-    """A second, deliberately unscoped manager for reads that selectors have already limited by event or
-    person (coordinators, company contacts, seniors). Declare it after the scoped `objects`, which stays
-    the default manager."""
+    """A second, deliberately unscoped manager, used only in the app's `access.py` for the reads each role's
+    rule limits itself (coordinators, company contacts, seniors) and for system paths. Declare it after the
+    scoped `objects`, which stays the default manager."""
 
 
 def institution_ids_for(user: User | AnonymousUser | None) -> list[int]:
@@ -65,6 +72,26 @@ def institution_ids_for(user: User | AnonymousUser | None) -> list[int]:
 def institution_scope(user: User | AnonymousUser | None) -> Iterator[None]:
     with scope(**{SCOPE_DIMENSION: institution_ids_for(user)}):
         yield
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether `path` is a page of the Django admin (its URL prefix resolved, not assumed)."""
+    try:
+        prefix = reverse("admin:index")
+    except NoReverseMatch:  # a URLconf without the admin (some tests): nothing is under it
+        return False
+    return path.startswith(prefix)
+
+
+def request_scope(request: HttpRequest) -> AbstractContextManager[None]:
+    """The institution scope to run `request` in: the user's own institutions, except for a superuser in the
+    Django admin."""
+    user = request.user
+    if user.is_authenticated and user.is_superuser and is_admin_path(request.path):
+        # Scope bypass: platform operators work in the Django admin, whose lists span every institution.
+        # Only there: on the site's own pages a superuser sees what their own memberships allow.
+        return scopes_disabled()
+    return institution_scope(user)
 
 
 def user_has_any_role(user: User | AnonymousUser | None, roles: Iterable[str]) -> bool:

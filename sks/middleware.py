@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -9,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-from sks.access import institution_scope, scopes_disabled
+from sks.access import request_scope
 
 # Pages a staff member without MFA may still reach: enrolment itself, signing out, verifying an
 # address, the language switch and the health check.
@@ -57,16 +56,11 @@ class StaffMFARequiredMiddleware:
 
 
 class InstitutionScopeMiddleware:
-    """Activates the institution scope for the whole request (see sks.access)."""
+    """Activates the institution scope for the whole request; sks.access.request_scope decides which."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        # Platform operators (superusers) work in the Django admin, which lists rows of every institution.
-        ctx: AbstractContextManager[None] = (
-            scopes_disabled() if user.is_authenticated and user.is_superuser else institution_scope(user)
-        )
-        with ctx:
+        with request_scope(request):
             return self.get_response(request)

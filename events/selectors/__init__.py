@@ -1,6 +1,5 @@
 """Selectors of the events app, one module per area; re-exported here."""
 
-from .access import *  # noqa: F403
 from .events import *  # noqa: F403
 from .hearings import *  # noqa: F403
 from .selection import *  # noqa: F403

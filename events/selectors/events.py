@@ -20,9 +20,9 @@ from participants.models import Organization, User
 from sks.access import get_or_404
 from sks.roles import Role
 
+from ..access import coordinator_org_ids, enrolments_of_event, events_for_coordinator, hearing_sheets_of_event
 from ..enums import EVENT_STATUS_ORDER, EventStatus, HearingStatus
-from ..models import ChecklistItem, Event, EventCompany, EventHost, HearingSheet
-from .access import coordinator_org_ids, events_for_coordinator
+from ..models import ChecklistItem, Event, EventHost
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only
@@ -177,8 +177,8 @@ def event_list_for_coordinator(*, user: User, today: dt.date | None = None) -> Q
 
 def event_company_count(*, event: Event) -> int:
     """How many companies are enrolled, across every host institution (a number, no client data)."""
-    # Filtered by this event: the coordinator's view spans every host institution.
-    return EventCompany.unscoped.filter(event=event).count()
+    # Every host institution's: the coordinator's view spans them all.
+    return enrolments_of_event(event=event).count()
 
 
 def events_upcoming_for_coordinator(*, user: User, today: dt.date | None = None) -> QuerySet[Event]:
@@ -215,12 +215,13 @@ def event_transition_blocker(*, event: Event, transition: EventTransition, today
     """
     if transition.action == "start_hearing":
         # Filtered by this event: a coordinator's check across every host institution's enrolments.
-        if not EventCompany.unscoped.filter(event=event).exists():
+        if not enrolments_of_event(event=event).exists():
             return _("まだ企業が1社も登録されていません。主催金融機関が企業を登録してから進めてください。")
     elif transition.action == "publish_issue_list":
-        # Filtered by this event (see above); mirrors HearingSheet.is_publishable in one query.
+        # Every host's (see above); mirrors HearingSheet.is_publishable in one query.
         publishable = (
-            HearingSheet.unscoped.filter(enrolment__event=event, status=HearingStatus.APPROVED)
+            hearing_sheets_of_event(event=event)
+            .filter(status=HearingStatus.APPROVED)
             .exclude(public_title="")
             .exclude(public_summary="")
         )

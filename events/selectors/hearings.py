@@ -1,6 +1,6 @@
 """Reads of enrolments, hearing sheets and the issue list (課題一覧).
 
-Who reads what (events.selectors.access decides who reaches the event or enrolment first):
+Who reads what (events.access decides who reaches the event or enrolment first):
 
 * bank staff read their own institution's enrolments through the scoped `objects` managers, with the
   institution filter spelled out as well (either alone keeps another bank's companies out);
@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from participants.models import PREFECTURE_CHOICES, Company, SeniorProfile, User
 from participants.selectors import institution_staff, senior_has_current_pledge
 
+from .. import access
 from ..enums import EventStatus, HearingStatus
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
-from . import access
 
 __all__ = [
     "ENROLMENT_OPEN_STATUSES",
@@ -66,7 +66,8 @@ _PREFECTURES = dict(PREFECTURE_CHOICES)
 def staff_event_list(*, user: User) -> QuerySet[Event]:
     """Events hosted by the user's institutions, with how many companies the user's institutions enrolled."""
     own = (
-        EventCompany.objects.filter(event=OuterRef("pk"), institution_id__in=user.institution_ids)
+        access.enrolments_for_staff(user=user)
+        .filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
         .annotate(n=Count("pk"))
@@ -92,7 +93,8 @@ def staff_institutions_hosting(*, user: User, event: Event) -> list[int]:
 def staff_event_enrolments(*, user: User, event: Event) -> QuerySet[EventCompany]:
     """The user's own institutions' enrolments in `event`, each with its hearing sheet (never another bank's)."""
     return (
-        EventCompany.objects.filter(event=event, institution_id__in=user.institution_ids)
+        access.enrolments_for_staff(user=user)
+        .filter(event=event)
         .select_related("company", "institution", "attending_staff", "hearing")
         .order_by("pk")
     )
@@ -101,7 +103,8 @@ def staff_event_enrolments(*, user: User, event: Event) -> QuerySet[EventCompany
 def staff_open_hearings(*, user: User, limit: int = 20) -> QuerySet[EventCompany]:
     """The user's institutions' sheets not yet approved, for events still to come (the dashboard's to-do)."""
     return (
-        EventCompany.objects.filter(institution_id__in=user.institution_ids, event__date__gte=timezone.localdate())
+        access.enrolments_for_staff(user=user)
+        .filter(event__date__gte=timezone.localdate())
         .exclude(hearing__status=HearingStatus.APPROVED)
         .select_related("event", "company", "hearing")
         .order_by("event__hearing_deadline", "event_id", "pk")[:limit]
@@ -140,12 +143,10 @@ def enrolment_attending_staff_choices(*, institution_ids: Iterable[int]) -> Quer
 
 
 def hearing_sheet_of(*, enrolment: EventCompany) -> HearingSheet:
-    """The enrolment's sheet; an unsaved empty draft if none was created yet.
-
-    Unscoped: `enrolment` has already been authorised for the reader by an access_enrolment_for_* selector.
-    """
+    """The enrolment's sheet (`enrolment` authorised by an access_enrolment_for_* selector); an unsaved
+    empty draft if none was created yet."""
     sheet = (
-        HearingSheet.unscoped.filter(enrolment=enrolment)
+        access.hearing_sheets_of_enrolment(enrolment=enrolment)
         .select_related("interviewer", "approved_by", "submitted_by", "summary_updated_by")
         .first()
     )
@@ -158,8 +159,8 @@ def hearing_sheet_of(*, enrolment: EventCompany) -> HearingSheet:
 def hearing_issues_of(*, sheet: HearingSheet) -> list[HearingIssue]:
     if sheet.pk is None:
         return []
-    # Unscoped: the sheet was reached through its authorised enrolment (see hearing_sheet_of).
-    return list(HearingIssue.unscoped.filter(sheet=sheet).prefetch_related("expertise").order_by("position", "pk"))
+    # The sheet was reached through its authorised enrolment (see hearing_sheet_of).
+    return list(access.hearing_issues_of_sheet(sheet=sheet).prefetch_related("expertise").order_by("position", "pk"))
 
 
 # --- company contact ------------------------------------------------------------------------------------------
@@ -182,11 +183,12 @@ def company_contact_users(*, company: Company) -> list[User]:
 # --- coordinator ------------------------------------------------------------------------------------------
 
 
-def coordinator_hearing_rows(*, event: Event) -> QuerySet[EventCompany]:
-    """Every host's enrolments in `event` (the coordinator oversees all of them)."""
-    # Unscoped: the coordinator works across the event's hosts; filtered by the authorised event here.
+def coordinator_hearing_rows(*, user: User, event: Event) -> QuerySet[EventCompany]:
+    """Every host's enrolments in `event` (the coordinator oversees all of them); none when `event` is not
+    one of the user's."""
     return (
-        EventCompany.unscoped.filter(event=event)
+        access.enrolments_for_coordinator(user=user)
+        .filter(event=event)
         .select_related("company", "institution", "attending_staff", "hearing")
         .order_by("institution__name", "pk")
     )
@@ -215,8 +217,8 @@ def issue_list_labels(*, event: Event) -> dict[int, str]:
     Counted over every enrolment of the event, so a label never changes when another company's sheet is
     approved or withdrawn later: a senior's printed list and the selection pages always agree.
     """
-    # Unscoped: only the enrolments' ids are read, filtered by the event.
-    ids = EventCompany.unscoped.filter(event=event).order_by("pk").values_list("pk", flat=True)
+    # Only the enrolments' ids are read, of every host (a label must not depend on the reader).
+    ids = access.enrolments_of_event(event=event).order_by("pk").values_list("pk", flat=True)
     return {pk: anonymous_label(i) for i, pk in enumerate(ids)}
 
 
@@ -255,10 +257,10 @@ def issue_list_entries(*, event: Event, institution_ids: Iterable[int] | None = 
     `institution_ids` limits the list to those institutions' companies (a host's staff before the list is
     published). Three queries, however many companies.
     """
-    issues = HearingIssue.unscoped.order_by("position", "pk").prefetch_related("expertise")
-    # Unscoped: filtered by the event; only published fields leave this function.
+    issues = access.hearing_issues_for_prefetch().order_by("position", "pk").prefetch_related("expertise")
+    # Every host's enrolments of the event; only published fields leave this function.
     enrolments = (
-        EventCompany.unscoped.filter(event=event)
+        access.enrolments_of_event(event=event)
         .select_related("company__industry_major", "hearing")
         .prefetch_related(Prefetch("hearing__issues", queryset=issues))
         .order_by("pk")

@@ -37,6 +37,7 @@ from participants.models import SeniorProfile, User
 from participants.selectors import senior_profiles_visible_to_institutions
 from sks.access import get_or_404
 
+from ..access import enrolments_for_coordinator, enrolments_for_staff, events_for_senior
 from ..enums import ApplicationStatus, ChoiceDecision, EventStatus, RequestKind
 from ..models import (
     ApplicationChoice,
@@ -46,7 +47,6 @@ from ..models import (
     SeniorInvitation,
 )
 from . import hearings as hearings_selectors
-from .access import events_for_senior
 
 __all__ = [
     "ApplicantEntry",
@@ -325,12 +325,10 @@ def staff_pending_decisions(*, user: User) -> list[StaffPendingRow]:
     """The user's institution's enrolments in events open for selection, with undecided applicants (one query)."""
     pending = live_choices().filter(enrolment=OuterRef("pk"), decision=ChoiceDecision.PENDING)
     applied = live_choices().filter(enrolment=OuterRef("pk"))
-    # The user's own institution only: the default manager's scope and this filter say the same.
+    # The user's own institution only: the default manager's scope and the staff rule say the same.
     enrolments = (
-        EventCompany.objects.filter(
-            institution_id__in=user.institution_ids,
-            event__status__in=[EventStatus.PUBLISHED, EventStatus.SELECTION],
-        )
+        enrolments_for_staff(user=user)
+        .filter(event__status__in=[EventStatus.PUBLISHED, EventStatus.SELECTION])
         .select_related("event", "company")
         .annotate(pending_count=_count(pending, "enrolment"), applicant_count=_count(applied, "enrolment"))
         .order_by("event__date", "event_id", "pk")
@@ -424,15 +422,17 @@ class SelectionOverview:
         return sum(row.chosen for row in self.seniors)
 
 
-def coordinator_selection_overview(*, event: Event) -> SelectionOverview:
-    """Counts per company and per senior, all aggregated by the database: three queries, whatever the size."""
+def coordinator_selection_overview(*, user: User, event: Event) -> SelectionOverview:
+    """Counts per company and per senior, all aggregated by the database: three queries, whatever the size.
+    No company when `event` is not one of the coordinator's."""
     choices = live_choices().filter(enrolment=OuterRef("pk"))
     invitations = live_invitations().filter(enrolment=OuterRef("pk"))
     uninvited = ~Exists(live_choices().filter(enrolment=OuterRef("enrolment"), application__senior=OuterRef("senior")))
-    # Coordinators work across the host institutions of their event: filtered by the event. The hearing sheet
-    # is not read at all (its internal notes belong to the bank).
+    # Coordinators work across the host institutions of their own events. The hearing sheet is not read at
+    # all (its internal notes belong to the bank).
     enrolments = (
-        EventCompany.unscoped.filter(event=event)
+        enrolments_for_coordinator(user=user)
+        .filter(event=event)
         .select_related("company", "institution")
         .annotate(
             n_applicants=_count(choices, "enrolment"),

@@ -28,10 +28,10 @@ from participants.models import PREFECTURE_CHOICES, Organization, User
 from sks.audit import audit
 from sks.exceptions import DomainError
 
+from ..access import coordinator_org_ids, enrolments_of_event
 from ..enums import ChecklistTaskKind, EventStatus
 from ..exceptions import EventStateError
-from ..models import ChecklistItem, Event, EventCompany, EventHost
-from ..selectors.access import coordinator_org_ids
+from ..models import ChecklistItem, Event, EventHost
 from ..selectors.events import (
     EVENT_EDITABLE_STATUSES,
     EVENT_TRANSITIONS_BY_ACTION,
@@ -343,7 +343,7 @@ def _host_rows(*, event: Event, hosts: Iterable[Organization]) -> tuple[list[int
         # Filtered by this event: whether a leaving host still has companies enrolled in it.
         blocked = (
             Organization.objects.filter(
-                pk__in=EventCompany.unscoped.filter(event=event, institution_id__in=removed).values("institution_id")
+                pk__in=enrolments_of_event(event=event).filter(institution_id__in=removed).values("institution_id")
             )
             .order_by("name")
             .values_list("name", flat=True)

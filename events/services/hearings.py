@@ -6,7 +6,7 @@ The sheet's lifecycle:
       ▲                   │
       └──edit── returned ◀┘ return (company, or staff recording the company's request)
 
-Callers authorise first (events.selectors.access); the functions here re-read the row under a lock with
+Callers authorise first (events.access); the functions here re-read the row under a lock with
 the `unscoped` manager, because the same functions serve bank staff, coordinators and company contacts.
 """
 
@@ -25,15 +25,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Company, CompanyContact, ExpertiseArea, Notification, User
+from participants.access import is_active_contact_of
+from participants.models import Company, ExpertiseArea, Notification, User
 from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create
 from sks.audit import audit
 
+from ..access import (
+    coordinator_org_ids,
+    enrolment_exists,
+    enrolment_for_update,
+    hearing_issues_of_sheet,
+    hearing_sheet_for_update,
+)
 from ..enums import ApprovalMethod, EventStatus, HearingStatus, IssueCategory, PaymentCapacity, SupportForm
 from ..exceptions import HearingError
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
-from ..selectors.access import coordinator_org_ids
 from ..selectors.hearings import HEARING_EDITABLE_STATUSES, company_contact_users, enrolment_closed_reason
 
 if TYPE_CHECKING:
@@ -122,15 +129,15 @@ def enrolment_create(
         raise EnrolmentError(_("同席する職員は、この企業の金融機関の職員から選んでください。"), "attending_staff")
     _check_floor(min_interviews)
     _check_rounds(event, arrival_slot, leaving_slot)
-    # Unscoped: a duplicate is a duplicate whoever enrolled it; only existence is read.
     duplicate_error = EnrolmentError(
         _("「%(name)s」はすでにこの交流会に登録されています。") % {"name": company.name}, "company"
     )
-    if EventCompany.unscoped.filter(event=event, company=company).exists():
+    if enrolment_exists(event=event, company=company):
         raise duplicate_error
     try:
         with transaction.atomic():  # a concurrent enrolment of the same company hits the unique constraint
-            enrolment = EventCompany.unscoped.create(
+            # The scoped manager's create() needs no scope (django-scopes guards reads only).
+            enrolment = EventCompany.objects.create(
                 event=event,
                 company=company,
                 institution_id=company.institution_id,
@@ -142,7 +149,7 @@ def enrolment_create(
             )
     except IntegrityError:
         raise duplicate_error from None
-    HearingSheet.unscoped.create(enrolment=enrolment)
+    HearingSheet.objects.create(enrolment=enrolment)
     audit(obj=enrolment, action="enrolment.created", user=by, data={"event_id": event.pk, "company_id": company.pk})
     return enrolment
 
@@ -158,9 +165,7 @@ def enrolment_update(
     leaving_slot: int | None = None,
 ) -> EventCompany:
     """Change who attends for the bank, the company's floor of interviews and the rounds its table is staffed."""
-    enrolment = (
-        EventCompany.unscoped.select_for_update(of=("self",)).select_related("event", "company").get(pk=enrolment.pk)
-    )
+    enrolment = enrolment_for_update(pk=enrolment.pk)
     if enrolment.event.status in _ENROLMENT_EDITABLE_UNTIL:
         raise EnrolmentError(_("開催後の交流会の登録内容は変更できません。"))
     if not is_active_staff_of(attending_staff, enrolment.institution_id):
@@ -189,25 +194,11 @@ def _locked_sheet(sheet_or_enrolment: HearingSheet | EventCompany) -> HearingShe
         enrolment_id = sheet_or_enrolment.pk
     else:
         enrolment_id = sheet_or_enrolment.enrolment_id
-    # Unscoped: authorised by the caller; these services serve staff, coordinators and company contacts.
-    sheet = (
-        HearingSheet.unscoped.select_for_update(of=("self",))
-        .select_related("enrolment__event", "enrolment__company")
-        .filter(enrolment_id=enrolment_id)
-        .first()
-    )
-    if sheet is None:
-        HearingSheet.unscoped.get_or_create(enrolment_id=enrolment_id)
-        sheet = (
-            HearingSheet.unscoped.select_for_update(of=("self",))
-            .select_related("enrolment__event", "enrolment__company")
-            .get(enrolment_id=enrolment_id)
-        )
-    return sheet
+    return hearing_sheet_for_update(enrolment_id=enrolment_id)
 
 
 def _issue_count(sheet: HearingSheet) -> int:
-    return HearingIssue.unscoped.filter(sheet=sheet).count()
+    return hearing_issues_of_sheet(sheet=sheet).count()
 
 
 @transaction.atomic
@@ -260,9 +251,9 @@ def hearing_sheet_update(
             "updated_at",
         ]
     )
-    HearingIssue.unscoped.filter(sheet=sheet).delete()
+    hearing_issues_of_sheet(sheet=sheet).delete()
     for position, issue in enumerate(issues):
-        row = HearingIssue.unscoped.create(
+        row = HearingIssue.objects.create(
             sheet=sheet,
             category=issue.category,
             description=issue.description.strip(),
@@ -309,8 +300,7 @@ def _staff_recipients(sheet: HearingSheet) -> list[User]:
 
 
 def _check_contact(sheet: HearingSheet, by: User) -> None:
-    is_contact = CompanyContact.unscoped.filter(company_id=sheet.enrolment.company_id, user=by, is_active=True).exists()
-    if not is_contact:
+    if not is_active_contact_of(user=by, company_id=sheet.enrolment.company_id):
         raise HearingError(_("この企業の担当者として登録されていないため、操作できません。"))
 
 

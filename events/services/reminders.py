@@ -36,8 +36,9 @@ from participants.models import Membership
 from participants.services import reminder_schedule
 from sks.roles import Role
 
+from ..access import enrolments_for_system_scan, hearing_sheets_for_system_scan
 from ..enums import EVENT_STATUS_ORDER, ApplicationStatus, ChoiceDecision, EventStatus, HearingStatus
-from ..models import ChecklistItem, Event, EventCompany, HearingSheet, SeniorApplication
+from ..models import ChecklistItem, Event, HearingSheet, SeniorApplication
 
 __all__ = [
     "APPLICATION_REMINDER_DAYS",
@@ -112,10 +113,10 @@ def _coordinators_by_org(org_ids: set[int]) -> dict[int, list[int]]:
 
 
 def _sheets(*, statuses: tuple[str, ...], deadlines: dict[dt.date, int]) -> list[HearingSheet]:
-    # unscoped: a system scan across institutions; each reminder goes only to the enrolment's own attending
-    # staff (and its copy to the event's coordinators), so nothing crosses from one bank to another.
+    # A system scan across institutions: see hearing_sheets_for_system_scan.
     return list(
-        HearingSheet.unscoped.filter(
+        hearing_sheets_for_system_scan()
+        .filter(
             status__in=statuses,
             enrolment__event__status__in=HEARING_STATUSES,
             enrolment__event__hearing_deadline__in=list(deadlines),
@@ -209,9 +210,10 @@ def _applications_not_submitted(today: dt.date) -> int:
 def _choices_pending(today: dt.date) -> int:
     yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
     pending = Q(choices__decision=ChoiceDecision.PENDING, choices__application__status=ApplicationStatus.SUBMITTED)
-    # unscoped: a system scan across institutions; each reminder goes to the enrolment's own attending staff.
+    # A system scan across institutions: see enrolments_for_system_scan.
     enrolments = (
-        EventCompany.unscoped.filter(
+        enrolments_for_system_scan()
+        .filter(
             # The day after applications close (unless that is also the selection deadline's eve), and the eve.
             (Q(event__application_deadline=yesterday) & ~Q(event__selection_deadline=tomorrow))
             | Q(event__selection_deadline=tomorrow),

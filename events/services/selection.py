@@ -30,9 +30,10 @@ from participants.selectors import senior_current_pledge_acceptance, senior_has_
 from participants.services import notification_create
 from sks.audit import audit
 
+from ..access import hearing_sheets_of_enrolment
 from ..enums import ApplicationStatus, ChoiceDecision, EventStatus
 from ..exceptions import SelectionError
-from ..models import ApplicationChoice, Event, EventCompany, HearingSheet, SeniorApplication, SeniorInvitation
+from ..models import ApplicationChoice, Event, EventCompany, SeniorApplication, SeniorInvitation
 from ..selectors.selection import (
     application_window_open,
     issue_entries_for_senior,
@@ -303,8 +304,8 @@ def senior_invitation_create(
     _check_selection_window(event)
     if senior.anonymised_at is not None:
         raise SelectionError(_("この新現役は招待できません。"))
-    # Unscoped: the enrolment was authorised by the caller; only its own sheet is read, for publication.
-    sheet = HearingSheet.unscoped.filter(enrolment=enrolment).first()
+    # Only the authorised enrolment's own sheet is read, for publication.
+    sheet = hearing_sheets_of_enrolment(enrolment=enrolment).first()
     if sheet is None or not sheet.is_publishable:
         raise SelectionError(_("課題一覧に載っていない企業からは招待できません。"))
     if live_choices().filter(enrolment=enrolment, application__senior=senior).exists():

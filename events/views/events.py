@@ -22,10 +22,10 @@ from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role
 
+from ..access import access_event_for_coordinator
 from ..enums import EventStatus
 from ..forms.events import ChecklistItemForm, EventForm
 from ..models import ChecklistItem, Event
-from ..selectors.access import access_event_for_coordinator
 from ..selectors.events import (
     EVENT_EDITABLE_STATUSES,
     EVENT_TRANSITIONS_BY_ACTION,

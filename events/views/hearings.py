@@ -28,6 +28,7 @@ from sks.audit import audit_read
 from sks.exceptions import DomainError
 from sks.roles import COMPANY, INSTITUTION_ROLES, Role
 
+from .. import access
 from ..enums import HearingStatus
 from ..forms.hearings import (
     CompanyApprovalForm,
@@ -41,7 +42,6 @@ from ..forms.hearings import (
     hearing_issue_formset,
 )
 from ..models import Event, EventCompany
-from ..selectors import access
 from ..selectors import hearings as selectors
 from ..selectors.selection import applicant_counts_for_enrolments
 from ..services import hearings as services
@@ -319,9 +319,10 @@ def company_hearing(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def coordinator_hearing_list(request: HttpRequest, pk: int) -> HttpResponse:
-    event = access.access_event_for_coordinator(user=signed_in_user(request), pk=pk)
+    user = signed_in_user(request)
+    event = access.access_event_for_coordinator(user=user, pk=pk)
     labels = selectors.issue_list_labels(event=event)
-    enrolments = list(selectors.coordinator_hearing_rows(event=event))
+    enrolments = list(selectors.coordinator_hearing_rows(user=user, event=event))
     sheets = [getattr(e, "hearing", None) for e in enrolments]
     rows = [
         {"enrolment": e, "sheet": sheet, "label": labels.get(e.pk, "")}

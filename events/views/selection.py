@@ -29,15 +29,15 @@ from sks.audit import audit_read
 from sks.exceptions import DomainError
 from sks.roles import INSTITUTION_ROLES, SENIOR, Role
 
-from ..enums import ApplicationStatus, ChoiceDecision
-from ..forms.selection import ChoiceDecisionForm, InvitationForm, SeniorApplicationForm
-from ..models import Event
-from ..selectors.access import (
+from ..access import (
     access_enrolment_for_staff,
     access_event_for_coordinator,
     access_event_for_senior,
     senior_profile_of,
 )
+from ..enums import ApplicationStatus, ChoiceDecision
+from ..forms.selection import ChoiceDecisionForm, InvitationForm, SeniorApplicationForm
+from ..models import Event
 from ..selectors.selection import (
     access_choice_for_staff,
     access_invitation_for_staff,
@@ -412,6 +412,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required(Role.COORDINATOR)
 def coordinator_selection(request: HttpRequest, pk: int) -> HttpResponse:
-    event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
-    overview = coordinator_selection_overview(event=event)
+    user = signed_in_user(request)
+    event = access_event_for_coordinator(user=user, pk=pk)
+    overview = coordinator_selection_overview(user=user, event=event)
     return render(request, "events/coordinator_selection.html", {"event": event, "overview": overview})

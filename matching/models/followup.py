@@ -2,8 +2,8 @@
 agreements (支援成立) with their visit log, and the post-event survey.
 
 Every row about a company carries the company's `institution` so that the institution scope (and every
-statistic) filters without a join; `objects` is scoped, `unscoped` is for matching.selectors only, after
-they have filtered by event or person (coordinators, company contacts, seniors).
+statistic) filters without a join; `objects` is scoped, `unscoped` is for matching/access.py only, whose
+functions apply each role's rule (coordinators, company contacts, seniors) or say why they need none.
 """
 
 from __future__ import annotations

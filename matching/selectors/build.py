@@ -1,6 +1,6 @@
 """The coordinator's reads of an event's timetables: access, the version list, the grid and the diff.
 
-Only the coordinators of the event's coordinator organisation get here (events.selectors.access);
+Only the coordinators of the event's coordinator organisation get here (events.access);
 everything else answers 404. Coordinators work across every host institution of their events, so the
 enrolments of the event are read through the unscoped manager, always filtered by the event.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from events.access import coordinator_org_ids, enrolments_of_event
 from events.models import Event, EventCompany
-from events.selectors.access import coordinator_org_ids
 from matching.enums import TimetableStatus
 from matching.models import Timetable, TimetableMeeting
 from matching.problems import company_key, senior_key
@@ -56,9 +56,9 @@ def timetables_for_event(*, event: Event) -> QuerySet[Timetable]:
 
 
 def _enrolments(event: Event) -> list[EventCompany]:
-    # The coordinator sees every host's companies of their own event: filtered by the event.
+    # The coordinator sees every host's companies of their own event (authorised with the timetable).
     return list(
-        EventCompany.unscoped.filter(event=event)
+        enrolments_of_event(event=event)
         .select_related("company", "institution", "attending_staff")
         .order_by("institution__name", "company__name", "pk")
     )

@@ -1,7 +1,7 @@
 """Reads of the event day's check-in page: the company tables and the seniors with their attendance,
 the live counts, the walk-in search and the standby candidates.
 
-Coordinator of the event only (the views fetch the event through events.selectors.access). The event's
+Coordinator of the event only (the views fetch the event through events.access). The event's
 enrolments are read through the unscoped manager, always filtered by the event: the coordinator works
 across every host institution of their own event.
 """
@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from events.access import enrolments_for_coordinator, enrolments_of_event
 from events.enums import ApplicationStatus
 from events.models import Event, EventCompany, SeniorApplication
 from matching.enums import AttendanceStatus, TimetableStatus
 from matching.models import Attendance, TimetableMeeting
-from participants.models import SeniorProfile
+from participants.models import SeniorProfile, User
 
 from .printing import table_numbers
 
@@ -120,11 +121,16 @@ def _name_filter(prefix: str, q: str) -> Q:
     return Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}name_kana__icontains": q})
 
 
-def checkin_rows(*, event: Event, q: str = "") -> CheckinRows:
-    """Both lists of the check-in page, filtered by name when `q` is given; five queries whatever the size."""
+def checkin_rows(*, user: User, event: Event, q: str = "") -> CheckinRows:
+    """Both lists of the check-in page, filtered by name when `q` is given; five queries whatever the size.
+    No company when `event` is not one of the coordinator's."""
     q = q.strip()
     numbers = table_numbers(event=event)
-    enrolments = EventCompany.unscoped.filter(event=event).select_related("company", "institution", "attending_staff")
+    enrolments = (
+        enrolments_for_coordinator(user=user)
+        .filter(event=event)
+        .select_related("company", "institution", "attending_staff")
+    )
     if q:
         enrolments = enrolments.filter(
             Q(company__name__icontains=q) | Q(company__name_kana__icontains=q) | _name_filter("attending_staff__", q)
@@ -166,7 +172,7 @@ def checkin_senior_row(*, event: Event, senior: SeniorProfile) -> CheckinSenior:
 def checkin_counts(*, event: Event) -> CheckinCounts:
     """受付済 / 未到着 / 欠席 of seniors and company tables, counted by the database (three queries)."""
     seniors_total = checkin_seniors_qs(event=event).count()
-    companies_total = EventCompany.unscoped.filter(event=event).count()
+    companies_total = enrolments_of_event(event=event).count()
     marks = Attendance.objects.filter(event=event).aggregate(
         s_checked=Count("pk", filter=Q(senior__isnull=False, status=AttendanceStatus.CHECKED_IN)),
         s_absent=Count("pk", filter=Q(senior__isnull=False, status=AttendanceStatus.NO_SHOW)),
@@ -183,10 +189,10 @@ def checkin_counts(*, event: Event) -> CheckinCounts:
     )
 
 
-def walkin_enrolments(*, event: Event) -> list[tuple[int, EventCompany]]:
-    """The event's company tables for the walk-in form: (table number, enrolment), by number."""
+def walkin_enrolments(*, user: User, event: Event) -> list[tuple[int, EventCompany]]:
+    """The coordinator's event's company tables for the walk-in form: (table number, enrolment), by number."""
     numbers = table_numbers(event=event)
-    rows = EventCompany.unscoped.filter(event=event).select_related("company", "institution")
+    rows = enrolments_for_coordinator(user=user).filter(event=event).select_related("company", "institution")
     return sorted(((numbers.get(e.pk, 0), e) for e in rows), key=lambda t: t[0])
 
 

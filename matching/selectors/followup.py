@@ -1,24 +1,15 @@
 """Reads of what follows the event: interview results, second interviews and support agreements.
 
-Who sees what (DESIGN.md, confidentiality):
-
-* bank staff and institution admins: their own institution's tables, results, second interviews and
-  agreements (the scoped `objects` managers), even in a joint event of many banks;
-* the coordinator of the event's coordinator organisation: everything of the event (read through the
-  `unscoped` managers, filtered by the coordinator's events first);
-* a senior: their own interviews of published timetables, and their own wish.
-
-`access_<thing>(*, user, pk)` fetch and authorise in one step; missing and forbidden both raise Http404.
+Who sees what is decided in matching.access (the rules for each role, and the `access_<thing>` selectors);
+the functions here shape what those return.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,13 +18,11 @@ from icalendar import Event as VEvent
 
 from events.enums import EventStatus
 from events.models import Event, EventCompany
-from events.selectors.access import coordinator_org_ids, senior_profile_of
 from events.selectors.hearings import issue_list_labels
 from participants.models import SeniorProfile, User
-from sks.access import get_or_404
 from sks.clock import TOKYO
-from sks.roles import INSTITUTION_ROLES
 
+from .. import access
 from ..enums import AgreementKind, SecondInterviewStatus, TimetableStatus
 from ..models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement, TimetableMeeting
 from .publish import PersonalSchedule, schedule_time_label
@@ -43,18 +32,11 @@ __all__ = [
     "RECORDABLE_EVENT_STATUSES",
     "FollowupTodo",
     "TableRow",
-    "access_agreement",
-    "access_followup_event",
-    "access_result_for_coordinator",
-    "access_second_interview",
-    "access_senior_meeting",
-    "access_table",
     "agreement_visits",
     "agreements_for",
     "event_results",
     "followup_tables",
     "followup_todo",
-    "is_event_coordinator",
     "my_second_interviews",
     "second_interview_ics",
     "second_interview_invitation_urls",
@@ -70,38 +52,11 @@ RECORDABLE_EVENT_STATUSES: frozenset[str] = frozenset({EventStatus.HELD, EventSt
 INVITATION_KIND = "second_interview_confirmed"
 
 
-def is_event_coordinator(user: User, event: Event) -> bool:
-    return event.coordinator_id in coordinator_org_ids(user)
-
-
-def _is_staff(user: User) -> bool:
-    return bool(user.roles & set(INSTITUTION_ROLES))
-
-
 # --- events and tables --------------------------------------------------------------------------------------
-
-
-def access_followup_event(*, user: User, pk: object) -> tuple[Event, bool]:
-    """The event and whether `user` is its coordinator (else: staff of one of its host institutions)."""
-    event = Event.objects.filter(pk=int(str(pk))).select_related("coordinator").first() if str(pk).isdigit() else None
-    if event is None:
-        raise Http404
-    if is_event_coordinator(user, event):
-        return event, True
-    if _is_staff(user) and event.event_hosts.filter(institution_id__in=user.institution_ids).exists():
-        return event, False
-    raise Http404
 
 
 def _published_meetings(event_id: int) -> QuerySet[TimetableMeeting]:
     return TimetableMeeting.objects.filter(timetable__event_id=event_id, timetable__status=TimetableStatus.PUBLISHED)
-
-
-def _enrolments(event: Event, user: User, coordinator: bool) -> QuerySet[EventCompany]:
-    if coordinator:
-        # The coordinator's own event: every host's tables, filtered by the event.
-        return EventCompany.unscoped.filter(event=event)
-    return EventCompany.objects.filter(event=event, institution_id__in=user.institution_ids)
 
 
 @dataclass(frozen=True)
@@ -117,7 +72,9 @@ def followup_tables(*, event: Event, user: User, coordinator: bool) -> list[Tabl
     Four queries, however many tables."""
     tables = {pk: i + 1 for i, pk in enumerate(issue_list_labels(event=event))}
     enrolments = list(
-        _enrolments(event, user, coordinator).select_related("company", "institution", "attending_staff").order_by("pk")
+        access.enrolments_for_followup(user=user, event=event, coordinator=coordinator)
+        .select_related("company", "institution", "attending_staff")
+        .order_by("pk")
     )
     ids = [e.pk for e in enrolments]
     meetings = dict(
@@ -128,7 +85,8 @@ def followup_tables(*, event: Event, user: User, coordinator: bool) -> list[Tabl
         .order_by()
     )
     recorded = dict(
-        InterviewResult.unscoped.filter(event=event, enrolment_id__in=ids, company_recorded_at__isnull=False)
+        access.interview_results_of_enrolments(enrolment_ids=ids)
+        .filter(event=event, company_recorded_at__isnull=False)
         .values_list("enrolment_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -140,25 +98,6 @@ def followup_tables(*, event: Event, user: User, coordinator: bool) -> list[Tabl
         for e in enrolments
         if meetings.get(e.pk)
     ]
-
-
-def access_table(*, user: User, pk: object) -> tuple[EventCompany, bool]:
-    """One table (enrolment) to record results for: the staff of its institution or the event's
-    coordinator; with whether the user is the coordinator."""
-    enrolment = (
-        EventCompany.unscoped.filter(pk=int(str(pk)))
-        .select_related("event", "company", "institution", "attending_staff")
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if enrolment is None:
-        raise Http404
-    if is_event_coordinator(user, enrolment.event):
-        return enrolment, True
-    if _is_staff(user) and enrolment.institution_id in user.institution_ids:
-        return enrolment, False
-    raise Http404
 
 
 @dataclass
@@ -188,8 +127,8 @@ def table_rows(*, enrolment: EventCompany, only_senior: SeniorProfile | None = N
     meetings = _published_meetings(enrolment.event_id).filter(enrolment=enrolment).select_related("senior__user")
     if only_senior is not None:
         meetings = meetings.filter(senior=only_senior)
-    # Unscoped: filtered by the enrolment the caller has authorised.
-    results = {r.senior_id: r for r in InterviewResult.unscoped.filter(enrolment=enrolment)}
+    # The enrolment is the one the caller has authorised.
+    results = {r.senior_id: r for r in access.interview_results_of_enrolments(enrolment_ids=[enrolment.pk])}
     return [
         TableRow(
             slot=m.slot,
@@ -201,21 +140,18 @@ def table_rows(*, enrolment: EventCompany, only_senior: SeniorProfile | None = N
     ]
 
 
-def event_results(*, event: Event) -> list[InterviewResult]:
-    """Every result of the coordinator's event (read-only overview), table by table."""
-    # Unscoped: the coordinator's own event, filtered by it.
+def event_results(*, user: User, event: Event) -> list[InterviewResult]:
+    """Every result of the coordinator's event (read-only overview), table by table; none when `event` is
+    not one of the user's."""
     return list(
-        InterviewResult.unscoped.filter(event=event)
+        access.interview_results_for_coordinator(user=user)
+        .filter(event=event)
         .select_related("enrolment__company", "enrolment__institution", "senior__user")
-        # Unscoped too: the reverse manager would use the scoped default manager (the request's institutions).
-        .prefetch_related(Prefetch("second_interviews", queryset=SecondInterview.unscoped.order_by("pk")))
+        .prefetch_related(
+            Prefetch("second_interviews", queryset=access.second_interviews_for_prefetch().order_by("pk"))
+        )
         .order_by("enrolment_id", "senior_id")
     )
-
-
-def access_result_for_coordinator(*, user: User, pk: object) -> InterviewResult:
-    qs = InterviewResult.unscoped.filter(event__coordinator_id__in=coordinator_org_ids(user)).select_related("event")
-    return get_or_404(qs, pk=pk)
 
 
 # --- the senior's own wish ----------------------------------------------------------------------------------
@@ -242,10 +178,9 @@ def senior_wish_rows(*, user: User, schedules: list[PersonalSchedule]) -> list[S
     profile = SeniorProfile.objects.filter(user=user, anonymised_at__isnull=True).first()
     if profile is None:
         return []
-    # Unscoped: the senior's own results only (filtered by their profile).
     results = {
         r.enrolment_id: r
-        for r in InterviewResult.unscoped.filter(
+        for r in access.interview_results_for_senior(user=user).filter(
             senior=profile, enrolment_id__in=[i.enrolment_id for s in own for i in s.items]
         )
     }
@@ -270,67 +205,25 @@ def senior_wish_rows(*, user: User, schedules: list[PersonalSchedule]) -> list[S
 def my_second_interviews(*, user: User) -> list[SecondInterview]:
     """The confirmed second interviews the user takes part in as the senior or as a company contact
     (their date, place and link), the soonest first."""
-    # Unscoped: filtered by the person (their own senior profile, or their own company's contacts).
-    condition = Q(senior__user=user, senior__anonymised_at__isnull=True) | Q(
-        enrolment__company__contacts__user=user, enrolment__company__contacts__is_active=True
-    )
     return list(
-        SecondInterview.unscoped.filter(condition, status=SecondInterviewStatus.CONFIRMED)
+        access.second_interviews_for_participant(user=user)
         .select_related("event", "enrolment__company", "senior__user", "staff")
-        .distinct()
         .order_by("scheduled_at", "pk")
     )
-
-
-def access_senior_meeting(*, user: User, enrolment_pk: object) -> tuple[SeniorProfile, EventCompany]:
-    """The signed-in senior's own interview at the table `enrolment_pk` in a published timetable."""
-    profile = senior_profile_of(user)
-    meeting = (
-        _published_meetings_of_senior(profile)
-        .filter(enrolment_id=int(str(enrolment_pk)) if str(enrolment_pk).isdigit() else -1)
-        .select_related("enrolment__event", "enrolment__company")
-        .first()
-    )
-    if meeting is None:
-        raise Http404
-    return profile, meeting.enrolment
-
-
-def _published_meetings_of_senior(profile: SeniorProfile) -> QuerySet[TimetableMeeting]:
-    return TimetableMeeting.objects.filter(senior=profile, timetable__status=TimetableStatus.PUBLISHED)
 
 
 # --- second interviews --------------------------------------------------------------------------------------
 
 
-def _visible(model: Any, user: User, event_path: str = "event") -> QuerySet[Any]:
-    """Rows of an institution-owned follow-up model the user may see."""
-    coordinator_orgs = coordinator_org_ids(user)
-    if coordinator_orgs:
-        # Coordinators: their own events' rows (filtered by event), plus their institutions' if any.
-        condition = Q(**{f"{event_path}__coordinator_id__in": coordinator_orgs})
-        if user.institution_ids:
-            condition |= Q(institution_id__in=user.institution_ids)
-        return model.unscoped.filter(condition)
-    if _is_staff(user):
-        return model.objects.filter(institution_id__in=user.institution_ids)
-    return model.unscoped.none()
-
-
 def second_interviews_for(*, user: User, status: str = "", event_id: int | None = None) -> QuerySet[SecondInterview]:
-    qs = _visible(SecondInterview, user).select_related("event", "enrolment__company", "senior__user", "staff")
+    qs = access.second_interviews_visible_to(user=user).select_related(
+        "event", "enrolment__company", "senior__user", "staff"
+    )
     if status in SecondInterviewStatus.values:
         qs = qs.filter(status=status)
     if event_id is not None:
         qs = qs.filter(event_id=event_id)
     return qs.order_by("-event__date", "enrolment_id", "senior_id", "pk")
-
-
-def access_second_interview(*, user: User, pk: object) -> SecondInterview:
-    qs = _visible(SecondInterview, user).select_related(
-        "event", "enrolment__company", "enrolment__institution", "senior__user", "staff", "result"
-    )
-    return get_or_404(qs, pk=pk)
 
 
 def second_interview_parties(si: SecondInterview) -> list[tuple[User, str]]:
@@ -399,7 +292,7 @@ def second_interview_ics(si: SecondInterview) -> bytes:
 
 def agreements_for(*, user: User, event_id: int | None = None) -> QuerySet[SupportAgreement]:
     qs = (
-        _visible(SupportAgreement, user)
+        access.agreements_visible_to(user=user)
         .select_related("event", "company", "senior__user", "responsible_staff")
         .annotate(visit_count=Count("visits"))
     )
@@ -408,18 +301,9 @@ def agreements_for(*, user: User, event_id: int | None = None) -> QuerySet[Suppo
     return qs.order_by("-start_date", "pk")
 
 
-def access_agreement(*, user: User, pk: object) -> SupportAgreement:
-    qs = _visible(SupportAgreement, user).select_related(
-        "event", "company", "institution", "senior__user", "responsible_staff", "second_interview"
-    )
-    return get_or_404(qs, pk=pk)
-
-
 def agreement_visits(*, agreement: SupportAgreement) -> list[AgreementVisit]:
-    # Unscoped: the visits of an agreement the caller has authorised.
-    return list(
-        AgreementVisit.unscoped.filter(agreement=agreement).select_related("recorded_by").order_by("date", "pk")
-    )
+    # The visits of an agreement the caller has authorised.
+    return list(access.visits_of_agreement(agreement=agreement).select_related("recorded_by").order_by("date", "pk"))
 
 
 def visits_remaining(agreement: SupportAgreement, count: int) -> int | None:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.http import Http404
 
-from events.models import Event, EventCompany, HearingSheet
-from events.selectors import access, issue_list_labels
+from events import access
+from events.models import Event
+from events.selectors.hearings import issue_list_labels
 from participants.models import ExpertiseArea, User
 from sks.roles import Role
 
@@ -74,8 +75,8 @@ def access_timetable_for_print(user: User, pk: object) -> tuple[Timetable, list[
 
 def table_numbers(*, event: Event) -> dict[int, int]:
     """Each enrolment's table number: its 1-based position among the event's enrolments ordered by pk."""
-    # Unscoped: only ids, filtered by the event (the numbering must not depend on the reader's scope).
-    ids = EventCompany.unscoped.filter(event=event).order_by("pk").values_list("pk", flat=True)
+    # Only ids, of every host (the numbering must not depend on the reader's scope).
+    ids = access.enrolments_of_event(event=event).order_by("pk").values_list("pk", flat=True)
     return {pk: i for i, pk in enumerate(ids, start=1)}
 
 
@@ -239,17 +240,17 @@ def timetable_print_data(*, timetable: Timetable, institution_ids: list[int] | N
     """
     event = timetable.event
     labels = issue_list_labels(event=event)
-    # Unscoped: filtered by the timetable's event, then by the reader's institutions below; the coordinator
-    # prints every host's tables.
+    # Every host's tables of the timetable's event, then limited to the reader's institutions below; the
+    # coordinator prints them all.
     enrolments = list(
-        EventCompany.unscoped.filter(event=event)
+        access.enrolments_of_event(event=event)
         .select_related("company", "institution", "attending_staff")
         .order_by("pk")
     )
-    # Unscoped for the same reason; only the published title and the disclosure choice are read.
+    # The same for the sheets; only the published title and the disclosure choice are read.
     sheets = {
         s.enrolment_id: s
-        for s in HearingSheet.unscoped.filter(enrolment__event=event).only(
+        for s in access.hearing_sheets_of_event(event=event).only(
             "enrolment_id", "status", "public_title", "public_summary", "show_name", "name_disclosure_agreed"
         )
     }

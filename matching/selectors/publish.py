@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from events.access import enrolments_for_contact
 from events.models import Event
-from events.selectors.access import enrolments_for_contact
 from events.selectors.hearings import issue_list_entries, issue_list_labels
 from participants.models import User
 from participants.selectors import seniors_with_current_pledge
@@ -44,6 +44,7 @@ __all__ = [
     "my_schedules",
     "personal_schedule_for",
     "personal_schedules",
+    "published_timetable_besides",
     "schedule_ics",
     "schedule_notification_url",
     "schedule_time_label",
@@ -55,6 +56,15 @@ NOTIFICATION_KIND = "timetable_published"
 ROLE_SENIOR, ROLE_STAFF, ROLE_COMPANY = "senior", "staff", "company"
 _WEEKDAYS_JA = "月火水木金土日"
 PUBLISHABLE_EVENT_STATUSES = frozenset({"selection", "timetabling", "held"})
+
+
+def published_timetable_besides(*, timetable: Timetable) -> Timetable | None:
+    """The event's version already published, if it is another one (publishing then replaces it)."""
+    return (
+        Timetable.objects.filter(event_id=timetable.event_id, status=TimetableStatus.PUBLISHED)
+        .exclude(pk=timetable.pk)
+        .first()
+    )
 
 
 def timetable_publish_blocker(*, timetable: Timetable) -> str | None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q
 
-from events.models import Event, EventCompany
+from events.access import enrolments_of_event
+from events.models import Event
 from participants.models import User
 
 from ..enums import AttendanceStatus, TimetableStatus
@@ -54,11 +55,11 @@ def repair_overview(*, event: Event) -> RepairOverview:
     attendances = list(
         Attendance.objects.filter(event=event)
         .select_related("senior__user", "enrolment__company", "enrolment__institution")
-        # The walk-ins' wishes: this event's enrolments only, read unscoped (any host's, for the coordinator).
+        # The walk-ins' wishes: this event's enrolments only (any host's, for the coordinator).
         .prefetch_related(
             Prefetch(
                 "wanted",
-                queryset=EventCompany.unscoped.filter(event=event).select_related("company").order_by("pk"),
+                queryset=enrolments_of_event(event=event).select_related("company").order_by("pk"),
             )
         )
         .order_by("pk")

@@ -40,14 +40,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from events.access import enrolments_for_statistics
 from events.enums import EventStatus, IssueCategory
-from events.models import Event, EventCompany
+from events.models import Event
 from participants.enums import OrganizationKind
 from participants.models import PREFECTURE_CHOICES, User
 from sks.roles import INSTITUTION_ROLES, Role
 
+from ..access import agreements_for_statistics, second_interviews_for_statistics
 from ..enums import SecondInterviewStatus, SurveyRole, TimetableStatus
-from ..models import SecondInterview, SupportAgreement, SurveyResponse, TimetableMeeting
+from ..models import SurveyResponse, TimetableMeeting
 
 __all__ = [
     "BREAKDOWNS",
@@ -115,7 +117,9 @@ class StatisticsScope:
         elif self.kind == "institution":
             hosted = Q(event_hosts__institution_id__in=self.institution_ids)
             enrolled = Q(
-                Exists(EventCompany.unscoped.filter(event_id=OuterRef("pk"), institution_id__in=self.institution_ids))
+                Exists(
+                    enrolments_for_statistics().filter(event_id=OuterRef("pk"), institution_id__in=self.institution_ids)
+                )
             )
             q &= Q(**{f"{prefix}pk__in": Event.objects.filter(hosted | enrolled).values("pk")})
         return q
@@ -251,7 +255,7 @@ def _supported() -> Q:
     """An enrolment with at least one agreement. `IN (SELECT enrolment_id …)` rather than a correlated
     EXISTS: PostgreSQL hashes the agreements once instead of probing an index per enrolment (and the
     lower cost estimate keeps its JIT compiler, slower than the query itself here, out of the way)."""
-    return Q(pk__in=SupportAgreement.unscoped.values("enrolment_id"))
+    return Q(pk__in=agreements_for_statistics().values("enrolment_id"))
 
 
 def _grouped(
@@ -307,7 +311,7 @@ def _grouped(
             "second_interviews", distinct=True, filter=~Q(second_interviews__status=SecondInterviewStatus.CANCELLED)
         )
         enrolment_aggregates["n_agreements"] = Count("agreements", distinct=True)
-    for values in _aggregate(EventCompany.unscoped.filter(where("")), keys(""), **enrolment_aggregates):
+    for values in _aggregate(enrolments_for_statistics().filter(where("")), keys(""), **enrolment_aggregates):
         row = row_for(values)
         row.events, row.enrolments, row.companies, row.supported = (
             values["n_events"],
@@ -337,10 +341,10 @@ def _grouped(
 
     # Second interviews and agreements carry the enrolment's event and institution (no join needed).
     prefix = "enrolment__" if enrolment_key else ""
-    seconds = SecondInterview.unscoped.filter(where("")).exclude(status=SecondInterviewStatus.CANCELLED)
+    seconds = second_interviews_for_statistics().filter(where("")).exclude(status=SecondInterviewStatus.CANCELLED)
     for values in _aggregate(seconds, keys(prefix), n=Count("pk", distinct=many)):
         row_for(values, prefix).second_interviews = values["n"]
-    agreements = SupportAgreement.unscoped.filter(where(""))
+    agreements = agreements_for_statistics().filter(where(""))
     for values in _aggregate(agreements, keys(prefix), n=Count("pk", distinct=many)):
         row_for(values, prefix).agreements = values["n"]
     return rows
@@ -378,7 +382,8 @@ def event_wide_figures(*, event: Event, scope: StatisticsScope) -> StatRow:
     if scope.kind != "institution":
         return StatRow(suppressed=True)
     others = (
-        EventCompany.unscoped.filter(event=event)
+        enrolments_for_statistics()
+        .filter(event=event)
         .exclude(institution_id__in=scope.institution_ids)
         .aggregate(n=Count("institution_id", distinct=True))["n"]
     )
@@ -394,7 +399,8 @@ def national_totals(*, scope: StatisticsScope, filters: StatFilters) -> StatRow:
     years = StatFilters(year_from=filters.year_from, year_to=filters.year_to)
     q = _enrolment_q(national, years)
     others = (
-        EventCompany.unscoped.filter(q)
+        enrolments_for_statistics()
+        .filter(q)
         .exclude(institution_id__in=scope.institution_ids)
         .aggregate(n=Count("institution_id", distinct=True))["n"]
     )
@@ -438,7 +444,8 @@ def monthly_rows(*, scope: StatisticsScope, filters: StatFilters, today: dt.date
     q = _enrolment_q(scope, filters) & Q(event__date__gte=first, event__date__lte=today)
     result = []
     for values in (
-        EventCompany.unscoped.filter(q)
+        enrolments_for_statistics()
+        .filter(q)
         .annotate(month=TruncMonth("event__date"))
         .values("month")
         .order_by("month")
@@ -470,7 +477,7 @@ def scope_events(*, scope: StatisticsScope, filters: StatFilters) -> QuerySet[Ev
     """The events in the per-event table, newest first. A bank's filter on an institution is its own."""
     q = scope.event_q() & filters.event_q()
     if filters.institution_id:
-        q &= Q(pk__in=EventCompany.unscoped.filter(institution_id=filters.institution_id).values("event_id"))
+        q &= Q(pk__in=enrolments_for_statistics().filter(institution_id=filters.institution_id).values("event_id"))
     return Event.objects.filter(q).select_related("coordinator").order_by("-date", "-pk")
 
 

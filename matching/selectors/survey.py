@@ -20,9 +20,9 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from events.access import access_event_for_coordinator, coordinator_org_ids
 from events.enums import EventStatus
 from events.models import Event
-from events.selectors.access import access_event_for_coordinator, coordinator_org_ids
 from participants.models import User
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from events.access import enrolment_by_pk
 from events.enums import EventStatus
 from events.models import Event, EventCompany
 from participants.models import Notification, SeniorProfile, User
@@ -31,6 +32,7 @@ from participants.services.notifications import notification_create, notificatio
 from sks.audit import audit
 from sks.exceptions import DomainError
 
+from .. import access
 from ..enums import (
     SECOND_INTERVIEW_OPEN,
     AgreementKind,
@@ -110,12 +112,7 @@ def _check_meeting(enrolment: EventCompany, senior: SeniorProfile) -> None:
 
 
 def _result_for_update(enrolment: EventCompany, senior: SeniorProfile) -> InterviewResult:
-    result, _created = InterviewResult.unscoped.select_for_update().get_or_create(
-        enrolment=enrolment,
-        senior=senior,
-        defaults={"event_id": enrolment.event_id, "institution_id": enrolment.institution_id},
-    )
-    return result
+    return access.interview_result_for_update(enrolment=enrolment, senior=senior)
 
 
 @transaction.atomic
@@ -187,16 +184,17 @@ def interview_result_record_senior(
 
 def _has_live(result: InterviewResult) -> bool:
     return (
-        SecondInterview.unscoped.filter(enrolment_id=result.enrolment_id, senior_id=result.senior_id)
+        access.second_interviews_of_pair(enrolment_id=result.enrolment_id, senior_id=result.senior_id)
         .exclude(status=S.CANCELLED)
         .exists()
     )
 
 
 def _create_proposal(result: InterviewResult, by: User, *, by_coordinator: bool) -> SecondInterview:
-    enrolment = EventCompany.unscoped.select_related("attending_staff").get(pk=result.enrolment_id)
+    enrolment = enrolment_by_pk(pk=result.enrolment_id, related=("attending_staff",))
     now = timezone.now()
-    si = SecondInterview.unscoped.create(
+    # The scoped manager's create() needs no scope (django-scopes guards reads only).
+    si = SecondInterview.objects.create(
         event_id=result.event_id,
         enrolment=enrolment,
         senior_id=result.senior_id,
@@ -222,9 +220,11 @@ def second_interviews_propose(*, event: Event, by: User) -> int:
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_results_open(event)
     created = 0
-    mutual = InterviewResult.unscoped.filter(
-        event=event, held=True, company_wish=Wish.YES, senior_wish=Wish.YES
-    ).order_by("pk")
+    mutual = (
+        access.interview_results_of_event(event=event)
+        .filter(held=True, company_wish=Wish.YES, senior_wish=Wish.YES)
+        .order_by("pk")
+    )
     for result in mutual:
         if not _has_live(result):
             _create_proposal(result, by, by_coordinator=False)
@@ -237,7 +237,7 @@ def second_interview_propose(*, result: InterviewResult, by: User) -> SecondInte
     """The coordinator's decision: propose a pair where one or both sides said "maybe" (or both yes)."""
     event = Event.objects.select_for_update().get(pk=result.event_id)
     _check_results_open(event)
-    result = InterviewResult.unscoped.select_for_update().get(pk=result.pk)
+    result = access.interview_result_locked(pk=result.pk)
     if not result.held:
         raise SecondInterviewError(_("実施されなかった面談からは二次面談を提案できません。"))
     if Wish.NO in (result.company_wish, result.senior_wish):
@@ -254,7 +254,7 @@ def second_interview_propose(*, result: InterviewResult, by: User) -> SecondInte
 
 
 def _locked(si: SecondInterview) -> SecondInterview:
-    return SecondInterview.unscoped.select_for_update().get(pk=si.pk)
+    return access.second_interview_for_update(pk=si.pk)
 
 
 def _refuse(si: SecondInterview, step: str) -> SecondInterviewError:
@@ -380,8 +380,8 @@ def second_interview_record_agreement(
     responsible = responsible_staff or current.staff
     if not is_active_staff_of(responsible, current.institution_id):
         raise AgreementError(_("担当職員は、この企業の金融機関の職員から選んでください。"))
-    enrolment = EventCompany.unscoped.get(pk=current.enrolment_id)
-    agreement = SupportAgreement.unscoped.create(
+    enrolment = enrolment_by_pk(pk=current.enrolment_id)
+    agreement = SupportAgreement.objects.create(  # create() needs no scope (django-scopes guards reads only)
         event_id=current.event_id,
         enrolment=enrolment,
         company_id=enrolment.company_id,
@@ -447,11 +447,7 @@ def second_interview_invitations_send(*, second_interview_id: int) -> int:
     notification. The notification (keyed by the confirmed date in its url) marks the person as told: a
     retried task sends nothing twice, and an SMTP error (raised, the task retries) leaves none behind.
     A second interview that is gone or no longer confirmed sends nothing. Returns how many were sent."""
-    si = (
-        SecondInterview.unscoped.select_related("event", "enrolment__company", "senior__user", "staff")
-        .filter(pk=second_interview_id)
-        .first()
-    )
+    si = access.second_interview_for_task(pk=second_interview_id)
     if si is None or si.status != S.CONFIRMED or si.scheduled_at is None:
         logger.info("second interview %s is gone or not confirmed; no invitation sent", second_interview_id)
         return 0
@@ -501,7 +497,7 @@ def agreement_visit_log(
 ) -> AgreementVisit:
     """One visit of the senior to the company. A subsidised agreement takes no more visits than its count:
     going over needs a confirmed change of its kind first (`agreement_change_kind`)."""
-    current = SupportAgreement.unscoped.select_for_update().get(pk=agreement.pk)
+    current = access.agreement_for_update(pk=agreement.pk)
     if date is None:
         raise AgreementError(_("訪問日を入力してください。"))
     if date > timezone.localdate():
@@ -513,7 +509,7 @@ def agreement_visit_log(
     summary = summary.strip()
     if not summary:
         raise AgreementError(_("訪問の内容を書いてください。"))
-    count = AgreementVisit.unscoped.filter(agreement=current).count()
+    count = access.visits_of_agreement(agreement=current).count()
     if current.kind == AgreementKind.SUBSIDISED and count >= current.subsidised_visits:
         raise AgreementError(
             _(
@@ -522,7 +518,7 @@ def agreement_visit_log(
             )
             % {"n": current.subsidised_visits}
         )
-    visit = AgreementVisit.unscoped.create(agreement=current, date=date, hours=hours, summary=summary, recorded_by=by)
+    visit = AgreementVisit.objects.create(agreement=current, date=date, hours=hours, summary=summary, recorded_by=by)
     audit(
         obj=current,
         action="agreement.visit_logged",
@@ -536,7 +532,7 @@ def agreement_visit_log(
 def agreement_change_kind(*, agreement: SupportAgreement, by: User, kind: str, confirm: bool) -> SupportAgreement:
     """Change the form of support (e.g. the subsidised visits are used up and the company signs a private
     contract). Needs the staff member's explicit confirmation."""
-    current = SupportAgreement.unscoped.select_for_update().get(pk=agreement.pk)
+    current = access.agreement_for_update(pk=agreement.pk)
     if kind not in AgreementKind.values:
         raise AgreementError(_("支援の形を選んでください。"))
     if kind == current.kind:

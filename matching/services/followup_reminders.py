@@ -48,18 +48,21 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from events.access import enrolments_of_event
 from events.enums import EventStatus
-from events.models import Event, EventCompany
+from events.models import Event
 from events.services.events import event_close
-from participants.models import CompanyContact, Membership, Organization, Reminder, User
+from participants.access import contacts_of_companies
+from participants.models import Membership, Organization, Reminder, User
 from participants.services import reminder_object_key, reminder_schedule
 from sks.audit import audit
 from sks.clock import TOKYO
 from sks.exceptions import DomainError
 from sks.roles import Role
 
+from ..access import agreements_for_system_scan, interview_results_of_event, second_interviews_for_system_scan
 from ..enums import SecondInterviewStatus
-from ..models import InterviewResult, SecondInterview, SupportAgreement
+from ..models import SecondInterview
 from ..selectors.statistics import StatRow, event_figures, event_wide_figures, statistics_scope_for
 from ..selectors.survey import survey_participants
 
@@ -150,10 +153,10 @@ def _coordinators_by_org(org_ids: set[int]) -> dict[int, list[User]]:
 
 
 def _second_interviews(*statuses: str) -> Any:
-    # unscoped: a system scan across institutions; each reminder goes only to the people of that second
-    # interview (its staff, its senior, its company) or to the event's own coordinators.
+    # A system scan across institutions: see second_interviews_for_system_scan.
     return (
-        SecondInterview.unscoped.filter(status__in=statuses, event__status__in=ACTIVE_EVENT_STATUSES)
+        second_interviews_for_system_scan()
+        .filter(status__in=statuses, event__status__in=ACTIVE_EVENT_STATUSES)
         .select_related("event", "enrolment__company", "senior__user", "staff")
         .order_by("pk")
     )
@@ -233,11 +236,8 @@ def _tomorrow(today: dt.date) -> int:
         )
     )
     contacts: dict[int, list[User]] = defaultdict(list)
-    # unscoped: the contacts of the candidates' own companies only.
     rows = (
-        CompanyContact.unscoped.filter(
-            company_id__in={si.enrolment.company_id for si in candidates}, is_active=True, user__is_active=True
-        )
+        contacts_of_companies(company_ids={si.enrolment.company_id for si in candidates})
         .select_related("user")
         .order_by("user_id")
     )
@@ -299,9 +299,10 @@ def _no_outcome(today: dt.date) -> int:
 
 
 def _no_visit(today: dt.date) -> int:
-    # unscoped: a system scan across institutions; each reminder goes to the agreement's responsible staff.
+    # A system scan across institutions: see agreements_for_system_scan.
     agreements = (
-        SupportAgreement.unscoped.exclude(event__status=EventStatus.CLOSED)
+        agreements_for_system_scan()
+        .exclude(event__status=EventStatus.CLOSED)
         .filter(responsible_staff__is_active=True)
         .annotate(last_visit=Max("visits__date"))
         .annotate(quiet_since=Coalesce(F("last_visit"), F("start_date"), output_field=DateField()))
@@ -420,8 +421,8 @@ def event_followup_summary(*, event: Event, user: User) -> dict[str, Any] | None
     if scope.kind == "region":
         return None  # local governments are not summary recipients; their statistics page is their report
     own = _figures(event_figures(event=event, scope=scope))
-    # unscoped: counted for the recipient's own institutions only (or event-wide for the coordinator).
-    held = InterviewResult.unscoped.filter(event=event, held=True)
+    # Counted for the recipient's own institutions only (or event-wide for the coordinator).
+    held = interview_results_of_event(event=event).filter(held=True)
     if scope.kind == "institution":
         held = held.filter(institution_id__in=scope.institution_ids)
     own["interviews"] = held.count()
@@ -445,8 +446,8 @@ def _summary_recipients(event: Event) -> list[User]:
         | Q(organization_id=event.coordinator_id, role=Role.COORDINATOR)
     )
     ids = set(memberships.values_list("user_id", flat=True))
-    # unscoped: the event's own enrolments, for their attending staff.
-    ids |= set(EventCompany.unscoped.filter(event=event).values_list("attending_staff_id", flat=True))
+    # The event's own enrolments (every host's), for their attending staff.
+    ids |= set(enrolments_of_event(event=event).values_list("attending_staff_id", flat=True))
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.access import access_enrolment_for_coordinator, access_event_for_coordinator
 from events.models import EventCompany
-from events.selectors.access import access_event_for_coordinator
 from participants.models import SeniorProfile
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
@@ -221,8 +221,12 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, next(str(e) for errs in form.errors.values() for e in errs))
         return back
     enrolment_id, senior_id = form.ids()
-    # Filtered by this timetable's event: the coordinator's own event (access checked above).
-    enrolment = EventCompany.unscoped.filter(event_id=timetable.event_id, pk=enrolment_id).first()
+    try:
+        enrolment: EventCompany | None = access_enrolment_for_coordinator(
+            user=user, pk=enrolment_id, event=timetable.event
+        )
+    except Http404:
+        enrolment = None  # answered as a combination that cannot be added, below
     senior = SeniorProfile.objects.filter(pk=senior_id).first()
     if enrolment is None or senior is None:
         messages.error(

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from events.access import access_enrolment_for_coordinator, access_event_for_coordinator
 from events.models import Event, EventCompany
-from events.selectors.access import access_event_for_coordinator
 from participants.models import SeniorProfile
 from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user
@@ -57,12 +57,13 @@ def _back(event: Event, q: str = "") -> HttpResponse:
 @require_GET
 @role_required(COORDINATOR)
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
+    user = signed_in_user(request)
+    event = access_event_for_coordinator(user=user, pk=pk)
     q = request.GET.get("q", "")[:100]
     context = {
         "event": event,
         "q": q,
-        "rows": checkin_rows(event=event, q=q),
+        "rows": checkin_rows(user=user, event=event, q=q),
         "counts": checkin_counts(event=event),
         "standby_candidates": standby_candidates(event=event),
     }
@@ -138,15 +139,9 @@ def checkin_senior(request: HttpRequest, pk: int, senior_pk: int) -> HttpRespons
 @require_POST
 @role_required(COORDINATOR)
 def checkin_company(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
-    event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
-    # The coordinator's own event: its enrolments are read unscoped, filtered by the event.
-    enrolment = (
-        EventCompany.unscoped.filter(event=event, pk=enrolment_pk)
-        .select_related("company", "institution", "attending_staff")
-        .first()
-    )
-    if enrolment is None:
-        raise Http404
+    user = signed_in_user(request)
+    event = access_event_for_coordinator(user=user, pk=pk)
+    enrolment = access_enrolment_for_coordinator(user=user, pk=enrolment_pk, event=event)
     try:
         message, ok = _act(request, event, senior=None, enrolment=enrolment), True
     except DomainError as exc:
@@ -159,7 +154,7 @@ def walkin(request: HttpRequest, pk: int) -> HttpResponse:
     """GET ?q=: search a senior; GET ?senior=: pick their companies; POST: register the walk-in."""
     user = signed_in_user(request)
     event = access_event_for_coordinator(user=user, pk=pk)
-    enrolments = walkin_enrolments(event=event)
+    enrolments = walkin_enrolments(user=user, event=event)
     q = request.GET.get("q", "")[:100]
     chosen: SeniorProfile | None = None
     status = 200

@@ -24,6 +24,7 @@ from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import SENIOR, Role
 
+from .. import access
 from ..enums import SECOND_INTERVIEW_OPEN, AgreementKind, SecondInterviewStatus
 from ..forms.followup import (
     AgreementForm,
@@ -50,7 +51,7 @@ FOLLOWUP_ROLES = (Role.BANK_STAFF, Role.INSTITUTION_ADMIN, Role.COORDINATOR)
 @role_required(*FOLLOWUP_ROLES)
 def followup_tables(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    event, coordinator = selectors.access_followup_event(user=user, pk=pk)
+    event, coordinator = access.access_followup_event(user=user, pk=pk)
     context = {
         "event": event,
         "coordinator": coordinator,
@@ -85,7 +86,7 @@ def _table_context(enrolment: EventCompany, coordinator: bool, rows: list[select
 @require_GET
 @role_required(*FOLLOWUP_ROLES)
 def result_table(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment, coordinator = selectors.access_table(user=signed_in_user(request), pk=pk)
+    enrolment, coordinator = access.access_table(user=signed_in_user(request), pk=pk)
     rows = selectors.table_rows(enrolment=enrolment)
     return render(request, "matching/followup/table.html", _table_context(enrolment, coordinator, rows))
 
@@ -94,7 +95,7 @@ def result_table(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*FOLLOWUP_ROLES)
 def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    enrolment, coordinator = selectors.access_table(user=user, pk=pk)
+    enrolment, coordinator = access.access_table(user=user, pk=pk)
     senior = SeniorProfile.objects.filter(pk=senior_pk).select_related("user").first()
     rows = selectors.table_rows(enrolment=enrolment, only_senior=senior) if senior is not None else []
     if not rows:
@@ -138,12 +139,12 @@ def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse
 @role_required(Role.COORDINATOR)
 def event_results(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    event, coordinator = selectors.access_followup_event(user=user, pk=pk)
+    event, coordinator = access.access_followup_event(user=user, pk=pk)
     if not coordinator:
         raise Http404
     context = {
         "event": event,
-        "results": selectors.event_results(event=event),
+        "results": selectors.event_results(user=user, event=event),
         "open": event.status in selectors.RECORDABLE_EVENT_STATUSES,
     }
     return render(request, "matching/followup/results.html", context)
@@ -153,7 +154,7 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def second_interviews_propose(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    event, coordinator = selectors.access_followup_event(user=user, pk=pk)
+    event, coordinator = access.access_followup_event(user=user, pk=pk)
     if not coordinator:
         raise Http404
     try:
@@ -171,7 +172,7 @@ def second_interviews_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def second_interview_propose(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    result = selectors.access_result_for_coordinator(user=user, pk=pk)
+    result = access.access_result_for_coordinator(user=user, pk=pk)
     try:
         services.second_interview_propose(result=result, by=user)
     except DomainError as exc:
@@ -188,7 +189,7 @@ def second_interview_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def senior_wish(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    profile, enrolment = selectors.access_senior_meeting(user=user, enrolment_pk=enrolment_pk)
+    profile, enrolment = access.access_senior_meeting(user=user, enrolment_pk=enrolment_pk)
     # What the senior may call the company (its label unless the name is shown), from their own schedule.
     timetable = enrolment.event.timetables.filter(status="published").first()
     items = [
@@ -284,7 +285,7 @@ def _si_detail(request: HttpRequest, si: SecondInterview, forms: dict[str, Any],
 @require_GET
 @role_required(*FOLLOWUP_ROLES)
 def second_interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    si = selectors.access_second_interview(user=signed_in_user(request), pk=pk)
+    si = access.access_second_interview(user=signed_in_user(request), pk=pk)
     return _si_detail(request, si, _si_forms(si))
 
 
@@ -295,7 +296,7 @@ SI_STEPS = ("start-scheduling", "schedule", "held", "agree", "not-agreed", "canc
 @role_required(*FOLLOWUP_ROLES)
 def second_interview_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = signed_in_user(request)
-    si = selectors.access_second_interview(user=user, pk=pk)
+    si = access.access_second_interview(user=user, pk=pk)
     if step not in SI_STEPS:
         raise Http404
     forms = _si_forms(si, request.POST, step)
@@ -354,7 +355,7 @@ def second_interview_step(request: HttpRequest, pk: int, step: str) -> HttpRespo
             message = _("二次面談を中止にしました。")
     except DomainError as exc:
         messages.error(request, exc.message)
-        si = selectors.access_second_interview(user=user, pk=pk)
+        si = access.access_second_interview(user=user, pk=pk)
         return _si_detail(request, si, forms, status=400)
     messages.success(request, message)
     return redirect("matching:second_interview_detail", pk=si.pk)
@@ -397,7 +398,7 @@ def _agreement_page(
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The agreement, its visits and (POST) a new visit."""
     user = signed_in_user(request)
-    agreement = selectors.access_agreement(user=user, pk=pk)
+    agreement = access.access_agreement(user=user, pk=pk)
     if request.method != "POST":
         return _agreement_page(request, agreement)
     form = VisitForm(request.POST, prefix="visit")
@@ -422,7 +423,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*FOLLOWUP_ROLES)
 def agreement_change_kind(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    agreement = selectors.access_agreement(user=user, pk=pk)
+    agreement = access.access_agreement(user=user, pk=pk)
     form = ChangeKindForm(request.POST, prefix="kind")
     if form.is_valid():
         try:

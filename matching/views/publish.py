@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from events.selectors.access import access_event_for_coordinator
 from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
@@ -24,6 +23,7 @@ from ..enums import TimetableStatus
 from ..forms.publish import TimetablePublishForm
 from ..models import Timetable
 from ..selectors import publish as selectors
+from ..selectors.build import access_timetable_for_coordinator
 from ..selectors.followup import my_second_interviews, senior_wish_rows  # issue 6: senior's wish
 from ..services import publish as services
 
@@ -34,12 +34,9 @@ SCHEDULE_ROLES = (SENIOR, COMPANY, *INSTITUTION_ROLES)
 @require_http_methods(["GET", "POST"])
 def timetable_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    timetable = Timetable.objects.filter(pk=pk).first()
-    if timetable is None:
-        raise Http404
-    event = access_event_for_coordinator(user=user, pk=timetable.event_id)
-    timetable.event = event
-    published = Timetable.objects.filter(event=event, status=TimetableStatus.PUBLISHED).exclude(pk=timetable.pk).first()
+    timetable = access_timetable_for_coordinator(user=user, pk=pk)
+    event = timetable.event
+    published = selectors.published_timetable_besides(timetable=timetable)
     form = TimetablePublishForm(request.POST if request.method == "POST" else None, republish=published is not None)
     if request.method == "POST" and form.is_valid():
         try:

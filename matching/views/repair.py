@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from events.selectors.access import access_event_for_coordinator
+from events.access import access_event_for_coordinator
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role

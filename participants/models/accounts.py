@@ -87,7 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        from .companies import CompanyContact
+        # Imported here: participants.access imports the models package, which is being loaded (this module).
+        from ..access import is_company_contact
         from .seniors import SeniorProfile
 
         roles = {m.role for m in self.active_memberships}
@@ -96,7 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             User.objects.filter(pk=self.pk)
             .annotate(
                 is_senior=models.Exists(SeniorProfile.objects.filter(user=models.OuterRef("pk"))),
-                is_contact=models.Exists(CompanyContact.unscoped.filter(user=models.OuterRef("pk"), is_active=True)),
+                is_contact=is_company_contact(models.OuterRef("pk")),
             )
             .values("is_senior", "is_contact")
             .first()

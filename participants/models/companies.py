@@ -122,7 +122,7 @@ class CompanyContact(TimeStampedModel):
     )
 
     objects = InstitutionScopedManager("company__institution")
-    # The contact's own pages look themselves up by user, outside any institution scope.
+    # The contact's own pages look themselves up by user, outside any institution scope: participants/access.py.
     unscoped = UnscopedManager()
 
     class Meta:

@@ -18,7 +18,7 @@ from import_export.tmp_storages import MediaStorage
 from sks.access import get_or_404
 from sks.roles import INSTITUTION_ROLES
 
-from ..models import Branch, Company, Industry, Organization, User
+from ..models import Branch, Company, CompanyContact, Industry, Organization, User
 from ..normalize import normalize_digits, normalize_kana
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "access_company",
     "access_company_import",
     "company_branches_for",
+    "company_contacts_of",
     "company_find_duplicate",
     "company_history",
     "company_import_storage",
@@ -48,6 +49,11 @@ def company_institution_for(*, user: User) -> Organization:
     if not user.institution_ids:
         raise Http404
     return Organization.objects.get(pk=user.institution_ids[0])
+
+
+def company_contacts_of(*, company: Company) -> QuerySet[CompanyContact]:
+    """The contacts of a company the caller has fetched through access_company, read in the request's scope."""
+    return CompanyContact.objects.filter(company=company).select_related("user").order_by("pk")
 
 
 def company_branches_for(*, user: User) -> QuerySet[Branch]:

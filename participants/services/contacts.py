@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from sks.audit import audit
 from sks.exceptions import DomainError
 
+from ..access import company_contact_for_task, company_contact_get_or_create
 from ..models import Company, CompanyContact, SeniorProfile, User
 from .notifications import notification_create
 
@@ -101,7 +102,7 @@ def company_contact_invite(*, company: Company, by: User, name: str, email: str)
         address.verified = True
         address.save(update_fields=["verified"])
 
-    contact, created = CompanyContact.unscoped.get_or_create(company=company, user=user, defaults={"created_by": by})
+    contact, created = company_contact_get_or_create(company=company, user=user, by=by)
     if not created and not contact.is_active:
         contact.is_active = True
         contact.save(update_fields=["is_active", "updated_at"])
@@ -162,8 +163,7 @@ def company_contact_send_invite(*, contact: CompanyContact) -> bool:
 )
 def task_send_company_contact_invite(*, contact_id: int) -> bool:
     """Mail a contact's invitation; the set-password key is made here, from the account as it is now."""
-    # Unscoped: a task serves no request; the contact is loaded by the id its own service enqueued.
-    contact = CompanyContact.unscoped.select_related("user", "company").filter(pk=contact_id).first()
+    contact = company_contact_for_task(pk=contact_id)
     if contact is None:
         logger.info("company contact %s is gone; nothing to send", contact_id)
         return False

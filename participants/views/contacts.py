@@ -16,7 +16,6 @@ from sks.roles import INSTITUTION_ROLES
 
 from .. import selectors
 from ..forms.contacts import CompanyContactInviteForm
-from ..models import CompanyContact
 from ..services.contacts import CompanyContactError
 from ..services.contacts import company_contact_invite as invite
 
@@ -40,8 +39,7 @@ def company_contact_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(email)s に、パスワードを設定するためのリンクをお送りしました。") % {"email": contact.user.email},
             )
             return redirect("participants:company_detail", pk=company.pk)
-    # The company is the user's own (access_company); its contacts are read in the request's scope.
-    contacts = CompanyContact.objects.filter(company=company).select_related("user").order_by("pk")
+    contacts = selectors.company_contacts_of(company=company)
     return render(
         request, "participants/company_contact_invite.html", {"company": company, "form": form, "contacts": contacts}
     )

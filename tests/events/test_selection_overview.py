@@ -90,7 +90,7 @@ def test_event_requests_empty_event(unscoped):
 def test_coordinator_overview_company_numbers(dataset):
     e1, e2, e3 = dataset["e"]
 
-    overview = coordinator_selection_overview(event=dataset["event"])
+    overview = coordinator_selection_overview(user=dataset["coordinator"], event=dataset["event"])
 
     rows = {
         row.enrolment.pk: (
@@ -114,7 +114,7 @@ def test_coordinator_overview_company_numbers(dataset):
 
 
 def test_coordinator_overview_possible_matches_event_requests(dataset):
-    overview = coordinator_selection_overview(event=dataset["event"])
+    overview = coordinator_selection_overview(user=dataset["coordinator"], event=dataset["event"])
     requests = event_requests(event=dataset["event"])
 
     assert {row.enrolment.pk: row.possible for row in overview.companies} == {
@@ -125,7 +125,7 @@ def test_coordinator_overview_possible_matches_event_requests(dataset):
 def test_coordinator_overview_senior_numbers(dataset):
     s = dataset["s"]
 
-    overview = coordinator_selection_overview(event=dataset["event"])
+    overview = coordinator_selection_overview(user=dataset["coordinator"], event=dataset["event"])
 
     assert [
         (row.application.senior.pk, row.chosen, row.accepted, row.declined, row.invited) for row in overview.seniors
@@ -139,8 +139,9 @@ def test_coordinator_overview_senior_numbers(dataset):
 
 
 def test_coordinator_overview_three_queries(dataset, django_assert_num_queries):
+    assert Role.COORDINATOR in dataset["coordinator"].roles  # loaded once per request, by role_required
     with django_assert_num_queries(3):
-        coordinator_selection_overview(event=dataset["event"])
+        coordinator_selection_overview(user=dataset["coordinator"], event=dataset["event"])
 
 
 def test_coordinator_selection_page_shows_risk_and_seniors(dataset, login_as):

@@ -1,0 +1,43 @@
+"""participants.access: the company-contact reads that go around the scope stay limited to the person."""
+
+import pytest
+
+from participants.access import contacts_of_companies, is_active_contact_of
+from participants.models import CompanyContact
+from sks.roles import COMPANY
+from tests.factories import CompanyFactory, company_contact
+
+pytestmark = pytest.mark.django_db
+
+
+def test_is_active_contact_of_own_company_only(unscoped):
+    own, other = CompanyFactory(), CompanyFactory()
+    user = company_contact(own)
+
+    assert (
+        is_active_contact_of(user=user, company_id=own.pk),
+        is_active_contact_of(user=user, company_id=other.pk),
+    ) == (
+        True,
+        False,
+    )
+
+
+def test_company_role_follows_the_active_contact_row(unscoped):
+    company = CompanyFactory()
+    user = company_contact(company)
+    assert COMPANY in user.roles
+
+    CompanyContact.unscoped.filter(user=user).update(is_active=False)
+    user.refresh_from_db()
+    del user.roles  # a cached property
+
+    assert COMPANY not in user.roles
+
+
+def test_contacts_of_companies_only_those_companies(unscoped):
+    first, second = CompanyFactory(), CompanyFactory()
+    mine = company_contact(first)
+    company_contact(second)
+
+    assert [c.user for c in contacts_of_companies(company_ids=[first.pk])] == [mine]
