@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from participants.reference import load_reference_data
 from sks.roles import Role
 from tests.e2e.locators import label
-from tests.e2e.session import sign_in
+from tests.e2e.session import screenshot, sign_in
 from tests.factories import BranchFactory, OrganizationFactory, corporate_number, staff_user
 
 pytestmark = pytest.mark.browser
@@ -23,6 +23,16 @@ GOOD_2 = f"湘南ベーカリー有限会社,ショウナンベーカリー,{CN_
 # The same row with a wrong check digit (the first digit of a 法人番号) and a negative head count.
 WRONG_CHECK = str(int(CN_2[0]) % 9 + 1) + CN_2[1:]
 BAD_2 = f"湘南ベーカリー有限会社,ショウナンベーカリー,{WRONG_CHECK},C-002,14,食料品製造業,-8,川崎支店\r\n"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bomb() -> bytes:
+    """A real workbook whose worksheet is 100 MB of whitespace (99 KB as uploaded)."""
+    from tests.test_uploads import SHEET_HEAD, SHEET_TAIL, with_sheet
+
+    return with_sheet(SHEET_HEAD + b'<row r="1"><c><v>1</v></c></row>' + b" " * 100_000_000 + SHEET_TAIL)
 
 
 def upload(page: Page, content: str) -> None:
@@ -46,6 +56,16 @@ def test_bank_staff_import_companies_fixing_a_bad_row(page: Page, live_server, s
     expect(page.get_by_role("heading", level=1)).to_have_text("取引先企業")
     page.get_by_role("link", name="ファイルから一括取込").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("企業の一括取込")
+
+    # A workbook of 99 KB that would expand to 100 MB is refused at the field, before anything reads it.
+    page.get_by_label(label("取り込むファイル")).set_input_files(
+        files=[{"name": "取引先一覧.xlsx", "mimeType": XLSX, "buffer": xlsx_bomb()}]
+    )
+    page.get_by_role("button", name="内容を確認する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("企業の一括取込")
+    expect(page.get_by_text("ファイルを展開すると大きすぎます（展開後の上限 50 MB）。")).to_be_visible()
+    screenshot(page, "company-import-bomb-refused")
+    audit_page()
 
     upload(page, HEADER + GOOD_1 + BAD_2)
     errors = page.get_by_role("table", name="エラーのある行")
