@@ -7,8 +7,15 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
+from .access import company_contact_for_task
 from .models import StaffInvitation
-from .services import invitation_send_email, notification_send_email, reminder_deliver, reminders_redeliver_pending
+from .services import (
+    company_contact_send_invite,
+    invitation_send_email,
+    notification_send_email,
+    reminder_deliver,
+    reminders_redeliver_pending,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +34,21 @@ def task_send_invitation_email(*, invitation_id: int, token: str) -> bool:
         return False
     url = settings.SITE_URL + reverse("participants:invitation_accept", kwargs={"token": token})
     return invitation_send_email(invitation=invitation, url=url)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def task_send_company_contact_invite(*, contact_id: int) -> bool:
+    """Mail a contact's invitation; the set-password key is made here, from the account as it is now."""
+    contact = company_contact_for_task(pk=contact_id)
+    if contact is None:
+        logger.info("company contact %s is gone; nothing to send", contact_id)
+        return False
+    return company_contact_send_invite(contact=contact)
 
 
 # --- notifications ---
