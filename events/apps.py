@@ -11,6 +11,7 @@ class EventsConfig(AppConfig):
         from participants.demo import register_demo_seeder
 
         from .demo import DEMO_LOGINS, seed_events_demo
+        from .pages import register_pages
         from .panels import register_panels
         from .personal_data import register_personal_data
 
@@ -18,3 +19,4 @@ class EventsConfig(AppConfig):
         # What this app holds about a person, for the export and erasure that walk sks.personal_data.
         register_personal_data()
         register_panels()
+        register_pages()

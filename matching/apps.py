@@ -11,6 +11,7 @@ class MatchingConfig(AppConfig):
         from participants.demo import register_demo_seeder
 
         from .demo import seed_followup_demo
+        from .pages import register_pages
         from .panels import register_panels
         from .personal_data import register_personal_data
         from .receivers import connect_receivers
@@ -19,4 +20,5 @@ class MatchingConfig(AppConfig):
         # What this app holds about a person, for the export and erasure that walk sks.personal_data.
         register_personal_data()
         register_panels()
+        register_pages()
         connect_receivers()

@@ -11,6 +11,7 @@ class ParticipantsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import models
+        from .pages import register_pages
         from .panels import register_panels
         from .personal_data import register_personal_data
 
@@ -24,3 +25,4 @@ class ParticipantsConfig(AppConfig):
         # What this app holds about a person, for the export and erasure that walk sks.personal_data.
         register_personal_data()
         register_panels()
+        register_pages()
