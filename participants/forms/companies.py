@@ -15,7 +15,7 @@ from ..models import Branch, Company, Industry, Organization, User
 from ..normalize import normalize_code, normalize_digits, normalize_kana, parse_amount
 from ..reference import DATA_DIR
 from ..selectors import company_branches_for, company_staff_for
-from ..services.companies import company_import_limits
+from ..services.companies import company_import_limits, company_industry_error
 from ..validators import validate_year
 from .fields import YearField
 
@@ -162,12 +162,8 @@ class CompanyForm(forms.ModelForm):
         if middle is not None:
             if major is None:
                 data["industry_major"] = middle.parent
-            elif middle.parent_id != major.pk:
-                self.add_error(
-                    "industry",
-                    _("「%(middle)s」は大分類「%(major)s」に含まれません（「%(parent)s」の中分類です）。")
-                    % {"middle": middle.name, "major": major.name, "parent": middle.parent.name},
-                )
+            elif message := company_industry_error(major=major, middle=middle):
+                self.add_error("industry", message)
         return data
 
 
