@@ -93,6 +93,10 @@ def wiring_problems(source: str, relative: str) -> list[str]:
             for called in names:
                 if called in TASK_DECORATORS and name != "tasks.py" and relative != "sks/tasks.py":
                     problems.append(f"{relative}:{node.lineno}: a Celery task outside tasks.py")
+                if called == "shared_task" and relative != "sks/tasks.py":
+                    problems.append(f"{relative}:{node.lineno}: use sks.tasks.task or mail_task (one retry policy)")
+                if called == "delay_on_commit" and relative != "sks/tasks.py":
+                    problems.append(f"{relative}:{node.lineno}: enqueue through sks.tasks.enqueue_on_commit")
                 where = REGISTRIES.get(called or "")
                 if where and name != where and relative != DEFINED_IN.get(called or "") and name != "apps.py":
                     problems.append(f"{relative}:{node.lineno}: {called} belongs in {where}")
@@ -144,6 +148,8 @@ def test_import_star_only_in_models_packages():
             "from celery import shared_task\n@shared_task\ndef task_send(*, contact_id):\n    return True\n",
         ),
         ("participants/views/__init__.py", "from .companies import *\n"),
+        ("matching/tasks.py", "from celery import shared_task\n@shared_task(max_retries=3)\ndef task_x():\n    pass\n"),
+        ("matching/services/build.py", "def f(t):\n    t.delay_on_commit(timetable_id=1)\n"),
         (
             "events/panels.py",
             "from participants.dashboard import register_dashboard_panel\n"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
 from ..access import company_contact_get_or_create
 from ..models import Company, CompanyContact, SeniorProfile, User
@@ -111,9 +112,7 @@ def company_contact_invite(*, company: Company, by: User, name: str, email: str)
         )
     from ..tasks import task_send_company_contact_invite
 
-    task_send_company_contact_invite.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-        contact_id=contact.pk
-    )
+    enqueue_on_commit(task_send_company_contact_invite, contact_id=contact.pk)
     return contact
 
 
