@@ -24,14 +24,16 @@ from sks.roles import Role
 from ..access import access_event_for_coordinator
 from ..enums import EventStatus
 from ..forms.events import ChecklistItemForm, EventForm
-from ..models import ChecklistItem, Event
+from ..models import Event
 from ..selectors.events import (
     EVENT_EDITABLE_STATUSES,
     EVENT_TRANSITIONS_BY_ACTION,
     access_checklist_item_for_coordinator,
     checklist_for_event,
+    checklist_item_for_form,
     coordinator_orgs_of,
     event_company_count,
+    event_for_form,
     event_list_for_coordinator,
     event_next_step,
     event_status_ladder,
@@ -73,7 +75,7 @@ def _event_form(request: HttpRequest, *, event: Event | None) -> HttpResponse:
         )
         return redirect("events:event_detail", pk=event.pk)
     # A fresh instance for the form: a bound ModelForm writes the typed values onto it.
-    instance = Event.objects.get(pk=event.pk) if event is not None else None
+    instance = event_for_form(event) if event is not None else None
     form = EventForm(request.POST or None, instance=instance, coordinator_orgs=orgs)
     if request.method == "POST" and form.is_valid():
         fields: dict[str, Any] = dict(form.cleaned_data)
@@ -212,7 +214,7 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_checklist_item_for_coordinator(user=user, pk=pk)
     event = item.event
     # A fresh instance for the form: a bound ModelForm writes the typed values onto it.
-    form = ChecklistItemForm(request.POST or None, instance=ChecklistItem.objects.get(pk=item.pk), event=event)
+    form = ChecklistItemForm(request.POST or None, instance=checklist_item_for_form(item), event=event)
     if request.method == "POST" and form.is_valid():
         try:
             checklist_item_update(item=item, by=user, **form.cleaned_data)
