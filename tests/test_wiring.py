@@ -8,6 +8,7 @@ all), and a look at what is registered at run time (where each panel, receiver a
 from __future__ import annotations
 
 import ast
+import re
 import weakref
 from pathlib import Path
 
@@ -201,3 +202,21 @@ def test_celery_tasks_are_defined_in_tasks_modules():
     ours = {name for name in celery_app.tasks if _our_module(name)}
     assert ours, "no task of this project is registered"
     assert {name.rsplit(".", 1)[0] for name in ours} <= {f"{app}.tasks" for app in APPS}
+
+
+def test_settings_create_no_directories():
+    """Reading the settings has no side effect on the disk (SksConfig.ready() makes var/ and staticfiles/)."""
+    tree = ast.parse((ROOT / "sks" / "settings.py").read_text(encoding="utf-8"))
+    calls = {_called_name(node) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    assert calls & {"mkdir", "makedirs", "touch", "write_text", "write_bytes", "open"} == set()
+
+
+def test_every_type_ignore_gives_its_reason():
+    """STYLE.md: every `# type: ignore` carries its reason (a comment after it on the same line)."""
+    missing = []
+    for path in [*_source_files(), *sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "bench").rglob("*.py"))]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "type: ignore" in line and not re.search(r"type: ignore\[[^\]]+\]\s+#\s*\S", line):
+                missing.append(f"{path.relative_to(ROOT)}:{number}")
+    missing = [m for m in missing if not m.startswith("tests/test_wiring.py")]
+    assert missing == []

@@ -60,8 +60,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     events = list(event_list_for_coordinator(user=user))
     context = {
-        "upcoming": [e for e in events if not e.is_past],  # type: ignore[attr-defined]
-        "past": [e for e in events if e.is_past],  # type: ignore[attr-defined]
+        "upcoming": [e for e in events if not e.is_past],  # type: ignore[attr-defined]  # is_past is annotated by event_list_for_coordinator
+        "past": [e for e in events if e.is_past],  # type: ignore[attr-defined]  # is_past is annotated by event_list_for_coordinator
     }
     return render(request, "events/event_list.html", context)
 

@@ -98,7 +98,7 @@ def _swap_options(grid: TimetableGrid) -> None:
                     "senior": senior_display_name(o.senior),
                 }
                 options.append((o.pk, label))
-        m.swap_options = options  # type: ignore[attr-defined]
+        m.swap_options = options  # type: ignore[attr-defined]  # an attribute the template reads, set on the meeting for this page only
 
 
 def _detail_context(timetable: Timetable) -> dict[str, object]:

@@ -370,7 +370,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     event = request.GET.get("event", "")
     agreements = selectors.agreements_for(user=user, event_id=int(event) if event.isdigit() else None)
     # visit_count is annotated by agreements_for (one query for the whole list).
-    rows = [(a, a.visit_count, selectors.visits_remaining(a, a.visit_count)) for a in agreements]  # type: ignore[attr-defined]
+    rows = [(a, a.visit_count, selectors.visits_remaining(a, a.visit_count)) for a in agreements]  # type: ignore[attr-defined]  # visit_count is annotated by agreements_for
     return render(request, "matching/followup/agreement_list.html", {"rows": rows})
 
 

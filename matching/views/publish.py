@@ -72,7 +72,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
             timetables.append(
                 {"timetable": schedule.timetable, "event": schedule.event, "schedules": [], "prints": False}
             )
-        timetables[-1]["schedules"].append(schedule)  # type: ignore[attr-defined]
+        timetables[-1]["schedules"].append(schedule)  # type: ignore[attr-defined]  # the dict's values are mixed; this key always holds a list
         # Bank staff may print their own institution's table and route sheets of a published timetable.
         if schedule.role == selectors.ROLE_STAFF:
             timetables[-1]["prints"] = True

@@ -46,10 +46,10 @@ class CompanyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = company_branches_for(user=user)  # type: ignore[attr-defined]
+        self.fields["branch"].queryset = company_branches_for(user=user)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         if len(user.institution_ids) == 1:
-            self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]
-        self.fields["industry"].choices = [("", _("すべて")), *_industry_major_choices()]  # type: ignore[attr-defined]
+            self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry"].choices = [("", _("すべて")), *_industry_major_choices()]  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
 
 
 class AmountField(forms.IntegerField):
@@ -131,14 +131,14 @@ class CompanyForm(forms.ModelForm):
     def __init__(self, *args: Any, institution: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.institution = institution
-        self.fields["branch"].queryset = Branch.objects.filter(organization=institution)  # type: ignore[attr-defined]
-        self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]
-        self.fields["responsible_staff"].queryset = company_staff_for(institution=institution)  # type: ignore[attr-defined]
-        self.fields["industry_major"].queryset = Industry.objects.majors()  # type: ignore[attr-defined]
-        self.fields["industry_major"].label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[attr-defined]
+        self.fields["branch"].queryset = Branch.objects.filter(organization=institution)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["responsible_staff"].queryset = company_staff_for(institution=institution)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry_major"].queryset = Industry.objects.majors()  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry_major"].label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         # Middle groups listed under their major division, so the choice that fits is easy to see.
         groups: dict[str, list[tuple[Any, str]]] = {}
-        for industry in self.fields["industry"].queryset:  # type: ignore[attr-defined]
+        for industry in self.fields["industry"].queryset:  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
             groups.setdefault(f"{industry.parent.code} {industry.parent.name}", []).append(
                 (industry.pk, f"{industry.code} {industry.name}")
             )
