@@ -220,3 +220,22 @@ def test_every_type_ignore_gives_its_reason():
                 missing.append(f"{path.relative_to(ROOT)}:{number}")
     missing = [m for m in missing if not m.startswith("tests/test_wiring.py")]
     assert missing == []
+
+
+def test_views_build_no_query_of_their_own():
+    """Views fetch through access selectors (STYLE.md rule 3): no `Model.objects...` in a view module, except
+    an empty queryset."""
+    offenders = []
+    for path in _source_files():
+        relative = str(path.relative_to(ROOT))
+        if "/views/" not in relative and not relative.endswith("views.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr in {"objects", "unscoped"}
+                and node.attr != "none"
+            ):
+                offenders.append(f"{relative}:{node.lineno}: {node.value.attr}.{node.attr}")
+    assert offenders == []
