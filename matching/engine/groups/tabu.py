@@ -42,12 +42,14 @@ from .problem import (
 
 # Tabu tenure: a random number of steps in [TENURE_MIN, TENURE_MIN + TENURE_SPREAD].
 TENURE_MIN = 4
-TENURE_SPREAD = 10
+TENURE_SPREAD = 96
 # Steps without a new best before the schedule is shaken, and how many random swaps the shake makes.
 STALL_STEPS = 2_000
 SHAKE_SWAPS = 3
 # One step in DIVERSITY_SHARE looks at a doubled sector even while conflicts remain (they may be unavoidable).
 DIVERSITY_SHARE = 8
+# At most this many people are priced in one step (a random sample of those in conflict).
+MAX_POSITIONS = 64
 # The clock is read every CLOCK_EVERY steps.
 CLOCK_EVERY = 32
 
@@ -89,6 +91,8 @@ class _Search:
         self.w_rep = max(1, self.floor.diversity) + 1
         max_pairs = sum(s * (s - 1) // 2 for r in range(problem.rounds) for s in problem.group_sizes(r))
         self.w_org = self.w_rep * (max_pairs + 1)
+        self.tabu_stride = max((len(self.p.group_sizes(r)) for r in range(problem.rounds)), default=0) + 1
+        self.work = 0
 
     # --- bookkeeping -----------------------------------------------------------------------------------
 
@@ -191,9 +195,101 @@ class _Search:
 
     # --- the search ------------------------------------------------------------------------------------
 
+    def _price(self, r: int, a: int, tabu: dict[int, int], steps: int, aspire: int) -> tuple[int | None, int, int, int]:
+        """The best admissible move of person a in round r: (delta, b or -1 for a move alone, b's group, ties).
+
+        Admissible: not tabu, or tabu but better than the best schedule so far (delta < aspire).
+        """
+        rng, org, sec, meets = self.rng, self.org, self.sec, self.meets
+        w_org, w_rep = self.w_org, self.w_rep
+        groups, where = self.groups[r], self.where[r]
+        ga = where[a]
+        group_a = groups[ga]
+        row_a, oa, sa = meets[a], org[a], sec[a]
+        rest_a = [x for x in group_a if x != a]
+        out_rep = out_org = 0
+        org_rest_a: dict[int, int] = {}
+        sec_rest_a: dict[int, int] = {}
+        for x in rest_a:
+            if row_a[x] >= 2:
+                out_rep += 1
+            ox = org[x]
+            org_rest_a[ox] = org_rest_a.get(ox, 0) + 1
+            sec_rest_a[sec[x]] = sec_rest_a.get(sec[x], 0) + 1
+            if ox == oa:
+                out_org += 1
+        loses_sa = sa not in sec_rest_a
+        # Cost of a leaving its group (before anyone takes its place).
+        leave_a = -w_org * out_org - w_rep * out_rep + (1 if loses_sa else 0)
+        best_d: int | None = None
+        best_b = best_gb = -1
+        ties = 0
+        stride = self.tabu_stride
+        key_a = (r * self.p.n + a) * stride
+        n = self.p.n
+        key_r = r * n
+        len_a = len(group_a)
+        self.work += len(self.p.present[r]) - len_a
+        for gb, group_b in enumerate(groups):
+            if gb == ga:
+                continue
+            in_rep = 0
+            org_b: dict[int, int] = {}
+            sec_b: dict[int, int] = {}
+            for y in group_b:
+                if row_a[y]:
+                    in_rep += 1
+                oy = org[y]
+                org_b[oy] = org_b.get(oy, 0) + 1
+                sec_b[sec[y]] = sec_b.get(sec[y], 0) + 1
+            in_org = org_b.get(oa, 0)
+            a_tabu = tabu.get(-(key_a + gb) - 1, 0) > steps
+            # a moves alone into a smaller group: the round's sizes stay as they were.
+            if len(group_b) < len_a:
+                d = leave_a + w_org * in_org + w_rep * in_rep - (0 if sa in sec_b else 1)
+                if (not a_tabu or d < aspire) and (best_d is None or d <= best_d):
+                    if best_d is None or d < best_d:
+                        best_d, best_b, best_gb, ties = d, -1, gb, 1
+                    else:
+                        ties += 1
+                        if rng.randrange(ties) == 0:
+                            best_b, best_gb = -1, gb
+            for b in group_b:
+                row_b, ob, sb = meets[b], org[b], sec[b]
+                # a into group_b without b; b out of group_b; b into group_a without a.
+                d_rep = in_rep - (1 if row_a[b] else 0)
+                d_org = in_org - (1 if ob == oa else 0) - (org_b[ob] - 1) + org_rest_a.get(ob, 0)
+                for y in group_b:
+                    if y != b and row_b[y] >= 2:
+                        d_rep -= 1
+                for x in rest_a:
+                    if row_b[x]:
+                        d_rep += 1
+                d = leave_a + w_org * d_org + w_rep * d_rep
+                if sb == sa:
+                    if loses_sa:
+                        d -= 1  # b brings sector sa back into group_a
+                else:
+                    if sb not in sec_rest_a:
+                        d -= 1
+                    if sec_b[sb] == 1:
+                        d += 1
+                    if sa not in sec_b:
+                        d -= 1
+                if best_d is not None and d > best_d:
+                    continue
+                if d >= aspire and tabu.get((key_r + min(a, b)) * n + max(a, b), 0) > steps:
+                    continue
+                if best_d is None or d < best_d:
+                    best_d, best_b, best_gb, ties = d, b, gb, 1
+                else:
+                    ties += 1
+                    if rng.randrange(ties) == 0:
+                        best_b, best_gb = b, gb
+        return best_d, best_b, best_gb, ties
+
     def run(self, *, effort: int, deadline: float, clock: Callable[[], float]) -> SearchResult:
-        p, rng = self.p, self.rng
-        org, sec, meets = self.org, self.sec, self.meets
+        p, rng, sec = self.p, self.rng, self.sec
         w_org, w_rep = self.w_org, self.w_rep
         floor = self.floor
         fig = self.figures()
@@ -204,9 +300,8 @@ class _Search:
         best_cost, best = cost, [[list(g) for g in self.groups[r]] for r in range(p.rounds)]
         best_fig = fig
         movable = [r for r in self.free if len(self.groups[r]) > 1]
-        n_groups_max = max((len(self.groups[r]) for r in range(p.rounds)), default=1) + 1
         tabu: dict[int, int] = {}
-        steps = work = 0
+        steps = 0
         last_best = 0
         stopped = "effort"
 
@@ -230,123 +325,56 @@ class _Search:
 
         rebuild()
         while cost > floor_cost and movable:
-            if work >= effort:
+            if self.work >= effort:
                 break
             if steps % CLOCK_EVERY == 0 and clock() >= deadline:
                 stopped = "time"
                 break
             steps += 1
-            # Pick the person to move.
-            a = r = -1
+            # The people to try moving: everyone in conflict (a sample when there are many), or, while
+            # diversity is short of its bound, people whose sector is doubled in their group.
+            positions: list[tuple[int, int]] = []
             div_short = [x for x in movable if round_div[x] < self.div_bound[x]]
             if conflicts and not (div_short and steps % DIVERSITY_SHARE == 0):
-                keys = list(conflicts)
-                r, g = keys[rng.randrange(len(keys))]
-                members = conflicts[(r, g)]
-                a = members[rng.randrange(len(members))]
+                positions = [(r, a) for (r, _g), members in conflicts.items() for a in members]
             elif div_short:
                 r = div_short[rng.randrange(len(div_short))]
-                doubled = self._doubled(r)
-                if doubled:
-                    a = doubled[rng.randrange(len(doubled))]
-            if a < 0:
-                # Nothing left to aim at: bounds met as far as the moves can tell; stop when stalled.
+                positions = [(r, a) for a in self._doubled(r)]
+            if not positions:
+                # Nothing left to aim at: the bounds are met as far as the moves can tell; stop when stalled.
                 if steps - last_best > STALL_STEPS:
                     break
                 r = movable[rng.randrange(len(movable))]
-                a = p.present[r][rng.randrange(len(p.present[r]))]
-            groups, where = self.groups[r], self.where[r]
-            ga = where[a]
-            group_a = groups[ga]
-            row_a, oa, sa = meets[a], org[a], sec[a]
-            rest_a = [x for x in group_a if x != a]
-            out_rep = out_org = 0
-            org_rest_a: dict[int, int] = {}
-            sec_rest_a: dict[int, int] = {}
-            for x in rest_a:
-                if row_a[x] >= 2:
-                    out_rep += 1
-                ox = org[x]
-                org_rest_a[ox] = org_rest_a.get(ox, 0) + 1
-                sec_rest_a[sec[x]] = sec_rest_a.get(sec[x], 0) + 1
-                if ox == oa:
-                    out_org += 1
-            loses_sa = sa not in sec_rest_a
-            # Cost of a leaving its group (before anyone takes its place).
-            leave_a = -w_org * out_org - w_rep * out_rep + (1 if loses_sa else 0)
-            best_d = None
-            best_move: tuple[int, int] = (-1, -1)
-            ties = 0
+                positions = [(r, p.present[r][rng.randrange(len(p.present[r]))])]
+            if len(positions) > MAX_POSITIONS:
+                positions = rng.sample(positions, MAX_POSITIONS)
             aspire = best_cost - cost
-            base_key = (r * p.n + a) * n_groups_max
-            tabu_now = steps
-            len_a = len(group_a)
-            for gb, group_b in enumerate(groups):
-                if gb == ga:
+            best_d: int | None = None
+            move = (-1, -1, -1, -1)
+            ties = 0
+            for r, a in positions:
+                d, b, gb, t = self._price(r, a, tabu, steps, aspire)
+                if d is None or (best_d is not None and d > best_d):
                     continue
-                in_rep = in_org = 0
-                org_b: dict[int, int] = {}
-                sec_b: dict[int, int] = {}
-                for y in group_b:
-                    if row_a[y]:
-                        in_rep += 1
-                    oy = org[y]
-                    org_b[oy] = org_b.get(oy, 0) + 1
-                    sec_b[sec[y]] = sec_b.get(sec[y], 0) + 1
-                in_org = org_b.get(oa, 0)
-                a_tabu = tabu.get(base_key + gb, 0) > tabu_now
-                # a moves alone into a smaller group: the round's sizes stay as they were.
-                if len(group_b) < len_a:
-                    work += 1
-                    d = leave_a + w_org * in_org + w_rep * in_rep - (0 if sa in sec_b else 1)
-                    if (not a_tabu or d < aspire) and (best_d is None or d <= best_d):
-                        if best_d is None or d < best_d:
-                            best_d, best_move, ties = d, (-1, gb), 1
-                        else:
-                            ties += 1
-                            if rng.randrange(ties) == 0:
-                                best_move = (-1, gb)
-                for b in group_b:
-                    work += 1
-                    row_b, ob, sb = meets[b], org[b], sec[b]
-                    # a into group_b without b; b out of group_b; b into group_a without a.
-                    d_rep = in_rep - (1 if row_a[b] else 0)
-                    d_org = in_org - (1 if ob == oa else 0) - (org_b[ob] - 1) + org_rest_a.get(ob, 0)
-                    for y in group_b:
-                        if y != b and row_b[y] >= 2:
-                            d_rep -= 1
-                    for x in rest_a:
-                        if row_b[x]:
-                            d_rep += 1
-                    d = leave_a + w_org * d_org + w_rep * d_rep
-                    if sb == sa:
-                        if loses_sa:
-                            d -= 1  # b keeps sector sa in group_a after all
-                    else:
-                        d -= 0 if sb in sec_rest_a else 1
-                        d += 1 if sec_b[sb] == 1 else 0
-                        d -= 0 if sa in sec_b else 1
-                    if best_d is not None and d > best_d:
-                        continue
-                    if (a_tabu or tabu.get((r * p.n + b) * n_groups_max + ga, 0) > tabu_now) and d >= aspire:
-                        continue
-                    if best_d is None or d < best_d:
-                        best_d, best_move, ties = d, (b, gb), 1
-                    else:
-                        ties += 1
-                        if rng.randrange(ties) == 0:
-                            best_move = (b, gb)
+                if best_d is None or d < best_d:
+                    best_d, move, ties = d, (r, a, b, gb), t
+                else:
+                    ties += t
+                    if rng.randrange(ties) < t:
+                        move = (r, a, b, gb)
             if best_d is None:
                 continue
-            b, gb = best_move
-            # Apply: a to gb, b (if any) to ga.
+            r, a, b, gb = move
+            ga = self.where[r][a]
+            # Apply: a to gb, b (if any) to ga; neither goes back for a few steps.
             before = self._figures_of(r, ga, gb)
             self._move(r, a, ga, gb)
-            tenure = TENURE_MIN + rng.randrange(TENURE_SPREAD + 1)
-            tabu[base_key + ga] = steps + tenure
+            tenure = steps + TENURE_MIN + rng.randrange(TENURE_SPREAD + 1)
             if b >= 0:
                 self._move(r, b, gb, ga)
-                tabu[(r * p.n + b) * n_groups_max + gb] = steps + TENURE_MIN + rng.randrange(TENURE_SPREAD + 1)
+                tabu[(r * p.n + min(a, b)) * p.n + max(a, b)] = tenure
+            else:
+                tabu[-((r * p.n + a) * self.tabu_stride + ga) - 1] = tenure
             after = self._figures_of(r, ga, gb)
             cost += best_d
             # Same-organisation pairs and diversity change only inside the two groups; repeats anywhere.
@@ -378,12 +406,9 @@ class _Search:
                 with_org = same > floor.same_organisation
                 with_rep = rep > floor.repeats
                 rebuild()
-        else:
-            if cost <= floor_cost:
-                stopped = "optimal"
         if best_cost <= floor_cost:
             stopped = "optimal"
-        return SearchResult(rounds=best, figures=best_fig, floor=floor, steps=steps, work=work, stopped=stopped)
+        return SearchResult(rounds=best, figures=best_fig, floor=floor, steps=steps, work=self.work, stopped=stopped)
 
     def _figures_of(self, r: int, ga: int, gb: int) -> tuple[int, int]:
         """Same-organisation pairs and distinct sectors of two groups of a round."""
