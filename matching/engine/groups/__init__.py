@@ -53,7 +53,10 @@ def form_groups(
         raise ValueError("time_limit must be positive")
     start = clock()
     result = search(
-        problem, seed=seed, effort=default_effort(time_limit) if effort is None else effort, time_limit=time_limit,
+        problem,
+        seed=seed,
+        effort=default_effort(time_limit) if effort is None else effort,
+        time_limit=time_limit,
         clock=clock,
     )
     return solution_dict(

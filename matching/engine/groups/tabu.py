@@ -464,6 +464,6 @@ def search(
     """Form the free rounds of `problem`: greedy start, then tabu search for at most `effort` priced moves
     (and never beyond `time_limit` seconds, a safety stop that makes the result depend on the machine)."""
     start = clock()
-    state = _Search(problem, random.Random(seed))
+    state = _Search(problem, random.Random(seed))  # noqa: S311  (a seeded search, not cryptography)
     state.construct()
     return state.run(effort=effort, deadline=start + time_limit, clock=clock)
