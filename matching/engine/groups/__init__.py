@@ -25,10 +25,11 @@ from .problem import (
 )
 from .tabu import SearchResult, search
 
-# Work units (priced moves) per second of time limit when no effort is given: about a third of what this
-# 2-core development machine prices while shared with other jobs, so that the run ends on the budget (the
-# same result everywhere), not on the clock.
-EFFORT_PER_SECOND = 200_000
+# Work units (priced moves) per second of time limit when no effort is given. This 2-core development
+# machine prices about 600,000 a second on one free core and 130,000 when shared with several other jobs
+# (load average 10); the budget stays below that, so that a run ends on its budget (the same result on
+# any machine), not on the clock.
+EFFORT_PER_SECOND = 100_000
 
 
 def default_effort(time_limit: float) -> int:

@@ -10,14 +10,15 @@ so moving a into a group adds one repeat per member it has already met (meets >=
 removes one per member it met more than once there (meets >= 2). Every swap is therefore priced in
 O(group size) without recounting anything.
 
-Search (after Dotú and Van Hentenryck, "Scheduling social golfers locally", 2005): each step takes one
-person in conflict (in a group with someone from their organisation or someone they met before, in a
-round that is not fixed) and tries every swap with a person of another group of that round, and every
-move to a smaller group when the round's groups differ in size. It makes the best swap that is not tabu
-(a person may not go back to the group they just left for a few steps) unless it beats the best schedule
-so far. When neither same-organisation pairs nor repeats can go lower, the steps turn to people whose
-sector is doubled in their group, which is where diversity can grow. After a long run without a new
-best, a few random swaps shake the schedule.
+Search (after Dotú and Van Hentenryck, "Scheduling social golfers locally", CPAIOR 2005): each step
+takes the people in conflict (in a group with someone from their organisation or someone they met
+before, in a round that is not fixed; a random sample when there are many) and prices every swap of
+each with a person of another group of that round, and every move to a smaller group when the round's
+groups differ in size. It makes the best swap that is not tabu (the same two people may not be swapped
+again in that round for 4 to 100 steps) unless it beats the best schedule so far. Once neither
+same-organisation pairs nor repeats can go lower, the steps turn to people whose sector is doubled in
+their group, which is where diversity can grow. After a long run without a new best, a few random swaps
+shake the schedule.
 
 Determinism. Everything is driven by one seeded random.Random and counted in work units (one per
 priced move), never by the clock: the same problem and seed give the same groups on any machine. The
