@@ -190,7 +190,7 @@ def _tiny(seed: int) -> dict[str, Any]:
     n = rng.choice([6, 7])
     rounds = 3 if n == 6 else 2
     ids = [f"T{i}" for i in range(n)]
-    people = [
+    people: list[dict[str, Any]] = [
         {"id": pid, "organisation": rng.choice(["A", "A", "B", "C", pid]), "sector": rng.choice(["x", "y", "z"])}
         for pid in ids
     ]
