@@ -315,6 +315,17 @@ def test_chapter_meeting_reaches_every_bound(checker, generator):
     assert solution["stopped"] == "optimal"
 
 
+def test_the_search_finds_what_the_greedy_start_misses(checker, generator):
+    # Eight rounds of a chapter meeting: the greedy start (no search at all) leaves repeats behind.
+    data = generator.chapter(120, 5, 8, 1, met_before=300)
+    greedy = solve(data, effort=0)
+
+    solution = solve(data, effort=2_000_000)
+
+    assert greedy["repeats"] > 0
+    assert checked(checker, data, solution) == (0, 0, solution["diversity_bound"])
+
+
 def test_same_seed_same_groups_whatever_the_clock(generator):
     data = generator.golfer(4, 3, 4)
     ticks = iter(range(10**9))
