@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "events",
     "matching",
     "alumni",
+    "regional",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionalConfig(AppConfig):
+    name = "regional"
+    verbose_name = _("地域ネットワーク・官民連携")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import demo, models, panels  # noqa: F401  (demo registers its seeder, panels the dashboard panel)
+        from .personal_data import register_personal_data
+
+        # Every contribution is audited (who recorded what amount from which source), and so are the
+        # agreements recorded on applications and the chapter roles that give access.
+        auditlog.register(models.Contribution)
+        auditlog.register(models.PartnerApplication)
+        auditlog.register(models.ChapterMembership)
+        auditlog.register(models.Campaign)
+        # What this app holds about a person, for the export and erasure that walk sks.personal_data.
+        register_personal_data()

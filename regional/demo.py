@@ -1,0 +1,1 @@
+"""The regional demo for `manage.py seed_demo` (registered in RegionalConfig.ready); filled in below."""

@@ -1,0 +1,26 @@
+"""This app's panel on the dashboard (registered with participants.dashboard at start-up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from participants.dashboard import Panel, register_dashboard_panel
+
+from .access import meetings_for
+
+
+@register_dashboard_panel
+def regional_panel(request: HttpRequest, user: Any) -> Panel | None:
+    """Members of a chapter: the next dialogue meetings of their chapters."""
+    upcoming = list(
+        meetings_for(user=user)
+        .filter(starts_at__gte=timezone.now())
+        .select_related("chapter")
+        .order_by("starts_at")[:3]
+    )
+    if not upcoming:
+        return None
+    return Panel(template="regional/panel.html", context={"upcoming": upcoming}, order=30)
