@@ -52,7 +52,9 @@ def test_pending_member_sees_nothing_until_approved(net, as_user):
     assert client.get(url).status_code == 404
     membership = ChapterMembership.objects.get(member=pending, chapter=net["aichi"])
     organiser = join(net["aichi"], net["users"]["carol"], role=ChapterRole.ORGANISER)
-    approve = as_user(organiser.user).post(reverse("regional:membership_update", args=[membership.pk]), {"action": "approve"})
+    approve = as_user(organiser.user).post(
+        reverse("regional:membership_update", args=[membership.pk]), {"action": "approve"}
+    )
     assert approve.status_code == 302
     assert as_user(net["users"]["alice"]).get(url).status_code == 200
 
@@ -101,12 +103,16 @@ def test_chapter_join_needs_network_membership(net, as_user):
 
 
 def test_post_is_visible_only_in_its_chapter(net, as_user):
-    as_user(net["users"]["alice"]).post(reverse("regional:post_create", args=[net["shizuoka"].pk]), {"body": "静岡だけの話"})
+    as_user(net["users"]["alice"]).post(
+        reverse("regional:post_create", args=[net["shizuoka"].pk]), {"body": "静岡だけの話"}
+    )
 
     assert ChapterPost.objects.get().author == net["members"]["alice"]
     aichi = as_user(net["users"]["carol"]).get(reverse("regional:chapter_detail", args=[net["aichi"].pk]))
     assert "静岡だけの話" not in aichi.text
-    posting = as_user(net["users"]["carol"]).post(reverse("regional:post_create", args=[net["shizuoka"].pk]), {"body": "x"})
+    posting = as_user(net["users"]["carol"]).post(
+        reverse("regional:post_create", args=[net["shizuoka"].pk]), {"body": "x"}
+    )
     assert posting.status_code == 404
 
 
