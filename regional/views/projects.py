@@ -23,7 +23,7 @@ from sks.access import role_required, signed_in_user
 from sks.roles import Role
 
 from .. import access
-from ..enums import ApplicationStatus, ChallengeStatus
+from ..enums import ApplicationStatus, ChallengeStatus, ContributionSource
 from ..forms import AcceptForm, ActivityForm, ApplyForm, CampaignForm, ChallengeForm, ContributionForm, VolunteerForm
 from ..models import Challenge
 from ..services import (
@@ -88,8 +88,9 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     insider = _is_insider(user, challenge)
     applications = list(access.applications_for(user=user, challenge=challenge))
     campaign = getattr(challenge, "campaign", None)
-    applied = {a.partner_id for a in applications}
-    can_apply = challenge.status == ChallengeStatus.OPEN and bool(set(access.partner_ids_for(user)) - applied)
+    own = set(access.partner_ids_for(user))
+    applied = {a.partner_id for a in applications if a.partner_id in own}
+    can_apply = challenge.status == ChallengeStatus.OPEN and bool(own - applied)
     partner_ids = _insider_partner_ids(user, challenge)
     context: dict[str, Any] = {
         "challenge": challenge,
@@ -97,7 +98,8 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "government": government,
         "insider": insider,
         "partners": [a for a in applications if a.status == ApplicationStatus.ACCEPTED],
-        "applications": applications,
+        # The government sees every application; anyone else only their own organisation's.
+        "applications": applications if government else [a for a in applications if a.partner_id in own],
         "can_apply": can_apply,
         "can_contribute": campaign is not None and bool(partner_ids),
         "contribution_form": ContributionForm(partners=partner_ids) if campaign is not None and partner_ids else None,
