@@ -85,6 +85,9 @@ def network_join(request: HttpRequest, pk: int) -> HttpResponse:
 def chapter_join(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     chapter = access.access_chapter_to_join(user=user, pk=pk)
+    if access.membership_of(user=user, chapter=chapter) is not None:
+        messages.info(request, _("%(chapter)sにはすでに申し込んでいます。") % {"chapter": chapter.name})
+        return redirect("regional:home")
     chapter_join_request(member=_member(user, chapter.network), chapter=chapter)
     messages.success(
         request, _("%(chapter)sへの参加を申し込みました。世話人の承認をお待ちください。") % {"chapter": chapter.name}
