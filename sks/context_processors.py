@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
+from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, STAFF_ROLES, Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -41,6 +41,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("participants:branch_list"), _("支店の管理")))
         elif Role.COORDINATOR in roles:
             items.append((reverse("participants:invitation_list"), _("職員の招待")))
+        # Regional networks are individual memberships open to anyone at work (staff roles); public-private
+        # projects are posted by governments and joined by financial institutions. Roles only: no query here.
+        if roles & STAFF_ROLES:
+            items.append((reverse("regional:home"), _("地域ネットワーク")))
+        if roles & (INSTITUTION_ROLES | {Role.LOCAL_GOVERNMENT}):
+            items.append((reverse("regional:challenge_list"), _("官民連携")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("管理サイト")))
     return {"nav_items": items}
