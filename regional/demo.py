@@ -42,7 +42,6 @@ from .models import (
     NetworkMember,
     PartnerApplication,
     Rsvp,
-    Volunteer,
 )
 from .services import contribution_record, dialogue_groups_store, volunteer_join
 

@@ -84,10 +84,10 @@ def meeting_groups_problem(*, meeting: DialogueMeeting, from_round: int = 0) -> 
         for pk in sorted(present)
         if present[pk]
     ]
-    ids = {p["id"] for p in participants}
+    taking_part = {p["id"] for p in participants}
     met: set[tuple[str, str]] = set()
     for group in earlier_groups_of_chapter(meeting=meeting):
-        inside = sorted(member_id(m.pk) for m in group.members.all() if member_id(m.pk) in ids)
+        inside = sorted(member_id(m.pk) for m in group.members.all() if member_id(m.pk) in taking_part)
         met.update(combinations(inside, 2))
     problem: dict[str, Any] = {
         "format": PROBLEM_FORMAT,

@@ -728,6 +728,7 @@ def _regional_connection(world: dict[str, Any]) -> int:
     Connection.objects.create(owner=r["member"], other=r["organiser"])
     return r["organiser"].pk
 
+
 # The Django admin: one row for its whole namespace, checked on its index and login pages.
 # Only platform operators (is_staff, with MFA) get in; signed-in non-staff are refused by allauth's
 # secure_admin_login.

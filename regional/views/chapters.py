@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from participants.models import User
 from sks.access import signed_in_user
 
 from .. import access
 from ..forms import MemberProfileForm, PostForm, StoryForm, StorySearchForm
-from ..models import NetworkMember
+from ..models import Network, NetworkMember
 from ..selectors import member_card, story_search
 from ..services import (
     RegionalError,
@@ -33,8 +34,8 @@ from ..services import (
 )
 
 
-def _member(user: object, network: object) -> NetworkMember:
-    member = access.member_of(user=user, network=network)  # type: ignore[arg-type]  # signed-in user, network row
+def _member(user: User, network: Network) -> NetworkMember:
+    member = access.member_of(user=user, network=network)
     if member is None:
         raise Http404
     return member

@@ -121,7 +121,7 @@ def meeting_checkin_member(request: HttpRequest, pk: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect("regional:meeting_checkin", pk=rsvp.meeting_id)
     last = form.cleaned_data["last_round"]
     try:

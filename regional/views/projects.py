@@ -23,7 +23,7 @@ from sks.access import role_required, signed_in_user
 from sks.roles import Role
 
 from .. import access
-from ..enums import ApplicationStatus, ChallengeStatus, ContributionSource
+from ..enums import ApplicationStatus, ChallengeStatus
 from ..forms import AcceptForm, ActivityForm, ApplyForm, CampaignForm, ChallengeForm, ContributionForm, VolunteerForm
 from ..models import Challenge
 from ..services import (

@@ -9,7 +9,7 @@ from regional.access import connections_of, mutual_connections_of
 from regional.models import CollaborationStory, Connection
 from regional.services import RegionalError, connection_add
 
-from .helpers import make_network, join, rsvp
+from .helpers import join, make_network, rsvp
 
 pytestmark = pytest.mark.django_db
 

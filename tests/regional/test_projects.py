@@ -311,7 +311,7 @@ def test_two_contributions_at_once_are_both_counted(project):
                 source="corporate",
                 amount=amount,
             )
-        except BaseException as e:  # noqa: BLE001  (reported by the assertion below)
+        except BaseException as e:  # reported by the assertion below
             errors.append(e)
         finally:
             connections.close_all()
