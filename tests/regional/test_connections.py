@@ -178,3 +178,24 @@ def test_story_form_errors_in_japanese(stories, as_user):
     assert response.status_code == 400
     assert "この値は 1990 以上でなければなりません。" in response.text
     assert CollaborationStory.objects.count() == 3
+
+
+def test_story_list_queries_do_not_grow_with_rows(stories, as_user, django_assert_max_num_queries):
+    client = as_user(stories["users"]["alice"])
+    url = reverse("regional:story_list")
+    client.get(url)
+    with django_assert_max_num_queries(20) as one:
+        client.get(url)
+    for i in range(10):
+        CollaborationStory.objects.create(
+            network=stories["network"],
+            chapter=stories["shizuoka"],
+            author=stories["members"]["bob"],
+            title=f"追加の事例 {i}",
+            organisations="A",
+            body="b",
+            outcome="o",
+            year=2026,
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(url)

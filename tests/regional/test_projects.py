@@ -326,3 +326,24 @@ def test_two_contributions_at_once_are_both_counted(project):
     assert errors == []
     assert campaign.total_amount == 5700
     assert Contribution.objects.count() == 2
+
+
+def test_challenge_list_queries_do_not_grow_with_rows(project, as_user, django_assert_max_num_queries):
+    with_campaign(project)
+    client = as_user(project["users"]["other_bank"])
+    url = reverse("regional:challenge_list")
+    client.get(url)
+    with django_assert_max_num_queries(20) as one:
+        client.get(url)
+    for i in range(10):
+        c = Challenge.objects.create(
+            government=project["prefecture"],
+            created_by=project["users"]["gov"],
+            theme=f"課題 {i}",
+            description="d",
+            region="r",
+            partner_wanted="p",
+        )
+        Campaign.objects.create(challenge=c, title=f"募金 {i}", goal_amount=1000)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(url)
