@@ -31,6 +31,7 @@ from sks.roles import Role
 from .enums import ApplicationStatus, ChapterMembershipStatus, ChapterRole, RsvpStatus
 from .models import (
     Challenge,
+    ChallengeFollower,
     Chapter,
     ChapterMembership,
     ChapterPost,
@@ -41,6 +42,7 @@ from .models import (
     Network,
     NetworkMember,
     PartnerApplication,
+    ProjectUpdate,
     Rsvp,
 )
 
@@ -65,9 +67,11 @@ __all__ = [
     "chapters_for",
     "connection_other",
     "connections_of",
+    "digest_recipients",
     "earlier_groups_of_chapter",
     "government_ids_for",
     "groups_of_meeting",
+    "is_following",
     "is_organiser",
     "meetings_for",
     "member_of",
@@ -78,8 +82,10 @@ __all__ = [
     "organised_chapters_for",
     "partner_ids_for",
     "posts_of_chapter",
+    "project_updates_of",
     "rsvps_of_meeting",
     "stories_for",
+    "updates_between",
 ]
 
 
@@ -305,3 +311,30 @@ def attendee_of(*, meeting: DialogueMeeting, pk: object) -> NetworkMember:
 def connection_other(*, user: User, pk: object) -> NetworkMember:
     """Someone the user has marked (to remove them from the list)."""
     return get_or_404(NetworkMember.objects.filter(connected_by__owner__user=user), pk=pk)
+
+
+def project_updates_of(*, challenge: Challenge) -> QuerySet[ProjectUpdate]:
+    """A project's news: public, like the challenge itself."""
+    return ProjectUpdate.objects.filter(challenge=challenge).select_related("author")
+
+
+def is_following(*, user: User, challenge: Challenge) -> bool:
+    return ChallengeFollower.objects.filter(user=user, challenge=challenge).exists()
+
+
+def digest_recipients(*, challenge: Challenge) -> QuerySet[User]:
+    """Who hears of a project's news: its followers and the active staff of its accepted partners.
+
+    System read (the daily digest serves no request): only users the project already involves.
+    """
+    partners = accepted_partner_ids(challenge=challenge)
+    return User.objects.filter(
+        Q(pk__in=ChallengeFollower.objects.filter(challenge=challenge).values("user_id"))
+        | Q(memberships__organization_id__in=partners, memberships__is_active=True),
+        is_active=True,
+    ).distinct()
+
+
+def updates_between(*, start: object, end: object) -> QuerySet[ProjectUpdate]:
+    """System read for the digest: every project's news posted in [start, end)."""
+    return ProjectUpdate.objects.filter(created_at__gte=start, created_at__lt=end).select_related("challenge")

@@ -127,3 +127,8 @@ class ActivityForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organization.objects.filter(pk__in=organisations)
+
+
+class UpdateForm(forms.Form):
+    title = forms.CharField(label=_("見出し"), max_length=200)
+    body = forms.CharField(label=_("本文"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))

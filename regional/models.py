@@ -356,3 +356,35 @@ class Activity(TimeStampedModel):
         verbose_name = _("活動記録")
         verbose_name_plural = verbose_name
         ordering = ["-happened_on", "-pk"]
+
+
+class ProjectUpdate(TimeStampedModel):
+    """News of a project, mailed to its partners and followers in the next daily digest."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="updates", verbose_name=_("地域課題")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("投稿者")
+    )
+    title = models.CharField(_("見出し"), max_length=200)
+    body = models.TextField(_("本文"), max_length=4000)
+
+    class Meta:
+        verbose_name = _("プロジェクトのお知らせ")
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-pk"]
+
+
+class ChallengeFollower(TimeStampedModel):
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="followers", verbose_name=_("地域課題")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("フォローした人")
+    )
+
+    class Meta:
+        verbose_name = _("フォロー")
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="regional_follower_unique")]

@@ -17,12 +17,14 @@ from sks.personal_data import Person, PersonalData, Rows, register
 from .models import (
     Activity,
     Challenge,
+    ChallengeFollower,
     ChapterPost,
     CollaborationStory,
     Connection,
     Contribution,
     NetworkMember,
     PartnerApplication,
+    ProjectUpdate,
     Volunteer,
 )
 
@@ -62,6 +64,14 @@ def _erase_members(person: Person) -> None:
     CollaborationStory.objects.filter(author__in=members).update(author=None)
     Connection.objects.filter(owner__in=members).delete()
     members.update(name=_("退会した会員"), organisation="", title="")
+
+
+def _follows(person: Person) -> QuerySet[ChallengeFollower]:
+    return ChallengeFollower.objects.filter(user=person.user)
+
+
+def _erase_follows(person: Person) -> None:
+    _follows(person).delete()
 
 
 def _export_volunteering(person: Person) -> Rows:
@@ -128,6 +138,24 @@ def register_personal_data() -> None:
             label=_("寄付・拠出"),
             actors={"recorded_by": STAFF_ACTOR},
             kept="kept: a contribution refers to people only as the partner's staff who recorded it (audited)",
+        )
+    )
+    register(
+        PersonalData(
+            model=ProjectUpdate,
+            label=_("プロジェクトのお知らせ"),
+            actors={"author": STAFF_ACTOR},
+            kept="kept: news refers to people only as the staff who posted it for their organisation",
+        )
+    )
+    register(
+        PersonalData(
+            model=ChallengeFollower,
+            label=_("官民連携プロジェクトのフォロー"),
+            person=("user",),
+            rows=_follows,
+            erase=_erase_follows,
+            kept="erased: following a project is a mail preference; the rows are deleted",
         )
     )
     register(

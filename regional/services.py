@@ -21,7 +21,7 @@ from participants.models import Organization, User
 from sks.audit import audit
 from sks.exceptions import DomainError
 
-from .access import accepted_partner_ids, government_ids_for, partner_ids_for
+from .access import accepted_partner_ids, digest_recipients, government_ids_for, partner_ids_for, updates_between
 from .enums import (
     ApplicationStatus,
     ChallengeStatus,
@@ -34,6 +34,7 @@ from .models import (
     Activity,
     Campaign,
     Challenge,
+    ChallengeFollower,
     Chapter,
     ChapterMembership,
     ChapterPost,
@@ -45,6 +46,7 @@ from .models import (
     Network,
     NetworkMember,
     PartnerApplication,
+    ProjectUpdate,
     Rsvp,
     Volunteer,
 )
@@ -416,3 +418,67 @@ def activity_record(
         description=description.strip(),
         happened_on=happened_on,
     )
+
+
+# --- project news and the daily digest ----------------------------------------------------------------------------
+
+DIGEST_KIND = "regional_project_digest"
+
+
+@transaction.atomic
+def project_update_post(*, challenge: Challenge, by: User, title: str, body: str) -> ProjectUpdate:
+    """The government or an accepted partner's staff post news; it goes out in the next daily digest."""
+    insiders = {challenge.government_id} & set(government_ids_for(by)) | (
+        set(partner_ids_for(by)) & accepted_partner_ids(challenge=challenge)
+    )
+    if not insiders:
+        raise RegionalError(_("この課題の自治体か、承認された連携先の職員だけがお知らせを投稿できます。"))
+    if not title.strip():
+        raise RegionalError(_("見出しを入力してください。"), field="title")
+    return ProjectUpdate.objects.create(challenge=challenge, author=by, title=title.strip(), body=body.strip())
+
+
+@transaction.atomic
+def challenge_follow(*, challenge: Challenge, user: User, follow: bool) -> bool:
+    if follow:
+        ChallengeFollower.objects.get_or_create(challenge=challenge, user=user)
+    else:
+        ChallengeFollower.objects.filter(challenge=challenge, user=user).delete()
+    return follow
+
+
+def project_digests_schedule(*, day: dt.date) -> int:
+    """Schedule one digest per recipient of the news posted the day before `day` (Asia/Tokyo).
+
+    Exactly once: each digest is a reminder in participants' ledger keyed by (kind, recipient, day), so a second
+    run for the same day (a retried beat tick) finds the rows and sends nothing again. Returns how many digests
+    were newly scheduled.
+    """
+    from participants.services import reminder_schedule
+
+    end = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    start = end - dt.timedelta(days=1)
+    per_user: dict[int, list[dict[str, str]]] = {}
+    users: dict[int, User] = {}
+    by_challenge: dict[int, list[ProjectUpdate]] = {}
+    for update in updates_between(start=start, end=end).order_by("created_at", "pk"):
+        by_challenge.setdefault(update.challenge_id, []).append(update)
+    for updates in by_challenge.values():
+        challenge = updates[0].challenge
+        for user in digest_recipients(challenge=challenge):
+            users[user.pk] = user
+            per_user.setdefault(user.pk, []).extend(
+                {"challenge": challenge.theme, "title": u.title, "body": u.body} for u in updates
+            )
+    created = 0
+    for pk, items in sorted(per_user.items()):
+        _reminder, new = reminder_schedule(
+            kind=DIGEST_KIND,
+            obj=users[pk],
+            due_date=day,
+            recipient=users[pk],
+            context={"template": "regional/project_digest", "updates": items, "digest_date": day.isoformat()},
+            url="/regional/challenges/",
+        )
+        created += new
+    return created

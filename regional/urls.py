@@ -42,4 +42,6 @@ urlpatterns: list = [
     path("challenges/<int:pk>/contributions/", projects.contribution_new, name="contribution_new"),
     path("challenges/<int:pk>/volunteers/", projects.volunteer_new, name="volunteer_new"),
     path("challenges/<int:pk>/activities/", projects.activity_new, name="activity_new"),
+    path("challenges/<int:pk>/updates/", projects.update_new, name="update_new"),
+    path("challenges/<int:pk>/follow/", projects.follow, name="challenge_follow"),
 ]

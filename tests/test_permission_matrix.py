@@ -712,6 +712,18 @@ ROWS: dict[str, Row] = {
         method="post",
         note="the government and accepted partners: nothing given, the form with its errors",
     ),
+    "regional:update_new": Row(
+        (302, 404, 400, 400, 404, 404, 400, 404),
+        url=lambda c: reverse("regional:update_new", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="the government and accepted partners: nothing given, the form with its errors",
+    ),
+    "regional:challenge_follow": Row(
+        signed_in(302, 302),
+        url=lambda c: reverse("regional:challenge_follow", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="anyone signed in may follow a public challenge",
+    ),
 }
 
 

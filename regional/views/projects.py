@@ -24,7 +24,16 @@ from sks.roles import Role
 
 from .. import access
 from ..enums import ApplicationStatus, ChallengeStatus
-from ..forms import AcceptForm, ActivityForm, ApplyForm, CampaignForm, ChallengeForm, ContributionForm, VolunteerForm
+from ..forms import (
+    AcceptForm,
+    ActivityForm,
+    ApplyForm,
+    CampaignForm,
+    ChallengeForm,
+    ContributionForm,
+    UpdateForm,
+    VolunteerForm,
+)
 from ..models import Challenge
 from ..services import (
     RegionalError,
@@ -34,8 +43,10 @@ from ..services import (
     campaign_create,
     challenge_close,
     challenge_create,
+    challenge_follow,
     contribution_record,
     partner_apply,
+    project_update_post,
     volunteer_join,
 )
 
@@ -105,7 +116,10 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contribution_form": ContributionForm(partners=partner_ids) if campaign is not None and partner_ids else None,
         "volunteer_form": VolunteerForm(partners=partner_ids) if partner_ids else None,
     }
+    context["updates"] = access.project_updates_of(challenge=challenge)[:20]
+    context["following"] = access.is_following(user=user, challenge=challenge)
     if insider:
+        context["update_form"] = UpdateForm()
         organisations = partner_ids + ([challenge.government_id] if government else [])
         context["activity_form"] = ActivityForm(organisations=organisations)
         context["activities"] = challenge.activities.select_related("user", "organisation")
@@ -270,3 +284,36 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("regional:challenge_detail", pk=challenge.pk)
     context = {"challenge": challenge, "form": form}
     return render(request, "regional/activity_form.html", context, status=400)
+
+
+@require_POST
+@login_required
+def update_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    challenge = access.access_challenge(user=user, pk=pk)
+    if not _is_insider(user, challenge):
+        raise Http404
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            project_update_post(challenge=challenge, by=user, **form.cleaned_data)
+        except RegionalError as e:
+            _form_error(form, e)
+        else:
+            messages.success(
+                request, _("お知らせを投稿しました。連携先とフォローしている方に、明朝まとめてメールで届きます。")
+            )
+            return redirect("regional:challenge_detail", pk=challenge.pk)
+    return render(request, "regional/update_form.html", {"challenge": challenge, "form": form}, status=400)
+
+
+@require_POST
+@login_required
+def follow(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    challenge = access.access_challenge(user=user, pk=pk)
+    following = challenge_follow(challenge=challenge, user=user, follow=request.POST.get("follow") != "no")
+    messages.success(
+        request, _("フォローしました。お知らせがメールで届きます。") if following else _("フォローをやめました。")
+    )
+    return redirect("regional:challenge_detail", pk=challenge.pk)

@@ -347,3 +347,50 @@ def test_challenge_list_queries_do_not_grow_with_rows(project, as_user, django_a
         Campaign.objects.create(challenge=c, title=f"募金 {i}", goal_amount=1000)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+# --- news and the daily digest -------------------------------------------------------------------------------------
+
+
+def test_partner_posts_news_and_the_digest_goes_once_to_partners_and_followers(
+    project, as_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from participants.models import Reminder
+    from regional.models import ChallengeFollower, ProjectUpdate
+    from regional.tasks import task_send_project_digests
+
+    with_campaign(project)
+    follower = staff_user(Role.BANK_STAFF, OrganizationFactory(name="見守り信金"), name="見守る 人")
+    as_user(follower).post(reverse("regional:challenge_follow", args=[project["challenge"].pk]), {"follow": "yes"})
+    as_user(project["users"]["bank"]).post(
+        reverse("regional:update_new", args=[project["challenge"].pk]),
+        {"title": "譲渡会を開きます", "body": "本店ロビーで"},
+    )
+    update = ProjectUpdate.objects.get()
+    ProjectUpdate.objects.filter(pk=update.pk).update(created_at=update.created_at - dt.timedelta(days=1))
+    today = update.created_at.astimezone().date().isoformat()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = task_send_project_digests(as_of=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = task_send_project_digests(as_of=today)
+
+    # The bank's two staff (accepted partner) and the follower; the government and other bank are not mailed.
+    recipients = sorted(m.to[0] for m in mailoutbox)
+    assert (first, second) == (3, 0)
+    assert recipients == sorted([project["users"]["bank"].email, project["users"]["colleague"].email, follower.email])
+    assert Reminder.objects.filter(kind="regional_project_digest").count() == 3
+    assert "譲渡会を開きます" in mailoutbox[0].body
+    assert "動物愛護センターの再建" in mailoutbox[0].body
+    assert ChallengeFollower.objects.count() == 1
+
+
+def test_news_is_the_insiders(project, as_user):
+    from regional.models import ProjectUpdate
+
+    response = as_user(project["users"]["other_bank"]).post(
+        reverse("regional:update_new", args=[project["challenge"].pk]), {"title": "x", "body": "y"}
+    )
+
+    assert response.status_code == 404
+    assert ProjectUpdate.objects.count() == 0
