@@ -20,6 +20,8 @@ raise Http404.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -30,6 +32,7 @@ from sks.roles import Role
 
 from .enums import ApplicationStatus, ChapterMembershipStatus, ChapterRole, RsvpStatus
 from .models import (
+    Activity,
     Challenge,
     ChallengeFollower,
     Chapter,
@@ -37,6 +40,7 @@ from .models import (
     ChapterPost,
     CollaborationStory,
     Connection,
+    Contribution,
     DialogueGroup,
     DialogueMeeting,
     Network,
@@ -44,6 +48,7 @@ from .models import (
     PartnerApplication,
     ProjectUpdate,
     Rsvp,
+    Volunteer,
 )
 
 __all__ = [
@@ -74,6 +79,7 @@ __all__ = [
     "is_following",
     "is_organiser",
     "meetings_for",
+    "meetings_of_chapter",
     "member_of",
     "membership_of",
     "mutual_connections_of",
@@ -82,6 +88,7 @@ __all__ = [
     "organised_chapters_for",
     "partner_ids_for",
     "posts_of_chapter",
+    "project_insider_rows",
     "project_updates_of",
     "rsvps_of_meeting",
     "stories_for",
@@ -338,3 +345,21 @@ def digest_recipients(*, challenge: Challenge) -> QuerySet[User]:
 def updates_between(*, start: object, end: object) -> QuerySet[ProjectUpdate]:
     """System read for the digest: every project's news posted in [start, end)."""
     return ProjectUpdate.objects.filter(created_at__gte=start, created_at__lt=end).select_related("challenge")
+
+
+def meetings_of_chapter(*, chapter: Chapter) -> QuerySet[DialogueMeeting]:
+    """After authorisation through access_chapter."""
+    return DialogueMeeting.objects.filter(chapter=chapter).order_by("-starts_at", "-pk")
+
+
+def project_insider_rows(*, challenge: Challenge) -> dict[str, QuerySet[Any]]:
+    """The rows only a project's insiders see: contributions, the team and the activity log.
+
+    After authorisation: the caller has checked that the user is the challenge's government or the staff of
+    an accepted partner.
+    """
+    return {
+        "contributions": Contribution.objects.filter(campaign__challenge=challenge).select_related("partner"),
+        "volunteers": Volunteer.objects.filter(challenge=challenge).select_related("user", "partner"),
+        "activities": Activity.objects.filter(challenge=challenge).select_related("user", "organisation"),
+    }

@@ -103,7 +103,7 @@ def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     posts = Paginator(access.posts_of_chapter(chapter=chapter), 20).get_page(request.GET.get("page"))
     context = {
         "chapter": chapter,
-        "meetings": chapter.meetings.order_by("-starts_at"),
+        "meetings": access.meetings_of_chapter(chapter=chapter),
         "posts": posts,
         "form": PostForm(),
         "organiser": access.is_organiser(user=user, chapter=chapter),
@@ -126,7 +126,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
         posts = Paginator(access.posts_of_chapter(chapter=chapter), 20).get_page(1)
         context = {
             "chapter": chapter,
-            "meetings": chapter.meetings.order_by("-starts_at"),
+            "meetings": access.meetings_of_chapter(chapter=chapter),
             "posts": posts,
             "form": form,
         }

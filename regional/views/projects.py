@@ -23,7 +23,7 @@ from sks.access import role_required, signed_in_user
 from sks.roles import Role
 
 from .. import access
-from ..enums import ApplicationStatus, ChallengeStatus
+from ..enums import ApplicationStatus, ChallengeStatus, ContributionSource
 from ..forms import (
     AcceptForm,
     ActivityForm,
@@ -122,13 +122,13 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["update_form"] = UpdateForm()
         organisations = partner_ids + ([challenge.government_id] if government else [])
         context["activity_form"] = ActivityForm(organisations=organisations)
-        context["activities"] = challenge.activities.select_related("user", "organisation")
-        context["volunteers"] = challenge.volunteers.select_related("user", "partner")
+        rows = access.project_insider_rows(challenge=challenge)
+        context["activities"] = rows["activities"]
+        context["volunteers"] = rows["volunteers"]
         if campaign is not None:
-            context["contributions"] = campaign.contributions.select_related("partner")
-            context["by_source"] = (
-                campaign.contributions.values("source").annotate(total=Sum("amount")).order_by("source")
-            )
+            context["contributions"] = rows["contributions"]
+            totals = rows["contributions"].values("source").annotate(total=Sum("amount")).order_by("source")
+            context["by_source"] = [(ContributionSource(row["source"]).label, row["total"]) for row in totals]
     return render(request, "regional/challenge_detail.html", context)
 
 
