@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Organization
 
 from .enums import ActivityKind, AgreementKind, ContributionSource, Sector
-from .models import Challenge, CollaborationStory, DialogueMeeting
+from .models import Challenge, Chapter, CollaborationStory, DialogueMeeting
 
 
 class MemberProfileForm(forms.Form):
@@ -56,9 +57,20 @@ class GroupsFormForm(forms.Form):
 
 
 class StoryForm(forms.ModelForm):
+    chapter = forms.ModelChoiceField(label=_("支部"), queryset=Chapter.objects.none())
+
     class Meta:
         model = CollaborationStory
-        fields = ["title", "organisations", "year", "body", "outcome"]
+        fields = ["chapter", "title", "organisations", "year", "body", "outcome"]
+
+    def __init__(self, *args: Any, chapters: QuerySet[Chapter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["chapter"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = chapters
+        first = chapters.first()
+        if first is not None:
+            field.initial = first.pk
 
 
 class StorySearchForm(forms.Form):

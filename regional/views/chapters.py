@@ -222,17 +222,17 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def story_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    chapter = access.chapters_for(user=user).select_related("network").order_by("pk").first()
-    if chapter is None:
+    chapters = access.chapters_for(user=user).select_related("network").order_by("network__name", "name")
+    if not chapters.exists():
         raise Http404
-    form = StoryForm(request.POST or None)
+    form = StoryForm(request.POST or None, chapters=chapters)
     if request.method == "POST" and form.is_valid():
-        story = story_create(author=_member(user, chapter.network), chapter=chapter, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        chapter = data.pop("chapter")
+        story = story_create(author=_member(user, chapter.network), chapter=chapter, **data)
         messages.success(request, _("連携事例を投稿しました。"))
         return redirect("regional:story_detail", pk=story.pk)
-    return render(
-        request, "regional/story_form.html", {"form": form, "chapter": chapter}, status=400 if form.errors else 200
-    )
+    return render(request, "regional/story_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -155,6 +155,7 @@ def test_post_a_story(stories, as_user):
     response = as_user(stories["users"]["bob"]).post(
         reverse("regional:story_new"),
         {
+            "chapter": str(stories["shizuoka"].pk),
             "title": "共同受注",
             "organisations": "富士精機株式会社、静岡県庁",
             "year": "2026",
@@ -170,6 +171,24 @@ def test_post_a_story(stories, as_user):
         stories["shizuoka"],
         stories["members"]["bob"],
     )
+
+
+def test_story_cannot_be_posted_to_a_chapter_one_is_not_in(stories, as_user):
+    response = as_user(stories["users"]["bob"]).post(
+        reverse("regional:story_new"),
+        {
+            "chapter": str(stories["aichi"].pk),
+            "title": "t",
+            "organisations": "o",
+            "year": "2026",
+            "body": "b",
+            "outcome": "o",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "正しく選択してください。" in response.text
+    assert not CollaborationStory.objects.filter(title="t").exists()
 
 
 def test_story_form_errors_in_japanese(stories, as_user):
