@@ -199,6 +199,8 @@ def test_contributions_sum_in_the_database_and_move_the_progress(project, as_use
     assert campaign.progress_percent == 50
     assert 'max="1100000000" value="555500000"' in page.text
     assert "555,500,000" in page.text
+    assert "法人寄付: 550,000,000円" not in page.text  # the breakdown and rows are the insiders'
+    assert "寄付・拠出を記録する" not in page.text
     insider = as_user(project["users"]["gov"]).get(reverse("regional:challenge_detail", args=[project["challenge"].pk]))
     assert "会員のポイント交換: 5,500,000円" in insider.text
     assert "法人寄付: 550,000,000円" in insider.text
