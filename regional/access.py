@@ -93,6 +93,7 @@ __all__ = [
     "rsvps_of_meeting",
     "stories_for",
     "updates_between",
+    "walk_in_candidates",
 ]
 
 
@@ -363,3 +364,16 @@ def project_insider_rows(*, challenge: Challenge) -> dict[str, QuerySet[Any]]:
         "volunteers": Volunteer.objects.filter(challenge=challenge).select_related("user", "partner"),
         "activities": Activity.objects.filter(challenge=challenge).select_related("user", "organisation"),
     }
+
+
+def walk_in_candidates(*, meeting: DialogueMeeting) -> QuerySet[NetworkMember]:
+    """Active members of the meeting's chapter who have not said they are coming (after authorisation)."""
+    going = Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.GOING).values("member_id")
+    return (
+        NetworkMember.objects.filter(
+            chapter_memberships__chapter=meeting.chapter,
+            chapter_memberships__status=ChapterMembershipStatus.ACTIVE,
+        )
+        .exclude(pk__in=going)
+        .order_by("name", "pk")
+    )

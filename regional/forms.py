@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Organization
 
 from .enums import ActivityKind, AgreementKind, ContributionSource, Sector
-from .models import Challenge, Chapter, CollaborationStory, DialogueMeeting
+from .models import Challenge, Chapter, CollaborationStory, DialogueMeeting, NetworkMember
 
 
 class MemberProfileForm(forms.Form):
@@ -144,3 +144,14 @@ class ActivityForm(forms.Form):
 class UpdateForm(forms.Form):
     title = forms.CharField(label=_("見出し"), max_length=200)
     body = forms.CharField(label=_("本文"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WalkInForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("当日参加の方"), queryset=NetworkMember.objects.none())
+    first_round = forms.IntegerField(label=_("参加開始ラウンド"), min_value=1, initial=1)
+
+    def __init__(self, *args: Any, candidates: QuerySet[NetworkMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates

@@ -482,3 +482,15 @@ def project_digests_schedule(*, day: dt.date) -> int:
         )
         created += new
     return created
+
+
+@transaction.atomic
+def meeting_walk_in(*, meeting: DialogueMeeting, member: NetworkMember, by: User, first_round: int = 0) -> Rsvp:
+    """A chapter member who comes without having replied: recorded as coming and checked in at once (the
+    organiser has let them in, so the capacity, a limit on replies, does not apply)."""
+    meeting = DialogueMeeting.objects.select_for_update().get(pk=meeting.pk)
+    rsvp, _created = Rsvp.objects.get_or_create(meeting=meeting, member=member)
+    if rsvp.status != RsvpStatus.GOING:
+        rsvp.status = RsvpStatus.GOING
+        rsvp.save(update_fields=["status", "updated_at"])
+    return meeting_check_in(rsvp=rsvp, by=by, first_round=first_round)

@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/rsvp/", meetings.meeting_rsvp_view, name="meeting_rsvp"),
     path("meetings/<int:pk>/checkin/", meetings.meeting_checkin, name="meeting_checkin"),
+    path("meetings/<int:pk>/walk-in/", meetings.meeting_walk_in_view, name="meeting_walk_in"),
     path("rsvps/<int:pk>/checkin/", meetings.meeting_checkin_member, name="meeting_checkin_member"),
     path("meetings/<int:pk>/groups/", meetings.meeting_groups, name="meeting_groups"),
     path("meetings/<int:pk>/print/<str:sheet>/", meetings.meeting_print, name="meeting_print"),

@@ -622,6 +622,12 @@ ROWS: dict[str, Row] = {
         (302, 404, 404, 404, 404, 404, 200, 404),
         url=lambda c: reverse("regional:meeting_checkin", args=[_regional(c)["meeting"].pk]),
     ),
+    "regional:meeting_walk_in": Row(
+        (302, 404, 404, 404, 404, 404, 400, 404),
+        url=lambda c: reverse("regional:meeting_walk_in", args=[_regional(c)["meeting"].pk]),
+        method="post",
+        note="organiser: nobody chosen, the check-in page with the error",
+    ),
     "regional:meeting_checkin_member": Row(
         (302, 404, 404, 404, 404, 404, 302, 404),
         url=lambda c: reverse("regional:meeting_checkin_member", args=[_regional(c)["rsvp"].pk]),

@@ -19,7 +19,8 @@ from sks.access import signed_in_user
 
 from .. import access
 from ..enums import RsvpStatus
-from ..forms import CheckInForm, GroupsFormForm, MeetingForm
+from ..forms import CheckInForm, GroupsFormForm, MeetingForm, WalkInForm
+from ..models import DialogueMeeting
 from ..printing import PRINT_SHEETS, meeting_print_pdf
 from ..selectors import meeting_attendees, meeting_itineraries, meeting_rounds, met_at_meeting
 from ..services import (
@@ -29,6 +30,7 @@ from ..services import (
     meeting_create,
     meeting_rsvp,
     meeting_update,
+    meeting_walk_in,
 )
 
 
@@ -105,9 +107,35 @@ def meeting_rsvp_view(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     meeting = access.access_meeting_for_organiser(user=user, pk=pk)
+    return _checkin_page(request, meeting, WalkInForm(candidates=access.walk_in_candidates(meeting=meeting)))
+
+
+def _checkin_page(
+    request: HttpRequest, meeting: DialogueMeeting, walk_in: WalkInForm, status: int = 200
+) -> HttpResponse:
     rows = meeting_attendees(meeting=meeting)
     checked = sum(1 for r, _card in rows if r.checked_in_at is not None)
-    return render(request, "regional/meeting_checkin.html", {"meeting": meeting, "rows": rows, "checked": checked})
+    context = {"meeting": meeting, "rows": rows, "checked": checked, "walk_in": walk_in}
+    return render(request, "regional/meeting_checkin.html", context, status=status)
+
+
+@require_POST
+@login_required
+def meeting_walk_in_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A chapter member who came without replying: added and checked in."""
+    user = signed_in_user(request)
+    meeting = access.access_meeting_for_organiser(user=user, pk=pk)
+    form = WalkInForm(request.POST, candidates=access.walk_in_candidates(meeting=meeting))
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            meeting_walk_in(meeting=meeting, member=member, by=user, first_round=form.cleaned_data["first_round"] - 1)
+        except RegionalError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, _("%(name)sさんを当日参加として受付しました。") % {"name": member.name})
+            return redirect("regional:meeting_checkin", pk=meeting.pk)
+    return _checkin_page(request, meeting, form, status=400)
 
 
 @require_POST

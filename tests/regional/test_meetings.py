@@ -206,3 +206,36 @@ def test_member_sees_own_tables_and_who_they_met(net, formed, as_user):
     assert "あなたの席" in response.text
     assert "同じグループになった方" in response.text
     assert "馬場 太郎" in response.text
+
+
+def test_walk_in_is_added_and_checked_in_even_when_full(net, as_user):
+    meeting = net["meeting"]
+    meeting.capacity = 2
+    meeting.save()
+    rsvp(meeting, net["members"]["alice"])
+    rsvp(meeting, net["members"]["organiser"])
+
+    response = as_user(net["users"]["organiser"]).post(
+        reverse("regional:meeting_walk_in", args=[meeting.pk]), {"member": net["members"]["bob"].pk, "first_round": "2"}
+    )
+
+    r = Rsvp.objects.get(meeting=meeting, member=net["members"]["bob"])
+    assert response.status_code == 302
+    assert (r.status, r.checked_in_at is not None, r.first_round) == (RsvpStatus.GOING, True, 1)
+
+
+def test_walk_in_only_for_the_chapters_members(net, as_user):
+    response = as_user(net["users"]["organiser"]).post(
+        reverse("regional:meeting_walk_in", args=[net["meeting"].pk]),
+        {"member": net["members"]["carol"].pk, "first_round": "1"},
+    )
+
+    assert response.status_code == 400
+    assert "正しく選択してください。" in response.text
+    assert not Rsvp.objects.filter(member=net["members"]["carol"]).exists()
+    assert (
+        as_user(net["users"]["alice"])
+        .post(reverse("regional:meeting_walk_in", args=[net["meeting"].pk]), {})
+        .status_code
+        == 404
+    )
