@@ -54,6 +54,13 @@ class GroupsFormForm(forms.Form):
             "遅れて来た方・途中で帰る方がいるときは、次のラウンドから編成し直します。それより前のラウンドはそのまま残ります。"
         ),
     )
+    time_limit = forms.IntegerField(
+        label=_("計算の制限時間（秒）"),
+        min_value=1,
+        max_value=60,
+        initial=10,
+        help_text=_("大人数の会では長めにすると、同じ方との再会をより減らせます。"),
+    )
 
 
 class StoryForm(forms.ModelForm):

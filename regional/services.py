@@ -219,7 +219,10 @@ def dialogue_groups_form(
     if not problem["participants"]:
         raise RegionalError(_("参加者がいないため、グループを編成できません。"))
     started = time.monotonic()
-    solution = (solver or _solver())(problem, time_limit=time_limit, seed=seed)
+    try:
+        solution = (solver or _solver())(problem, time_limit=time_limit, seed=seed)
+    except ValueError as e:  # the engine refuses a problem it cannot read: say so instead of a server error
+        raise RegionalError(_("グループを編成できませんでした（%(reason)s）。") % {"reason": e}) from e
     seconds = time.monotonic() - started
     return dialogue_groups_store(meeting=meeting, problem=problem, solution=solution, by=by, seconds=seconds)
 

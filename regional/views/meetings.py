@@ -175,7 +175,12 @@ def meeting_groups(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                figures = dialogue_groups_form(meeting=meeting, by=user, from_round=form.cleaned_data["from_round"] - 1)
+                figures = dialogue_groups_form(
+                    meeting=meeting,
+                    by=user,
+                    from_round=form.cleaned_data["from_round"] - 1,
+                    time_limit=float(form.cleaned_data["time_limit"]),
+                )
             except RegionalError as e:
                 form.add_error(e.field, e.message)
             except ImportError:

@@ -62,6 +62,7 @@ def test_organiser_forms_groups_prints_cards_and_places_a_late_arrival(page: Pag
     expect(page.get_by_text("遅刻 太郎さんの受付を更新しました。")).to_be_visible()
     page.goto(reverse("regional:meeting_groups", args=[meeting.pk]))
     page.get_by_label(label("編成するラウンド")).fill("2")
+    page.get_by_label(label("計算の制限時間（秒）")).fill("3")
     page.get_by_role("button", name="編成し直す").click()
     expect(page.get_by_text("グループを編成しました")).to_be_visible()
     round_two = page.locator(".group-round").filter(has=page.get_by_role("heading", name="第2ラウンド"))

@@ -207,7 +207,7 @@ def test_groups_page_forms_groups_and_shows_tables(crowd, client, monkeypatch):
     client.force_login(crowd["organiser"])
     url = reverse("regional:meeting_groups", args=[crowd["meeting"].pk])
 
-    response = client.post(url, {"from_round": "1"})
+    response = client.post(url, {"from_round": "1", "time_limit": "5"})
     page = client.get(url)
 
     assert response.status_code == 302
@@ -219,7 +219,9 @@ def test_groups_page_forms_groups_and_shows_tables(crowd, client, monkeypatch):
 def test_groups_page_says_what_is_wrong(crowd, client):
     client.force_login(crowd["organiser"])
 
-    response = client.post(reverse("regional:meeting_groups", args=[crowd["meeting"].pk]), {"from_round": "3"})
+    response = client.post(
+        reverse("regional:meeting_groups", args=[crowd["meeting"].pk]), {"from_round": "3", "time_limit": "5"}
+    )
 
     assert response.status_code == 400
     assert "まだグループが編成されていません" in response.text
@@ -249,3 +251,23 @@ def test_engine_forms_valid_groups(crowd, checker):
     violations, check_figures = checker.evaluate(problem, stored)
     assert violations == []
     assert figures["repeats"] == check_figures["repeats"]
+
+
+def test_a_problem_the_engine_refuses_is_said_not_a_server_error(crowd):
+    def refuse(problem: dict[str, Any], *, time_limit: float, seed: int) -> dict[str, Any]:
+        raise ValueError("group_size must be at least 2")
+
+    with pytest.raises(RegionalError, match="グループを編成できませんでした（group_size must be at least 2）。"):
+        dialogue_groups_form(meeting=crowd["meeting"], by=crowd["organiser"], solver=refuse)
+    assert crowd["meeting"].groups.count() == 0
+
+
+def test_groups_page_time_limit_is_bounded(crowd, client):
+    client.force_login(crowd["organiser"])
+
+    response = client.post(
+        reverse("regional:meeting_groups", args=[crowd["meeting"].pk]), {"from_round": "1", "time_limit": "999"}
+    )
+
+    assert response.status_code == 400
+    assert "この値は 60 以下でなければなりません。" in response.text
