@@ -25,6 +25,7 @@ from .models import (
     NetworkMember,
     PartnerApplication,
     ProjectUpdate,
+    Rsvp,
     Volunteer,
 )
 
@@ -53,6 +54,14 @@ def _export_members(person: Person) -> Rows:
                 "posts": [p.body for p in ChapterPost.objects.filter(author=m).order_by("created_at")],
                 "connections": [c.other.name for c in Connection.objects.filter(owner=m).select_related("other")],
                 "stories": [s.title for s in CollaborationStory.objects.filter(author=m)],
+                "meetings": [
+                    {
+                        "meeting": r.meeting.title,
+                        "status": r.get_status_display(),
+                        "checked_in_at": local(r.checked_in_at),
+                    }
+                    for r in Rsvp.objects.filter(member=m).select_related("meeting").order_by("meeting__starts_at")
+                ],
             }
         )
     return rows

@@ -7,6 +7,8 @@ import pytest
 from regional.models import ChapterPost, CollaborationStory, Connection, NetworkMember
 from sks.personal_data import Person, personal_data_erase, personal_data_export
 
+from .helpers import rsvp
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,6 +20,7 @@ def test_export_and_erase_a_network_member(net):
     story = CollaborationStory.objects.create(
         network=net["network"], author=alice, title="事例", organisations="A", body="b", outcome="o", year=2026
     )
+    rsvp(net["meeting"], alice)
     person = Person(user=net["users"]["alice"])
 
     exported = personal_data_export(person)["regional_members"]
@@ -34,6 +37,7 @@ def test_export_and_erase_a_network_member(net):
             "posts": ["私の投稿"],
             "connections": ["馬場 太郎"],
             "stories": ["事例"],
+            "meetings": [{"meeting": "第1回 対話会", "status": "参加", "checked_in_at": None}],
         }
     ]
     alice = NetworkMember.objects.get(pk=alice.pk)
