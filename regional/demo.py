@@ -8,9 +8,9 @@ The network's library holds three collaboration stories. みどり市 posted a c
 rebuild, with a campaign of 1.1 billion yen; the first demo bank joined under a memorandum, recorded
 contributions from three sources and has volunteers and an activity log.
 
-The past meeting's groups are dealt in rotation here (the demo does not depend on the group engine) and stored
-through `dialogue_groups_store`, which checks them; contributions go through `contribution_record`. Running
-the seed twice changes nothing: the network's name is its natural key.
+The past meeting's groups come from the group engine when it is installed (else they are dealt in rotation
+here) and are stored through `dialogue_groups_store`, which checks them; contributions go through
+`contribution_record`. Running the seed twice changes nothing: the network's name is its natural key.
 """
 
 from __future__ import annotations
@@ -159,7 +159,13 @@ def _meetings(chapter: Chapter, organiser: User, members: list[NetworkMember]) -
     for m in members:
         Rsvp.objects.create(meeting=past, member=m, status=RsvpStatus.GOING, checked_in_at=past.starts_at)
     problem = meeting_groups_problem(meeting=past)
-    dialogue_groups_store(meeting=past, problem=problem, solution=_dealt(problem), by=organiser)
+    try:  # the group engine when it is installed, else the dealing above (both are checked when stored)
+        from matching.engine.groups import solve
+
+        solution = solve(problem, time_limit=3.0, seed=0)
+    except ImportError:
+        solution = _dealt(problem)
+    dialogue_groups_store(meeting=past, problem=problem, solution=solution, by=organiser)
     upcoming = DialogueMeeting.objects.create(
         chapter=chapter,
         title="第13回 かながわ対話会「官民連携のはじめ方」",
