@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "events",
     "matching",
     "alumni",
+    "regional",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "followup-reminders-daily": {
         "task": "matching.tasks.task_send_followup_reminders",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Daily digest of public-private project news (regional.services.project_digests_schedule).
+    "regional-project-digests-daily": {
+        "task": "regional.tasks.task_send_project_digests",
+        "schedule": crontab(hour=8, minute=0),
     },
     # A reminder whose worker died mid-delivery is sent again once its claim expires, not the next day.
     "reminders-redeliver": {

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sks.pages import page_roles, registered_pages, registered_steps
-from sks.roles import COMPANY, SENIOR, Role
+from sks.roles import ANY_SIGNED_IN, COMPANY, SENIOR, Role
 from tests.factories import (
     CompanyFactory,
     CoordinatorOrgFactory,
@@ -35,6 +35,8 @@ EXPECTED_MENU = {
         "支援成立",
         "統計",
         "新現役を探す",
+        "地域ネットワーク",
+        "官民連携",
     ],
     Role.INSTITUTION_ADMIN: [
         "ダッシュボード",
@@ -47,10 +49,21 @@ EXPECTED_MENU = {
         "新現役を探す",
         "職員の管理",
         "支店の管理",
+        "地域ネットワーク",
+        "官民連携",
     ],
-    Role.COORDINATOR: ["ダッシュボード", "交流会の運営", "二次面談", "支援成立", "統計", "新現役を探す", "職員の招待"],
-    Role.LOCAL_GOVERNMENT: ["ダッシュボード", "統計"],
-    Role.ALUMNI_OFFICE: ["ダッシュボード"],
+    Role.COORDINATOR: [
+        "ダッシュボード",
+        "交流会の運営",
+        "二次面談",
+        "支援成立",
+        "統計",
+        "新現役を探す",
+        "職員の招待",
+        "地域ネットワーク",
+    ],
+    Role.LOCAL_GOVERNMENT: ["ダッシュボード", "統計", "地域ネットワーク", "官民連携"],
+    Role.ALUMNI_OFFICE: ["ダッシュボード", "地域ネットワーク"],
 }
 
 
@@ -88,7 +101,8 @@ def test_menu_of_each_role_is_the_registered_pages_its_views_allow(role):
     allowed = [
         (reverse(page.url_name), str(page.label))
         for page in registered_pages()
-        if role in page_roles(page.url_name) and (page.visible is None or page.visible(user))
+        if (role in page_roles(page.url_name) or ANY_SIGNED_IN in page_roles(page.url_name))
+        and (page.visible is None or page.visible(user))
     ]
     assert menu == [(reverse("dashboard"), "ダッシュボード"), *allowed]
     assert [label for _url, label in menu] == EXPECTED_MENU[role]
@@ -104,7 +118,7 @@ def test_menu_of_a_coordinator_who_is_also_institution_admin_has_no_invitation_l
     labels = [label for _url, label in _menu(user)]
 
     assert "職員の招待" not in labels
-    assert labels[-2:] == ["職員の管理", "支店の管理"]
+    assert labels[-4:] == ["職員の管理", "支店の管理", "地域ネットワーク", "官民連携"]
     assert "交流会の運営" in labels
 
 
@@ -114,7 +128,13 @@ def test_menu_ends_with_the_admin_site_for_staff_accounts():
     user.is_staff = True
     user.save(update_fields=["is_staff"])
 
-    assert [label for _url, label in _menu(user)] == ["ダッシュボード", "統計", "管理サイト"]
+    assert [label for _url, label in _menu(user)] == [
+        "ダッシュボード",
+        "統計",
+        "地域ネットワーク",
+        "官民連携",
+        "管理サイト",
+    ]
 
 
 @pytest.mark.django_db
@@ -168,4 +188,4 @@ def test_permission_matrix_opens_a_menu_page_to_exactly_the_roles_its_view_decla
     roles = page_roles(url_name)
 
     opened = {column for column, role in COLUMN_ROLES.items() if expected[column] == 200}
-    assert opened == {column for column, role in COLUMN_ROLES.items() if role in roles}
+    assert opened == {column for column, role in COLUMN_ROLES.items() if role in roles or ANY_SIGNED_IN in roles}

@@ -77,6 +77,12 @@ def form_groups(
     )
 
 
+def solve(problem: dict[str, Any], *, time_limit: float = 10.0, seed: int = 0) -> dict[str, Any]:
+    """The engine on a problem as the spec writes it (a dict read from JSON): parse, then `form_groups`.
+    Raises GroupsProblemError, with the reason, for a problem that breaks the format."""
+    return form_groups(parse_groups_problem(problem), time_limit=time_limit, seed=seed)
+
+
 __all__ = [
     "PROBLEM_FORMAT",
     "SOLUTION_FORMAT",
@@ -91,5 +97,6 @@ __all__ = [
     "form_groups",
     "parse_groups_problem",
     "solution_dict",
+    "solve",
     "violations",
 ]
