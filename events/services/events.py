@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from participants.enums import OrganizationKind
 from participants.models import PREFECTURE_CHOICES, Organization, User
+from sks import clock
 from sks.audit import audit
 from sks.exceptions import DomainError
 
@@ -218,6 +219,18 @@ def _check_values(values: dict[str, Any]) -> dict[str, Any]:
                 field=later,
             )
     return cleaned
+
+
+def _check_not_past(date: dt.date | None) -> None:
+    """An event is never created on, or moved to, a day already gone (Asia/Tokyo): its invitations,
+    checklist and reminders would all be dated in the past. (The deadlines before it may have passed: an
+    event set up late still takes its companies.)"""
+    if date is not None and date < clock.today():
+        raise EventSetupError(
+            _("開催日に過ぎた日（%(date)s）は指定できません。今日（%(today)s）以降の日付にしてください。")
+            % {"date": clock.date_ja(date), "today": clock.date_ja(clock.today())},
+            field="date",
+        )
 
 
 def _check_organisations(
@@ -420,6 +433,7 @@ def event_create(
             "min_interviews_per_company": min_interviews_per_company,
         }
     )
+    _check_not_past(values["date"])
     event = Event.objects.create(
         coordinator=coordinator, created_by=by, status=EventStatus.PREPARING, status_changed_at=timezone.now(), **values
     )
@@ -470,6 +484,8 @@ def event_update(
     merged = {name: fields.get(name, getattr(current, name)) for name in _EVENT_FIELD_NAMES}
     values = _check_values(merged)
     changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
+    if "date" in changed:
+        _check_not_past(values["date"])
     for name in changed:
         setattr(current, name, values[name])
     if changed:

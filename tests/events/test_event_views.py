@@ -573,3 +573,75 @@ def test_dashboard_panel_not_shown_to_bank_staff(world):
     response = client_for(world["staff"]).get(reverse("dashboard"))
 
     assert "交流会の準備" not in response.content.decode()
+
+
+# --- dates in the past (issue 12) -------------------------------------------------------------------------
+
+
+def test_event_create_past_date_error_in_japanese_beside_the_field(world):
+    # NOW is 2027-01-10 in Tokyo: the day before is gone.
+    past = form_data(
+        world,
+        date="2027-01-09",
+        enrolment_deadline="2026-12-01",
+        hearing_deadline="2026-12-10",
+        issue_list_date="2026-12-15",
+        application_deadline="2026-12-20",
+        selection_deadline="2026-12-25",
+    )
+
+    response = client_for(world["coord"]).post(reverse("events:event_create"), past)
+
+    assert response.status_code == 200
+    assert field_errors(response, "date") == [
+        "開催日に過ぎた日（2027年1月9日）は指定できません。今日（2027年1月10日）以降の日付にしてください。"
+    ]
+    assert 'id="id_date-errors"' in response.content.decode()
+    assert not Event.objects.filter(title="第2回 交流会").exists()
+
+
+def test_event_create_today_with_passed_deadlines_is_accepted(world):
+    # Set up late: the deadlines have passed, the day itself has not.
+    late = form_data(
+        world,
+        date="2027-01-10",
+        enrolment_deadline="2026-12-01",
+        hearing_deadline="2026-12-10",
+        issue_list_date="2026-12-15",
+        application_deadline="2026-12-20",
+        selection_deadline="2026-12-25",
+    )
+
+    response = client_for(world["coord"]).post(reverse("events:event_create"), late)
+
+    assert response.status_code == 302
+    assert Event.objects.get(title="第2回 交流会").date == dt.date(2027, 1, 10)
+
+
+def test_event_update_moving_the_date_into_the_past_is_refused(world):
+    from events.services.events import EventSetupError, event_update
+
+    with pytest.raises(EventSetupError) as exc:
+        event_update(
+            event=world["event"],
+            by=world["coord"],
+            date=dt.date(2027, 1, 9),
+            selection_deadline=dt.date(2027, 1, 8),
+            application_deadline=dt.date(2027, 1, 7),
+            issue_list_date=dt.date(2027, 1, 6),
+            hearing_deadline=dt.date(2027, 1, 5),
+            enrolment_deadline=dt.date(2027, 1, 4),
+        )
+
+    assert exc.value.field == "date"
+    world["event"].refresh_from_db()
+    assert world["event"].date == EVENT_DAY
+
+
+def test_event_update_of_an_event_whose_day_has_passed_keeps_its_date(world):
+    from events.services.events import event_update
+
+    with time_machine.travel(dt.datetime(2027, 6, 21, 9, 0, tzinfo=TOKYO), tick=False):
+        updated = event_update(event=world["event"], by=world["coord"], venue="別の会場")
+
+    assert (updated.venue, updated.date) == ("別の会場", EVENT_DAY)
