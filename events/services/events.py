@@ -39,12 +39,14 @@ from ..selectors.events import (
     MAX_EVENT_HOSTS,
     checklist_owner_choices,
     event_transition_blocker,
+    event_transition_warning,
 )
 from ..signals import event_status_changed
 
 __all__ = [
     "DEADLINE_FIELDS",
     "EVENT_ACTIONS",
+    "EVENT_ACTIONS_BEFORE_DEADLINE",
     "ChecklistError",
     "EventFields",
     "EventSetupError",
@@ -526,7 +528,7 @@ def event_hosts_set(*, event: Event, by: User, hosts: Sequence[Organization]) ->
 # --- the lifecycle ----------------------------------------------------------------------------------------------
 
 
-def _transition(*, event: Event, by: User, action: str) -> Event:
+def _transition(*, event: Event, by: User, action: str, before_deadline: bool = False) -> Event:
     transition = EVENT_TRANSITIONS_BY_ACTION[action]
     _check_coordinates(by=by, coordinator_id=event.coordinator_id, error=EventStateError)
     # Locked: two coordinators pressing the button at once must not both move the event.
@@ -543,6 +545,9 @@ def _transition(*, event: Event, by: User, action: str) -> Event:
     blocker = event_transition_blocker(event=current, transition=transition)
     if blocker is not None:
         raise EventStateError(blocker)
+    warning = event_transition_warning(event=current, transition=transition)
+    if warning is not None and not before_deadline:
+        raise EventStateError(warning + _("締切の前に進めるときは、確認のチェックを入れてください。"))
     now = timezone.now()
     current.status = transition.target
     current.status_changed_at = now
@@ -580,9 +585,10 @@ def event_publish_issue_list(*, event: Event, by: User) -> Event:
 
 
 @transaction.atomic
-def event_start_selection(*, event: Event, by: User) -> Event:
-    """課題公開済 → 選考中."""
-    return _transition(event=event, by=by, action="start_selection")
+def event_start_selection(*, event: Event, by: User, before_deadline: bool = False) -> Event:
+    """課題公開済 → 選考中. Before the application deadline has passed only with `before_deadline`: the
+    coordinator has confirmed that the seniors' applications close early."""
+    return _transition(event=event, by=by, action="start_selection", before_deadline=before_deadline)
 
 
 @transaction.atomic
@@ -608,6 +614,9 @@ def event_close(*, event: Event, by: User) -> Event:
     """フォローアップ中 → 終了."""
     return _transition(event=event, by=by, action="close")
 
+
+# The steps that may close something before its published deadline: their form carries a confirmation.
+EVENT_ACTIONS_BEFORE_DEADLINE: frozenset[str] = frozenset({"start_selection"})
 
 # The transition form posts one of these names; each maps to the one service allowed to take that step.
 EVENT_ACTIONS: dict[str, Callable[..., Event]] = {
