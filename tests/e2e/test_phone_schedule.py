@@ -145,3 +145,36 @@ def test_timetable_grid_at_390px_scrolls_in_a_focusable_region(page: Page, live_
     page.wait_for_function("() => document.activeElement.scrollLeft > 0")
     _assert_fits(page, "body")
     _assert_rule_passes(page, "scrollable-region-focusable")
+
+
+def test_senior_pages_at_390px_fit_the_screen(page: Page, live_server) -> None:
+    """The pledge, the issue list, the application and the survey: nothing wider than a phone."""
+    world = _phone_world()
+    senior = world["senior"]
+    published = make_event(
+        coordinator_org=world["coordinator"].active_memberships[0].organization,
+        status="published",
+        title="第8回 新現役交流会（応募受付中）",
+    )
+    approved_hearing(enrol_company(published), title="食品の海外展開と輸出の手続き（東南アジア向け）")
+    held = make_event(
+        coordinator_org=world["coordinator"].active_memberships[0].organization,
+        status="follow_up",
+        title="第5回 新現役交流会（開催済）",
+        date=dt.date.today() - dt.timedelta(days=20),
+    )
+    make_timetable(held, [(enrol_company(held), senior, 0, "mutual")], status="published")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, senior.user)
+
+    for url in (
+        reverse("participants:senior_pledge"),
+        reverse("events:senior_issue_list", args=[published.pk]),
+        reverse("events:senior_application", args=[published.pk]),
+        reverse("matching:survey", args=[held.pk]),
+        reverse("matching:my_schedule"),
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        _assert_fits(page, "body")
+        _assert_rule_passes(page, "scrollable-region-focusable")
