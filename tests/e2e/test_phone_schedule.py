@@ -107,7 +107,10 @@ def test_senior_schedule_at_390px_reads_as_cards_without_sideways_scrolling(page
     expect(first.get_by_text("精密部品の販路開拓と海外展開の進め方（その1）")).to_be_visible()
     expect(first.locator(".schedule-table-no")).to_be_visible()
     expect(page.locator(".schedule-table")).to_be_hidden()
-    # One meeting is one short card, not a 1,200 px row.
+    # The issue uses the card's whole width (a narrow column made each meeting a tall, mostly blank row).
+    issue = first.locator(".schedule-item-issue")
+    expect(issue).to_contain_text("首都圏と東南アジア")
+    assert issue.bounding_box()["width"] > 0.7 * PHONE["width"]
     assert first.bounding_box()["height"] < 600
     _assert_fits(page, "main")
     _assert_rule_passes(page, "scrollable-region-focusable")
