@@ -45,3 +45,13 @@ def test_sqlite_eight_parallel_check_in_taps_all_succeed(server):
     status, body = server.request("GET", server.info["checkin"])
     assert status == 200
     assert body.count(f"checkin-status-{AttendanceStatus.CHECKED_IN}") == 8
+
+
+def test_sqlite_settings_take_immediate_transactions_and_wait():
+    options = settings.DATABASES["default"]["OPTIONS"]
+
+    assert (options["transaction_mode"], options["timeout"], options["init_command"]) == (
+        "IMMEDIATE",
+        20,
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
