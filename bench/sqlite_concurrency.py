@@ -27,7 +27,7 @@ def main() -> int:
     failures = 0
     with SqliteServer(seniors=8 * args.rounds) as server:
         print(f"journal_mode={server.info['journal_mode']}")
-        taps = list(server.info["taps"])  # type: ignore[call-overload]
+        taps = list(server.info["taps"])
         for n in range(args.rounds):
             views = server.page_views(16)
             server.info["taps"] = taps[8 * n : 8 * (n + 1)]

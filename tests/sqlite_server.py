@@ -24,6 +24,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +104,7 @@ class SqliteServer:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._server: subprocess.Popen[bytes] | None = None
-        self.info: dict[str, object] = {}
+        self.info: dict[str, Any] = {}
         self.csrf = ""
 
     # --- lifecycle ----------------------------------------------------------------------------------
@@ -221,11 +222,11 @@ class SqliteServer:
     def check_in_taps(self) -> Round:
         """One check-in tap per senior, all at once (the POST of the 「受付する」 button)."""
         form = {"csrfmiddlewaretoken": self.csrf, "action": "check_in"}
-        return self.burst([("POST", str(path), form) for path in self.info["taps"]])  # type: ignore[attr-defined]
+        return self.burst([("POST", str(path), form) for path in self.info["taps"]])
 
     def page_views(self, count: int) -> Round:
         """`count` GETs of the coordinator's pages, all at once."""
-        pages = list(self.info["pages"])  # type: ignore[call-overload]
+        pages = list(self.info["pages"])
         return self.burst([("GET", str(pages[i % len(pages)]), None) for i in range(count)])
 
 

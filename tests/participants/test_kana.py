@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 from django import forms
+from django.utils import translation
 
 import participants.forms as participant_forms
 from participants.forms.accounts import InvitationAcceptForm, SeniorSignupExtraForm
@@ -55,7 +56,7 @@ def test_kana_field_normalises_like_the_file_import(typed, saved):
 
 @pytest.mark.parametrize("typed", ["山田", "Yamada", "ヤマダ1"])
 def test_kana_field_refuses_what_is_not_kana_in_japanese(typed):
-    with pytest.raises(forms.ValidationError) as exc:
+    with translation.override("ja"), pytest.raises(forms.ValidationError) as exc:
         KanaField().clean(typed)
 
     assert exc.value.messages == ["全角カタカナで入力してください（例：ヤマダ タロウ）。"]
