@@ -116,6 +116,21 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must take a small office's concurrent use without "database is locked":
+    # * WAL: readers never wait for a writer, and a writer waits only for another writer;
+    # * IMMEDIATE: a transaction takes the write lock when it begins, so two transactions that both read
+    #   and then write queue up behind the busy timeout instead of one failing at once (SQLite cannot
+    #   wait in the deadlock a deferred transaction's upgrade to a write lock would make);
+    # * a busy timeout (seconds) long enough for the slowest write a request makes.
+    # synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

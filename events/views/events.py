@@ -40,6 +40,7 @@ from ..selectors.events import (
 )
 from ..services.events import (
     EVENT_ACTIONS,
+    EVENT_ACTIONS_BEFORE_DEADLINE,
     ChecklistError,
     EventSetupError,
     checklist_item_add,
@@ -152,8 +153,14 @@ def event_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if service is None:
         messages.error(request, _("操作がわかりませんでした。もう一度ボタンを押してください。"))
         return redirect("events:event_detail", pk=event.pk)
+    # A step that closes something before its deadline goes only with the confirmation its form asks for.
+    early = (
+        {"before_deadline": request.POST.get("before_deadline") == "1"}
+        if action in EVENT_ACTIONS_BEFORE_DEADLINE
+        else {}
+    )
     try:
-        service(event=event, by=user)
+        service(event=event, by=user, **early)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -289,6 +289,7 @@ def second_interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SI_STEPS = ("start-scheduling", "schedule", "held", "agree", "not-agreed", "cancel")
+SI_STEP_FORMS = {"schedule": "schedule_form", "agree": "agreement_form", "not-agreed": "not_agreed_form"}
 
 
 @require_POST
@@ -353,7 +354,12 @@ def second_interview_step(request: HttpRequest, pk: int, step: str) -> HttpRespo
             services.second_interview_cancel(si=si, by=user, note=form.cleaned_data.get("note", ""))
             message = _("二次面談を中止にしました。")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # A rule about one field (a date in the past, say) is shown beside that field of the step's form.
+        form = forms.get(SI_STEP_FORMS.get(step, ""))
+        if exc.field and form is not None and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.error(request, exc.message)
         si = access.access_second_interview(user=user, pk=pk)
         return _si_detail(request, si, forms, status=400)
     messages.success(request, message)

@@ -12,17 +12,12 @@ from sks.roles import INSTITUTION_ROLES, Role
 from ..models import Branch, Organization, User
 from ..selectors import branches_invitable_by, organizations_invitable_by
 from ..services import senior_register
-from ..validators import validate_katakana
+from .fields import KanaField
 
 
 class _NameFields(forms.Form):
     name = forms.CharField(label=_("氏名"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    name_kana = forms.CharField(
-        label=_("氏名（カナ）"),
-        max_length=100,
-        validators=[validate_katakana],
-        help_text=_("全角カタカナで入力してください。"),
-    )
+    name_kana = KanaField(label=_("氏名（カナ）"), max_length=100)
 
 
 class SeniorSignupExtraForm(_NameFields):

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from sks.uploads import UploadRefusedError, upload_size_check
 
 from ..models import Branch, Company, Industry, Organization, User
-from ..normalize import normalize_code, normalize_digits, normalize_kana, parse_amount
+from ..normalize import normalize_code, normalize_digits, parse_amount
 from ..reference import DATA_DIR
 from ..selectors import company_branches_for, company_staff_for
 from ..services.companies import company_import_limits, company_industry_error
 from ..validators import validate_year
-from .fields import YearField
+from .fields import KanaField, YearField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only
@@ -125,7 +125,7 @@ class CompanyForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "internal_notes": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"name_kana": _("全角カタカナで入力してください（ひらがなはカタカナに直します）。")}
+        field_classes = {"name_kana": KanaField}
         error_messages = {"name": {"required": _("企業名を入力してください。")}}
 
     def __init__(self, *args: Any, institution: Organization, **kwargs: Any) -> None:
@@ -149,9 +149,6 @@ class CompanyForm(forms.ModelForm):
 
     def clean_client_code(self) -> str:
         return normalize_code(self.cleaned_data.get("client_code", ""))
-
-    def clean_name_kana(self) -> str:
-        return normalize_kana(self.cleaned_data.get("name_kana", ""))
 
     def clean_name(self) -> str:
         return str(self.cleaned_data.get("name", "")).strip()
