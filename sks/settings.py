@@ -5,6 +5,7 @@ Development defaults need nothing set: SQLite in var/, tasks run eagerly in-proc
 mandatory. Every variable is documented in `.env.example`.
 """
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -37,6 +38,12 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production-0123456789")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+
+# The key of the alumni rosters' HMAC hashes (alumni.services.roster): rosters are never stored in clear.
+# Rotating it makes the stored rosters unmatchable (upload them again). By default derived from SECRET_KEY.
+ALUMNI_ROSTER_HASH_KEY = env.str(
+    "ALUMNI_ROSTER_HASH_KEY", default=hashlib.sha256(b"sks.alumni.roster:" + SECRET_KEY.encode()).hexdigest()
+)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
