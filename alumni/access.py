@@ -52,6 +52,7 @@ __all__ = [
     "access_network_by_code",
     "access_news",
     "access_post",
+    "access_queue_member",
     "access_rsvp_for_office",
     "access_staff_digest",
     "approval_queue",
@@ -163,6 +164,10 @@ def approval_queue(viewer: Viewer) -> QuerySet[AlumniMember]:
     """The office's queue: pending signups first, then the latest decisions."""
     assert viewer.is_office
     return AlumniMember.objects.filter(network=viewer.network).select_related("user", "decided_by")
+
+
+def access_queue_member(viewer: Viewer, pk: int) -> AlumniMember:
+    return get_or_404(approval_queue(viewer), pk=pk)
 
 
 def roster_uploads(viewer: Viewer) -> QuerySet[RosterUpload]:

@@ -135,6 +135,12 @@ class AlumniMember(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} / {self.network}"
 
+    @property
+    def reason_labels(self) -> list[str]:
+        from .enums import PendingReason
+
+        return [str(PendingReason(r).label) for r in self.pending_reasons if r in PendingReason.values]
+
     def visibility(self, field: str) -> str:
         return str(self.privacy.get(field, Visibility.MEMBERS))
 

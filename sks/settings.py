@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "participants.tasks.task_redeliver_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # Alumni news scheduled for later is mailed to the members when it comes due (alumni.services.news_mail).
+    "alumni-news-due": {
+        "task": "alumni.tasks.task_mail_due_news",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # A worker's claim on a reminder (participants.services.notifications) expires after this many seconds;
 # an unsent reminder with an expired claim is delivered again. Keep it well above the time one mail takes.

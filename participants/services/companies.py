@@ -77,6 +77,7 @@ __all__ = [
     "company_import_read",
     "company_import_store",
     "company_update",
+    "tabular_rows",
 ]
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,732 @@
+"""Every write of the alumni app (STYLE.md rule 2): one service per state change.
+
+Callers pass rows already authorised through alumni/access.py (a `Viewer` for the network).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.models import Organization, User
+from participants.normalize import normalize_digits, normalize_kana, normalize_text
+from participants.services import notify, tabular_rows
+from sks.audit import audit
+from sks.exceptions import DomainError
+from sks.uploads import UploadLimits, UploadRefusedError, upload_guard
+
+from . import access
+from .access import Viewer
+from .enums import DigestStatus, FeedbackStatus, MemberStatus, NewsStatus, PendingReason, RsvpStatus, Visibility
+from .models import (
+    PRIVATE_FIELDS,
+    AlumniMember,
+    AlumniNetwork,
+    ContactMessage,
+    Feedback,
+    Meetup,
+    MeetupRsvp,
+    MeetupSurveyAnswer,
+    MemberPost,
+    NewsAttachment,
+    NewsPost,
+    PostInterest,
+    PostReply,
+    RosterEntry,
+    RosterUpload,
+)
+
+
+class AlumniError(DomainError):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- networks ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def network_create(*, organization: Organization, by: User, name: str, description: str = "") -> AlumniNetwork:
+    if AlumniNetwork.objects.filter(organization=organization).exists():
+        raise AlumniError(_("この組織のOB・OGネットワークはすでにあります。"))
+    network = AlumniNetwork.objects.create(
+        organization=organization, name=name, description=description, join_code=secrets.token_urlsafe(16)
+    )
+    audit(obj=network, action="alumni.network_created", user=by)
+    return network
+
+
+# --- the roster: keyed hashes only ------------------------------------------------------------------------------
+
+ROSTER_LIMITS = UploadLimits(max_bytes=5 * 1024 * 1024, max_rows=20_000, max_columns=30)
+ROSTER_HEADERS = {
+    "name": ("氏名", "名前", "name"),
+    "kana": ("氏名（カナ）", "氏名(カナ)", "カナ", "フリガナ", "ふりがな", "kana"),
+    "number": ("社員番号", "職員番号", "従業員番号", "employee_number", "number"),
+}
+_SPACES = re.compile(r"\s+")
+
+
+def roster_normalise_name(value: object) -> str:
+    """Full/half width and spaces do not matter: 「山田　太郎」 and 「山田太郎」 are the same name."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", normalize_text(value)))
+
+
+def roster_normalise_kana(value: object) -> str:
+    return _SPACES.sub("", normalize_kana(value))
+
+
+def roster_normalise_number(value: object) -> str:
+    """Digits in ASCII, separators gone, upper case, leading zeros dropped (Excel drops them too)."""
+    return normalize_digits(value).upper().lstrip("0")
+
+
+def roster_hash(*, network: AlumniNetwork, kind: str, value: str) -> str:
+    """HMAC-SHA256 under ALUMNI_ROSTER_HASH_KEY, separated per network and field: equal values of two networks
+    or two fields never give the same hash, and without the key a hash cannot be checked against guesses."""
+    key = str(settings.ALUMNI_ROSTER_HASH_KEY).encode()
+    return hmac.new(key, f"{network.pk}:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class RosterResult:
+    upload: RosterUpload | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _roster_columns(headers: list[Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    cleaned = [roster_normalise_name(h).lower() for h in headers]
+    for key, names in ROSTER_HEADERS.items():
+        for i, header in enumerate(cleaned):
+            if header in {roster_normalise_name(n).lower() for n in names}:
+                found[key] = i
+                break
+    return found
+
+
+@transaction.atomic
+def roster_upload(*, viewer: Viewer, content: bytes, filename: str) -> RosterResult:
+    """Read an HR roster (CSV/.xlsx: 氏名, 氏名（カナ）, 社員番号; other columns ignored) and keep only the
+    keyed hashes of its normalised name, kana and employee number. Nothing is saved if any row is wrong; every
+    wrong row is reported with its line number. A number already in the roster gets the new name hashes."""
+    assert viewer.is_office
+    try:
+        rows, _format, _encoding = tabular_rows(content=content, filename=filename, limits=ROSTER_LIMITS)
+        _line, headers = next(rows)
+    except DomainError as exc:
+        return RosterResult(errors=[exc.message])
+    except StopIteration:
+        return RosterResult(errors=[_("ファイルが空です。")])
+    columns = _roster_columns(list(headers))
+    missing = [ROSTER_HEADERS[k][0] for k in ("name", "kana", "number") if k not in columns]
+    if missing:
+        return RosterResult(
+            errors=[_("必須の列「%(columns)s」がありません（1行目：氏名,氏名（カナ）,社員番号）。") % {"columns": "、".join(missing)}]
+        )
+    network = viewer.network
+    parsed: dict[str, tuple[str, str]] = {}
+    errors: list[str] = []
+    try:
+        for line, values in rows:
+            cells = {k: values[i] if i < len(values) else None for k, i in columns.items()}
+            if not any(normalize_text(v) for v in cells.values()):
+                continue
+            name = roster_normalise_name(cells["name"])
+            kana = roster_normalise_kana(cells["kana"])
+            number = roster_normalise_number(cells["number"])
+            if not (name and kana and number):
+                errors.append(_("%(line)s行目：氏名・カナ・社員番号のいずれかが空です。") % {"line": line})
+                continue
+            number_hash = roster_hash(network=network, kind="number", value=number)
+            if number_hash in parsed:
+                errors.append(_("%(line)s行目：社員番号が前の行と重複しています。") % {"line": line})
+                continue
+            parsed[number_hash] = (
+                roster_hash(network=network, kind="name", value=name),
+                roster_hash(network=network, kind="kana", value=kana),
+            )
+    except DomainError as exc:
+        return RosterResult(errors=[exc.message])
+    if errors:
+        return RosterResult(errors=errors)
+    if not parsed:
+        return RosterResult(errors=[_("見出しの行のほかに、名簿の行がありません。")])
+    upload = RosterUpload.objects.create(
+        network=network, uploaded_by=viewer.user, filename=PurePath(filename).name[:200], row_count=len(parsed)
+    )
+    existing = access.roster_entries_by_number(network=network, number_hashes=list(parsed))
+    new = []
+    for number_hash, (name_hash, kana_hash) in parsed.items():
+        entry = existing.get(number_hash)
+        if entry is not None:
+            entry.name_hash, entry.kana_hash, entry.upload = name_hash, kana_hash, upload
+            entry.save(update_fields=["name_hash", "kana_hash", "upload"])
+        else:
+            new.append(
+                RosterEntry(
+                    network=network, upload=upload, number_hash=number_hash, name_hash=name_hash, kana_hash=kana_hash
+                )
+            )
+    RosterEntry.objects.bulk_create(new)
+    audit(obj=upload, action="alumni.roster_uploaded", user=viewer.user, data={"rows": len(parsed)})
+    return RosterResult(upload=upload)
+
+
+# --- membership ----------------------------------------------------------------------------------------------
+
+
+def _roster_match(
+    network: AlumniNetwork, *, name: str, kana: str, number: str
+) -> tuple[RosterEntry | None, list[str]]:
+    if not network.roster_entries.exists():
+        return None, [PendingReason.NO_ROSTER]
+    entry = access.roster_entry_by_number(
+        network=network, number_hash=roster_hash(network=network, kind="number", value=roster_normalise_number(number))
+    )
+    if entry is None:
+        return None, [PendingReason.NUMBER_UNKNOWN]
+    name_ok = hmac.compare_digest(
+        entry.name_hash, roster_hash(network=network, kind="name", value=roster_normalise_name(name))
+    )
+    kana_ok = hmac.compare_digest(
+        entry.kana_hash, roster_hash(network=network, kind="kana", value=roster_normalise_kana(kana))
+    )
+    if not (name_ok and kana_ok):
+        return None, [PendingReason.NAME_MISMATCH]
+    if getattr(entry, "member", None) is not None:
+        return None, [PendingReason.ALREADY_CLAIMED]
+    return entry, []
+
+
+@transaction.atomic
+def member_join(
+    *,
+    network: AlumniNetwork,
+    user: User,
+    name: str,
+    name_kana: str,
+    employee_number: str,
+    year_joined: int | None = None,
+    year_left: int | None = None,
+    departments: str = "",
+) -> AlumniMember:
+    """Sign up to a network: verified at once when the roster has this person, else in the office's queue with
+    the reasons. The employee number itself is not kept; only the roster row it matched."""
+    member = AlumniMember.objects.select_for_update().filter(network=network, user=user).first()
+    if member is not None and member.status in (MemberStatus.VERIFIED, MemberStatus.PENDING):
+        raise AlumniError(_("このネットワークにはすでに登録しています。"))
+    if member is not None and member.status == MemberStatus.REJECTED:
+        raise AlumniError(_("この登録は事務局により承認されませんでした。事務局にお問い合わせください。"))
+    if user.name != name or user.name_kana != name_kana:
+        user.name, user.name_kana = name, name_kana
+        user.save(update_fields=["name", "name_kana"])
+    entry, reasons = _roster_match(network, name=name, kana=name_kana, number=employee_number)
+    values: dict[str, Any] = {
+        "status": MemberStatus.VERIFIED if entry is not None else MemberStatus.PENDING,
+        "pending_reasons": [str(r) for r in reasons],
+        "roster_entry": entry,
+        "year_joined": year_joined,
+        "year_left": year_left,
+        "departments": departments,
+        "left_at": None,
+        "decided_at": timezone.now() if entry is not None else None,
+        "decided_by": None,
+    }
+    if member is None:
+        member = AlumniMember(network=network, user=user, **values)
+    else:  # rejoining after leaving: the same row, checked again
+        for key, value in values.items():
+            setattr(member, key, value)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:  # two signups claimed the same roster row at once: the second waits for the office
+        member.roster_entry, member.status = None, MemberStatus.PENDING
+        member.pending_reasons = [str(PendingReason.ALREADY_CLAIMED)]
+        member.save()
+    member_refresh_search_text(member=member)
+    audit(obj=member, action=f"alumni.member_{member.status}", user=user, data={"reasons": member.pending_reasons})
+    return member
+
+
+@transaction.atomic
+def member_decide(*, viewer: Viewer, member: AlumniMember, approve: bool, note: str = "") -> AlumniMember:
+    assert viewer.is_office and member.network_id == viewer.network.pk
+    if member.status != MemberStatus.PENDING:
+        raise AlumniError(_("承認待ちの登録だけを承認・否認できます。"))
+    member.status = MemberStatus.VERIFIED if approve else MemberStatus.REJECTED
+    member.decided_by, member.decided_at, member.decision_note = viewer.user, timezone.now(), note[:300]
+    member.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    audit(obj=member, action=f"alumni.member_{member.status}", user=viewer.user)
+    if approve:
+        notify(
+            user=member.user,
+            kind="alumni.member_verified",
+            template="alumni/member_verified",
+            context={"network": member.network.name},
+            url=reverse("alumni:network_home", args=[member.network_id]),
+        )
+    return member
+
+
+def member_search_text(member: AlumniMember) -> str:
+    """The name and the fields shown to members: the directory search never matches a private field."""
+    parts = [member.user.name, member.user.name_kana]
+    values = {
+        "years": f"{member.year_joined or ''} {member.year_left or ''}",
+        "departments": member.departments,
+        "employer": member.employer,
+        "job_title": member.job_title,
+        "industry": member.industry.name if member.industry_id and member.industry else "",
+        "skills": member.skills,
+        "self_introduction": member.self_introduction,
+    }
+    parts += [v for k, v in values.items() if member.visibility(k) == Visibility.MEMBERS]
+    return "\n".join(p for p in parts if p).lower()
+
+
+def member_refresh_search_text(*, member: AlumniMember) -> None:
+    member.search_text = member_search_text(member)
+    AlumniMember.objects.filter(pk=member.pk).update(search_text=member.search_text)
+
+
+@transaction.atomic
+def member_profile_update(
+    *, member: AlumniMember, values: dict[str, Any], privacy: dict[str, str], accepts_contact: bool
+) -> AlumniMember:
+    allowed = {
+        "year_joined",
+        "year_left",
+        "departments",
+        "employer",
+        "job_title",
+        "industry",
+        "skills",
+        "self_introduction",
+    }
+    for key, value in values.items():
+        if key in allowed:
+            setattr(member, key, value)
+    member.privacy = {k: v for k, v in privacy.items() if k in PRIVATE_FIELDS and v in Visibility.values}
+    member.accepts_contact = accepts_contact
+    member.save()
+    member_refresh_search_text(member=member)
+    return member
+
+
+@transaction.atomic
+def member_leave(*, member: AlumniMember) -> AlumniMember:
+    """Leave the network: out of the directory and every member page at once (the status is the rule)."""
+    if member.status != MemberStatus.VERIFIED:
+        raise AlumniError(_("退会できるのは認証済みの会員だけです。"))
+    member.status, member.left_at = MemberStatus.LEFT, timezone.now()
+    member.save(update_fields=["status", "left_at", "updated_at"])
+    MeetupRsvp.objects.filter(
+        user=member.user, meetup__network=member.network, meetup__starts_at__gt=timezone.now()
+    ).exclude(status=RsvpStatus.CANCELLED).update(status=RsvpStatus.CANCELLED)
+    audit(obj=member, action="alumni.member_left", user=member.user)
+    return member
+
+
+@transaction.atomic
+def member_contact(*, viewer: Viewer, recipient: AlumniMember, body: str) -> ContactMessage:
+    """A message by mail (and in the inbox), with a link back to the sender's contact page; no address shown."""
+    if viewer.member is None:
+        raise AlumniError(_("会員だけが他の会員に連絡できます。"))
+    if recipient.pk == viewer.member.pk:
+        raise AlumniError(_("自分自身には送れません。"))
+    if not recipient.accepts_contact:
+        raise AlumniError(_("この会員は連絡の受け取りを停止しています。"))
+    message = ContactMessage.objects.create(
+        network=viewer.network, sender=viewer.user, recipient=recipient.user, body=body
+    )
+    notify(
+        user=recipient.user,
+        kind="alumni.contact",
+        template="alumni/contact",
+        context={"network": viewer.network.name, "sender": viewer.user.get_short_name(), "body": body},
+        url=reverse("alumni:member_contact", args=[viewer.network.pk, viewer.member.pk]),
+    )
+    return message
+
+
+# --- news ----------------------------------------------------------------------------------------------------
+
+ATTACHMENT_LIMITS = UploadLimits(max_bytes=10 * 1024 * 1024)
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".png": ("image/png", (b"\x89PNG",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+}
+
+
+def attachment_check(upload: UploadedFile) -> tuple[bytes, str]:
+    """The attachment's bytes and content type, or AlumniError: the size and zip contents through the upload
+    guard, the type from the file's first bytes (the name alone is not trusted)."""
+    name = upload.name or ""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise AlumniError(_("添付できるのは PDF・PNG・JPEG・Excel（.xlsx）・Word（.docx）のファイルです。"), field="attachment")
+    if (upload.size or 0) > ATTACHMENT_LIMITS.max_bytes:
+        raise AlumniError(_("ファイルが大きすぎます（上限 10 MB）。"), field="attachment")
+    content = upload.read()
+    try:
+        upload_guard(content=content, filename=name, limits=ATTACHMENT_LIMITS)
+    except UploadRefusedError as exc:
+        raise AlumniError(exc.message, field="attachment") from None
+    content_type, magics = ATTACHMENT_TYPES[suffix]
+    if not content.startswith(magics):
+        raise AlumniError(_("ファイルの中身が拡張子（%(ext)s）と一致しません。") % {"ext": suffix}, field="attachment")
+    return content, content_type
+
+
+@transaction.atomic
+def news_save(
+    *,
+    viewer: Viewer,
+    news: NewsPost | None,
+    title: str,
+    body: str,
+    category: str,
+    status: str,
+    publish_at: Any = None,
+    mail_members: bool = False,
+    attachment: UploadedFile | None = None,
+) -> NewsPost:
+    assert viewer.is_office
+    if status == NewsStatus.SCHEDULED and publish_at is None:
+        raise AlumniError(_("予約公開には公開日時を入力してください。"), field="publish_at")
+    if status == NewsStatus.SCHEDULED and publish_at <= timezone.now():
+        raise AlumniError(_("予約公開の日時は今より後にしてください。"), field="publish_at")
+    content_and_type = attachment_check(attachment) if attachment is not None else None
+    if news is None:
+        news = NewsPost(network=viewer.network, author=viewer.user)
+    if news.mailed_at is not None and status == NewsStatus.DRAFT:
+        raise AlumniError(_("メールで知らせたお知らせは下書きに戻せません。"), field="status")
+    news.title, news.body, news.category, news.status = title, body, category, status
+    news.mail_members = mail_members
+    if status == NewsStatus.PUBLISHED:
+        news.publish_at = news.publish_at if news.publish_at and news.publish_at <= timezone.now() else timezone.now()
+    elif status == NewsStatus.SCHEDULED:
+        news.publish_at = publish_at
+    else:
+        news.publish_at = None
+    news.save()
+    if content_and_type is not None and attachment is not None:
+        from django.core.files.base import ContentFile
+
+        content, content_type = content_and_type
+        NewsAttachment.objects.create(
+            news=news,
+            file=ContentFile(content, name=f"{secrets.token_hex(8)}{PurePath(attachment.name or '').suffix.lower()}"),
+            filename=PurePath(attachment.name or "file").name[:200],
+            content_type=content_type,
+            size=len(content),
+        )
+    audit(obj=news, action=f"alumni.news_{status}", user=viewer.user)
+    if status == NewsStatus.PUBLISHED and mail_members and news.mailed_at is None:
+        from .tasks import task_mail_news
+
+        task_mail_news.delay_on_commit(news_id=news.pk)  # type: ignore[attr-defined]  # Celery 5.4 API
+    return news
+
+
+def news_mail(*, news_id: int) -> int:
+    """Mail a visible news item to the network's members, once: the claim on `mailed_at` makes a second run a
+    no-op. Returns how many were notified."""
+    news = access.news_for_task(pk=news_id)
+    if news is None or not news.mail_members:
+        return 0
+    visible = news.status == NewsStatus.PUBLISHED or (
+        news.status == NewsStatus.SCHEDULED and news.publish_at is not None and news.publish_at <= timezone.now()
+    )
+    if not visible:
+        return 0
+    with transaction.atomic():
+        claimed = NewsPost.objects.filter(pk=news.pk, mailed_at__isnull=True).update(mailed_at=timezone.now())
+        if not claimed:
+            return 0
+        count = 0
+        for member in access.verified_members_of(news.network):
+            notify(
+                user=member.user,
+                kind="alumni.news",
+                template="alumni/news",
+                context={"network": news.network.name, "title": news.title, "category": news.get_category_display()},
+                url=reverse("alumni:news_detail", args=[news.network_id, news.pk]),
+            )
+            count += 1
+    return count
+
+
+def news_mail_due() -> int:
+    """Periodic: mail the scheduled news that has come due (and any published one whose task was lost)."""
+    from .tasks import task_mail_news
+
+    ids = list(access.news_due_for_mail().values_list("pk", flat=True))
+    for pk in ids:
+        task_mail_news.delay(news_id=pk)
+    return len(ids)
+
+
+# --- feedback ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_create(*, viewer: Viewer, topic: str, good_points: str, improvements: str) -> Feedback:
+    if viewer.member is None:
+        raise AlumniError(_("フィードバックを送れるのは会員だけです。"))
+    if not (good_points.strip() or improvements.strip()):
+        raise AlumniError(_("「良い点」か「改善してほしい点」のどちらかを書いてください。"), field="good_points")
+    feedback = Feedback.objects.create(
+        network=viewer.network, author=viewer.user, topic=topic, good_points=good_points, improvements=improvements
+    )
+    audit(obj=feedback, action="alumni.feedback_received", user=viewer.user)
+    return feedback
+
+
+FEEDBACK_NEXT = {
+    FeedbackStatus.RECEIVED: {FeedbackStatus.CONSIDERING, FeedbackStatus.DONE, FeedbackStatus.DECLINED},
+    FeedbackStatus.CONSIDERING: {FeedbackStatus.DONE, FeedbackStatus.DECLINED},
+    FeedbackStatus.DONE: {FeedbackStatus.DONE},
+    FeedbackStatus.DECLINED: {FeedbackStatus.DECLINED},
+}
+
+
+@transaction.atomic
+def feedback_answer(*, viewer: Viewer, feedback: Feedback, status: str, answer: str) -> Feedback:
+    """受付 → 検討中 → 対応済 or 見送り; closing needs an answer to the author (who sees both)."""
+    assert viewer.is_office and feedback.network_id == viewer.network.pk
+    if status != feedback.status and status not in FEEDBACK_NEXT[FeedbackStatus(feedback.status)]:
+        raise AlumniError(
+            _("「%(from)s」から「%(to)s」には変更できません。")
+            % {"from": feedback.get_status_display(), "to": FeedbackStatus(status).label},
+            field="status",
+        )
+    if status in (FeedbackStatus.DONE, FeedbackStatus.DECLINED) and not answer.strip():
+        raise AlumniError(_("対応済・見送りにするときは、投稿者への回答を書いてください。"), field="answer")
+    feedback.status, feedback.answer = status, answer
+    feedback.answered_by, feedback.answered_at = viewer.user, timezone.now()
+    feedback.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
+    audit(obj=feedback, action=f"alumni.feedback_{status}", user=viewer.user)
+    notify(
+        user=feedback.author,
+        kind="alumni.feedback_answered",
+        template="alumni/feedback_answered",
+        context={"network": viewer.network.name, "topic": feedback.topic, "status": feedback.get_status_display()},
+        url=reverse("alumni:feedback", args=[viewer.network.pk]),
+    )
+    return feedback
+
+
+# --- posts ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_create(*, viewer: Viewer, kind: str, title: str, body: str, share_with_staff: bool) -> MemberPost:
+    if viewer.member is None:
+        raise AlumniError(_("投稿できるのは会員だけです。"))
+    post = MemberPost.objects.create(
+        network=viewer.network,
+        author=viewer.user,
+        kind=kind,
+        title=title,
+        body=body,
+        digest_status=DigestStatus.REQUESTED if share_with_staff else DigestStatus.NONE,
+    )
+    return post
+
+
+@transaction.atomic
+def post_reply(*, viewer: Viewer, post: MemberPost, body: str) -> PostReply:
+    if viewer.member is None and not viewer.is_office:
+        raise AlumniError(_("返信できるのは会員と事務局だけです。"))
+    reply = PostReply.objects.create(post=post, author=viewer.user, body=body)
+    if post.author_id != viewer.user.pk:
+        notify(
+            user=post.author,
+            kind="alumni.reply",
+            template="alumni/reply",
+            context={"network": viewer.network.name, "title": post.title, "sender": viewer.user.get_short_name()},
+            url=reverse("alumni:post_detail", args=[viewer.network.pk, post.pk]),
+            email=False,
+        )
+    return reply
+
+
+@transaction.atomic
+def post_interest_toggle(*, viewer: Viewer, post: MemberPost) -> bool:
+    """Mark or unmark "interested"; returns whether the viewer is now interested."""
+    if viewer.member is None:
+        raise AlumniError(_("「関心あり」は会員だけが押せます。"))
+    deleted, _rows = PostInterest.objects.filter(post=post, user=viewer.user).delete()
+    if deleted:
+        return False
+    PostInterest.objects.create(post=post, user=viewer.user)
+    return True
+
+
+@transaction.atomic
+def post_digest_decide(*, viewer: Viewer, post: MemberPost, approve: bool) -> MemberPost:
+    """The office puts a shared post into the staff digest, or leaves it out."""
+    assert viewer.is_office and post.network_id == viewer.network.pk
+    if post.digest_status == DigestStatus.NONE:
+        raise AlumniError(_("投稿者が職員への共有を希望していない投稿です。"))
+    post.digest_status = DigestStatus.APPROVED if approve else DigestStatus.DECLINED
+    post.digest_decided_by, post.digest_decided_at = viewer.user, timezone.now()
+    post.save(update_fields=["digest_status", "digest_decided_by", "digest_decided_at", "updated_at"])
+    audit(obj=post, action=f"alumni.digest_{post.digest_status}", user=viewer.user)
+    return post
+
+
+# --- meetups -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meetup_create(
+    *, viewer: Viewer, title: str, description: str, venue: str, starts_at: Any, capacity: int
+) -> Meetup:
+    assert viewer.is_office
+    meetup = Meetup.objects.create(
+        network=viewer.network,
+        title=title,
+        description=description,
+        venue=venue,
+        starts_at=starts_at,
+        capacity=capacity,
+        created_by=viewer.user,
+    )
+    audit(obj=meetup, action="alumni.meetup_created", user=viewer.user)
+    return meetup
+
+
+@transaction.atomic
+def meetup_rsvp(*, viewer: Viewer, meetup: Meetup) -> MeetupRsvp:
+    """Join: a seat while there is one, else the waiting list (in order of reply)."""
+    if viewer.member is None:
+        raise AlumniError(_("参加申込みができるのは会員だけです。"))
+    meetup = access.lock_meetup(pk=meetup.pk)  # one seat is counted by one request at a time
+    if meetup.starts_at <= timezone.now():
+        raise AlumniError(_("開始済みの交流会には申し込めません。"))
+    rsvp = access.meetup_rsvp_of(meetup=meetup, user=viewer.user)
+    if rsvp is not None and rsvp.status != RsvpStatus.CANCELLED:
+        raise AlumniError(_("すでに申し込んでいます。"))
+    full = access.meetup_going_count(meetup=meetup) >= meetup.capacity
+    status = RsvpStatus.WAITING if full else RsvpStatus.GOING
+    if rsvp is None:
+        rsvp = MeetupRsvp.objects.create(meetup=meetup, user=viewer.user, status=status)
+    else:
+        rsvp.status, rsvp.created_at = status, timezone.now()  # back of the queue
+        rsvp.save(update_fields=["status", "created_at", "updated_at"])
+    return rsvp
+
+
+@transaction.atomic
+def meetup_cancel(*, viewer: Viewer, meetup: Meetup) -> MeetupRsvp | None:
+    """Cancel; a freed seat goes to the first on the waiting list, who is told."""
+    meetup = access.lock_meetup(pk=meetup.pk)
+    rsvp = access.meetup_rsvp_of(meetup=meetup, user=viewer.user)
+    if rsvp is None or rsvp.status == RsvpStatus.CANCELLED:
+        raise AlumniError(_("申込みがありません。"))
+    was_going = rsvp.status == RsvpStatus.GOING
+    rsvp.status = RsvpStatus.CANCELLED
+    rsvp.save(update_fields=["status", "updated_at"])
+    promoted = None
+    if was_going and access.meetup_going_count(meetup=meetup) < meetup.capacity:
+        promoted = access.meetup_waiting_first(meetup=meetup)
+        if promoted is not None:
+            promoted.status = RsvpStatus.GOING
+            promoted.save(update_fields=["status", "updated_at"])
+            notify(
+                user=promoted.user,
+                kind="alumni.rsvp_promoted",
+                template="alumni/rsvp_promoted",
+                context={"network": meetup.network.name, "title": meetup.title},
+                url=reverse("alumni:meetup_detail", args=[meetup.network_id, meetup.pk]),
+            )
+    return promoted
+
+
+@transaction.atomic
+def meetup_check_in(*, viewer: Viewer, rsvp: MeetupRsvp) -> MeetupRsvp:
+    """Check an attendee in; the post-event survey is sent to them once (the invited date is the claim)."""
+    assert viewer.is_office
+    if rsvp.status != RsvpStatus.GOING:
+        raise AlumniError(_("参加予定の方だけを受付できます。"))
+    if rsvp.checked_in_at is None:
+        rsvp.checked_in_at = timezone.now()
+        rsvp.save(update_fields=["checked_in_at", "updated_at"])
+    if MeetupRsvp.objects.filter(pk=rsvp.pk, survey_invited_at__isnull=True).update(survey_invited_at=timezone.now()):
+        notify(
+            user=rsvp.user,
+            kind="alumni.survey",
+            template="alumni/survey_invite",
+            context={"network": viewer.network.name, "title": rsvp.meetup.title},
+            url=reverse("alumni:meetup_survey", args=[viewer.network.pk, rsvp.meetup_id]),
+        )
+    return rsvp
+
+
+@transaction.atomic
+def survey_answer(
+    *, viewer: Viewer, meetup: Meetup, satisfaction: int, comment: str, anonymous: bool
+) -> MeetupSurveyAnswer:
+    rsvp = access.meetup_rsvp_of(meetup=meetup, user=viewer.user)
+    if rsvp is None or rsvp.checked_in_at is None:
+        raise AlumniError(_("アンケートは当日受付をした参加者だけが回答できます。"))
+    if not MeetupRsvp.objects.filter(pk=rsvp.pk, survey_answered_at__isnull=True).update(
+        survey_answered_at=timezone.now()
+    ):
+        raise AlumniError(_("このアンケートにはすでに回答しています。"))
+    return MeetupSurveyAnswer.objects.create(
+        meetup=meetup, respondent=None if anonymous else viewer.user, satisfaction=satisfaction, comment=comment
+    )
+
+
+__all__ = [
+    "AlumniError",
+    "RosterResult",
+    "attachment_check",
+    "feedback_answer",
+    "feedback_create",
+    "meetup_cancel",
+    "meetup_check_in",
+    "meetup_create",
+    "meetup_rsvp",
+    "member_contact",
+    "member_decide",
+    "member_join",
+    "member_leave",
+    "member_profile_update",
+    "member_refresh_search_text",
+    "network_create",
+    "news_mail",
+    "news_mail_due",
+    "news_save",
+    "post_create",
+    "post_digest_decide",
+    "post_interest_toggle",
+    "post_reply",
+    "roster_hash",
+    "roster_upload",
+    "survey_answer",
+]
+
