@@ -41,6 +41,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("participants:branch_list"), _("支店の管理")))
         elif Role.COORDINATOR in roles:
             items.append((reverse("participants:invitation_list"), _("職員の招待")))
+        # Alumni (issue 15): the office by its role; members find their network on the dashboard's panel (a
+        # menu link for them would cost a query on every page).
+        if Role.ALUMNI_OFFICE in roles:
+            items.append((reverse("alumni:home"), _("OB・OGネットワーク")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("管理サイト")))
     return {"nav_items": items}
