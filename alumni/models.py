@@ -195,11 +195,6 @@ class Feedback(TimeStampedModel):
         verbose_name = _("フィードバック")
         verbose_name_plural = _("フィードバック")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                name="alumni_feedback_not_empty", condition=~Q(good_points="", improvements="")
-            )
-        ]
 
     def __str__(self) -> str:
         return self.topic or str(self.pk)
