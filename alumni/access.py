@@ -116,9 +116,7 @@ def access_network(*, user: User, pk: int, office: bool = False) -> Viewer:
 
 def networks_of(user: User) -> list[Viewer]:
     """Every network the user may enter (as a verified member or as its office)."""
-    ids = set(
-        AlumniMember.objects.filter(user=user, status=MemberStatus.VERIFIED).values_list("network_id", flat=True)
-    )
+    ids = set(AlumniMember.objects.filter(user=user, status=MemberStatus.VERIFIED).values_list("network_id", flat=True))
     networks = AlumniNetwork.objects.filter(
         Q(pk__in=ids) | Q(organization_id__in=_office_organization_ids(user))
     ).select_related("organization")
@@ -193,9 +191,9 @@ def member_for_task(*, pk: int) -> AlumniMember | None:
 
 def verified_members_of(network: AlumniNetwork) -> QuerySet[AlumniMember]:
     """System path (mail to members): the network's verified members with active accounts."""
-    return AlumniMember.objects.filter(network=network, status=MemberStatus.VERIFIED, user__is_active=True).select_related(
-        "user"
-    )
+    return AlumniMember.objects.filter(
+        network=network, status=MemberStatus.VERIFIED, user__is_active=True
+    ).select_related("user")
 
 
 # --- news ----------------------------------------------------------------------------------------------------

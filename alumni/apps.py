@@ -8,6 +8,7 @@ class AlumniConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+
         from participants.demo import register_demo_seeder
 
         from . import models, panels  # noqa: F401  (panels registers the dashboard panel)

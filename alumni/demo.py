@@ -50,25 +50,84 @@ SKILLS = [
 ]
 
 NEWS = [
-    (NewsCategory.HR, "人事制度改定のお知らせ（再雇用・副業の取扱い）", "OB・OGの皆さまの再雇用と副業に関する制度を改定しました。"),
-    (NewsCategory.SEMINAR, "中小企業支援セミナー「事業承継の最新動向」登壇者募集", "危機時の窓口応援や登壇にご協力いただける方を募集します。"),
-    (NewsCategory.CAREER, "キャリア相談会（オンライン）のご案内", "現役職員との意見交換を兼ねたキャリア相談会を開催します。"),
-    (NewsCategory.NOTICE, "OB・OGネットワークを開設しました", "元職員の皆さまの交流と、組織へのご意見をお寄せいただく場です。"),
+    (
+        NewsCategory.HR,
+        "人事制度改定のお知らせ（再雇用・副業の取扱い）",
+        "OB・OGの皆さまの再雇用と副業に関する制度を改定しました。",
+    ),
+    (
+        NewsCategory.SEMINAR,
+        "中小企業支援セミナー「事業承継の最新動向」登壇者募集",
+        "危機時の窓口応援や登壇にご協力いただける方を募集します。",
+    ),
+    (
+        NewsCategory.CAREER,
+        "キャリア相談会（オンライン）のご案内",
+        "現役職員との意見交換を兼ねたキャリア相談会を開催します。",
+    ),
+    (
+        NewsCategory.NOTICE,
+        "OB・OGネットワークを開設しました",
+        "元職員の皆さまの交流と、組織へのご意見をお寄せいただく場です。",
+    ),
 ]
 
 POSTS = [
-    (PostKind.ACTIVITY, "独立して事務所を開きました", "中小企業診断士として独立しました。資金繰り相談が中心です。", DigestStatus.APPROVED),
-    (PostKind.COLLABORATION, "事業承継セミナーを一緒に企画しませんか", "地域金融機関向けのセミナーを共催できる方を探しています。", DigestStatus.REQUESTED),
-    (PostKind.INTRODUCTION, "静岡の製造業に詳しい方を紹介してください", "取引先の販路開拓で相談に乗ってくださる方を探しています。", DigestStatus.NONE),
-    (PostKind.SPEAKING, "金融機関向け研修の講師をお引き受けします", "融資審査の実務研修（半日〜1日）の講師をお引き受けできます。", DigestStatus.REQUESTED),
-    (PostKind.BUSINESS, "創業3年目の会社の資金調達について", "知人の会社から相談を受けています。ご経験のある方のご意見を伺いたいです。", DigestStatus.NONE),
+    (
+        PostKind.ACTIVITY,
+        "独立して事務所を開きました",
+        "中小企業診断士として独立しました。資金繰り相談が中心です。",
+        DigestStatus.APPROVED,
+    ),
+    (
+        PostKind.COLLABORATION,
+        "事業承継セミナーを一緒に企画しませんか",
+        "地域金融機関向けのセミナーを共催できる方を探しています。",
+        DigestStatus.REQUESTED,
+    ),
+    (
+        PostKind.INTRODUCTION,
+        "静岡の製造業に詳しい方を紹介してください",
+        "取引先の販路開拓で相談に乗ってくださる方を探しています。",
+        DigestStatus.NONE,
+    ),
+    (
+        PostKind.SPEAKING,
+        "金融機関向け研修の講師をお引き受けします",
+        "融資審査の実務研修（半日〜1日）の講師をお引き受けできます。",
+        DigestStatus.REQUESTED,
+    ),
+    (
+        PostKind.BUSINESS,
+        "創業3年目の会社の資金調達について",
+        "知人の会社から相談を受けています。ご経験のある方のご意見を伺いたいです。",
+        DigestStatus.NONE,
+    ),
 ]
 
 FEEDBACK = [
     ("窓口の対応", "相談窓口の丁寧さは外から見ても評判が良いです。", "", FeedbackStatus.RECEIVED, ""),
-    ("手続きの電子化", "", "申込書類の電子化が遅れていると取引先から聞きます。", FeedbackStatus.CONSIDERING, "関係部署と検討を始めました。"),
-    ("セミナーの告知", "", "セミナーの告知が直前すぎるという声があります。", FeedbackStatus.DONE, "次回から1か月前に告知するよう改めました。"),
-    ("OB・OGの再雇用", "", "OB・OGの短時間勤務の再雇用を増やしてほしい。", FeedbackStatus.DECLINED, "今年度は予算の都合で見送りますが、来年度に再検討します。"),
+    (
+        "手続きの電子化",
+        "",
+        "申込書類の電子化が遅れていると取引先から聞きます。",
+        FeedbackStatus.CONSIDERING,
+        "関係部署と検討を始めました。",
+    ),
+    (
+        "セミナーの告知",
+        "",
+        "セミナーの告知が直前すぎるという声があります。",
+        FeedbackStatus.DONE,
+        "次回から1か月前に告知するよう改めました。",
+    ),
+    (
+        "OB・OGの再雇用",
+        "",
+        "OB・OGの短時間勤務の再雇用を増やしてほしい。",
+        FeedbackStatus.DECLINED,
+        "今年度は予算の都合で見送りますが、来年度に再検討します。",
+    ),
 ]
 
 
@@ -83,7 +142,9 @@ def _people() -> list[tuple[str, str, str, str, str]]:
         surname, skana = SURNAMES[i % len(SURNAMES)]
         given, gkana = GIVEN[i // len(SURNAMES)]
         kind = "pending" if i in (7, 23, 41) else "roster"
-        people.append((f"alumni{i + 1:02d}@demo.sks.example.jp", f"{surname} {given}", f"{skana} {gkana}", f"{100002 + i}", kind))
+        people.append(
+            (f"alumni{i + 1:02d}@demo.sks.example.jp", f"{surname} {given}", f"{skana} {gkana}", f"{100002 + i}", kind)
+        )
     return people
 
 
@@ -92,7 +153,11 @@ def _members(network: AlumniNetwork) -> list[AlumniMember]:
     viewer = _office_viewer(network)
     if not network.roster_uploads.exists():
         lines = ["氏名,氏名（カナ）,社員番号,部署,在籍期間"]
-        lines += [f"{name},{kana},{number},{DEPARTMENTS[i % len(DEPARTMENTS)]},1985-2020" for i, (_e, name, kana, number, kind) in enumerate(people) if kind == "roster"]
+        lines += [
+            f"{name},{kana},{number},{DEPARTMENTS[i % len(DEPARTMENTS)]},1985-2020"
+            for i, (_e, name, kana, number, kind) in enumerate(people)
+            if kind == "roster"
+        ]
         services.roster_upload(viewer=viewer, content="\n".join(lines).encode(), filename="人事名簿_OBOG.csv")
     majors = list(Industry.objects.majors().filter(code__in=["E", "J", "L", "R"]))
     members = []
@@ -122,7 +187,10 @@ def _members(network: AlumniNetwork) -> list[AlumniMember]:
                     "self_introduction": f"{DEPARTMENTS[i % len(DEPARTMENTS)]}で長く中小企業の融資を担当しました。",
                 },
                 # Every fourth keeps the current employer to the office; one in six hides the introduction.
-                privacy={"employer": "office" if i % 4 == 3 else "members", "self_introduction": "hidden" if i % 6 == 5 else "members"},
+                privacy={
+                    "employer": "office" if i % 4 == 3 else "members",
+                    "self_introduction": "hidden" if i % 6 == 5 else "members",
+                },
                 accepts_contact=i % 5 != 4,
             )
         members.append(member)
@@ -151,38 +219,52 @@ def seed_alumni_demo() -> None:
 
     for category, title, body in NEWS:
         if not NewsPost.objects.filter(network=network, title=title).exists():
-            services.news_save(viewer=office_viewer, news=None, title=title, body=body, category=category, status=NewsStatus.PUBLISHED)
+            services.news_save(
+                viewer=office_viewer, news=None, title=title, body=body, category=category, status=NewsStatus.PUBLISHED
+            )
     if not NewsPost.objects.filter(network=network, status=NewsStatus.DRAFT).exists():
         services.news_save(
-            viewer=office_viewer, news=None, title="（下書き）年末のご挨拶", body="本年もお世話になりました。",
-            category=NewsCategory.NOTICE, status=NewsStatus.DRAFT,
+            viewer=office_viewer,
+            news=None,
+            title="（下書き）年末のご挨拶",
+            body="本年もお世話になりました。",
+            category=NewsCategory.NOTICE,
+            status=NewsStatus.DRAFT,
         )
 
     for i, (kind, title, body, digest) in enumerate(POSTS):
         if MemberPost.objects.filter(network=network, title=title).exists():
             continue
         author = _member_viewer(network, members[i * 3])
-        post = services.post_create(viewer=author, kind=kind, title=title, body=body, share_with_staff=digest != DigestStatus.NONE)
+        post = services.post_create(
+            viewer=author, kind=kind, title=title, body=body, share_with_staff=digest != DigestStatus.NONE
+        )
         for other in members[i * 3 + 1 : i * 3 + 4]:
             services.post_interest_toggle(viewer=_member_viewer(network, other), post=post)
-        services.post_reply(viewer=_member_viewer(network, members[i * 3 + 1]), post=post, body="ぜひお話を伺いたいです。")
+        services.post_reply(
+            viewer=_member_viewer(network, members[i * 3 + 1]), post=post, body="ぜひお話を伺いたいです。"
+        )
         if digest == DigestStatus.APPROVED:
             services.post_digest_decide(viewer=office_viewer, post=post, approve=True)
 
     for i, (topic, good, improve, status, answer) in enumerate(FEEDBACK):
         if Feedback.objects.filter(network=network, topic=topic).exists():
             continue
-        item = services.feedback_create(viewer=_member_viewer(network, members[i]), topic=topic, good_points=good, improvements=improve)
-        if status == FeedbackStatus.CONSIDERING:
-            services.feedback_answer(viewer=office_viewer, feedback=item, status=status, answer=answer)
-        elif status != FeedbackStatus.RECEIVED:
+        item = services.feedback_create(
+            viewer=_member_viewer(network, members[i]), topic=topic, good_points=good, improvements=improve
+        )
+        if status == FeedbackStatus.CONSIDERING or status != FeedbackStatus.RECEIVED:
             services.feedback_answer(viewer=office_viewer, feedback=item, status=status, answer=answer)
 
     past_title, next_title = "OB・OG交流会（秋）", "OB・OG交流会（新春）"
     if not Meetup.objects.filter(network=network, title=past_title).exists():
         past = services.meetup_create(
-            viewer=office_viewer, title=past_title, description="ワークショップ：外から見た良い点・改善点",
-            venue="本店 大会議室", starts_at=now - dt.timedelta(days=30), capacity=30,
+            viewer=office_viewer,
+            title=past_title,
+            description="ワークショップ：外から見た良い点・改善点",
+            venue="本店 大会議室",
+            starts_at=now - dt.timedelta(days=30),
+            capacity=30,
         )
         for member in members[:12]:
             rsvp = MeetupRsvp.objects.create(meetup=past, user=member.user, status=RsvpStatus.GOING)
@@ -190,13 +272,19 @@ def seed_alumni_demo() -> None:
                 services.meetup_check_in(viewer=office_viewer, rsvp=rsvp)
         for j, member in enumerate(members[:6]):
             services.survey_answer(
-                viewer=_member_viewer(network, member), meetup=past, satisfaction=5 - j % 3,
-                comment="久しぶりに皆さんと話せて有意義でした。" if j % 2 == 0 else "", anonymous=j % 3 == 0,
+                viewer=_member_viewer(network, member),
+                meetup=past,
+                satisfaction=5 - j % 3,
+                comment="久しぶりに皆さんと話せて有意義でした。" if j % 2 == 0 else "",
+                anonymous=j % 3 == 0,
             )
     if not Meetup.objects.filter(network=network, title=next_title).exists():
         upcoming = services.meetup_create(
-            viewer=office_viewer, title=next_title, description="新春の懇親会。現役職員との意見交換の時間もあります。",
-            venue="東京・大手町 会議室", starts_at=(now + dt.timedelta(days=21)).replace(hour=9, minute=30, second=0, microsecond=0),
+            viewer=office_viewer,
+            title=next_title,
+            description="新春の懇親会。現役職員との意見交換の時間もあります。",
+            venue="東京・大手町 会議室",
+            starts_at=(now + dt.timedelta(days=21)).replace(hour=9, minute=30, second=0, microsecond=0),
             capacity=20,
         )
         # The demo alumnus stays free to reply; twenty-two others fill the seats and the waiting list.

@@ -23,7 +23,7 @@ class _YearsMixin(forms.Form):
     year_left = YearField(label=_("退職年"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         joined, left = data.get("year_joined"), data.get("year_left")
         if joined and left and joined > left:
             self.add_error("year_left", _("退職年は入社年より後にしてください。"))
@@ -31,9 +31,14 @@ class _YearsMixin(forms.Form):
 
 
 class JoinForm(_YearsMixin):
-    name = forms.CharField(label=_("氏名"), max_length=100, help_text=_("在職中の氏名（旧姓の場合は旧姓）で入力してください。"))
+    name = forms.CharField(
+        label=_("氏名"), max_length=100, help_text=_("在職中の氏名（旧姓の場合は旧姓）で入力してください。")
+    )
     name_kana = forms.CharField(
-        label=_("氏名（カナ）"), max_length=100, validators=[validate_katakana], help_text=_("全角カタカナで入力してください。")
+        label=_("氏名（カナ）"),
+        max_length=100,
+        validators=[validate_katakana],
+        help_text=_("全角カタカナで入力してください。"),
     )
     employee_number = forms.CharField(
         label=_("在職時の社員番号"), max_length=30, help_text=_("名簿との照合にだけ使い、保存しません。")
@@ -45,19 +50,25 @@ class JoinSignupForm(JoinForm):
     """For a newcomer without an account: the account is made with the join (mail address confirmed)."""
 
     email = forms.EmailField(label=_("メールアドレス"))
-    password1 = forms.CharField(label=_("パスワード"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("パスワード（確認）"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("パスワード"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("パスワード（確認）"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     field_order = ["email", "password1", "password2", "name", "name_kana", "employee_number"]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("このメールアドレスはすでに登録されています。ログインしてからこのページを開いてください。"))
+            raise forms.ValidationError(
+                _("このメールアドレスはすでに登録されています。ログインしてからこのページを開いてください。")
+            )
         return email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("同じパスワードを2回入力してください。"))
@@ -72,7 +83,9 @@ class JoinSignupForm(JoinForm):
 class RosterForm(forms.Form):
     file = forms.FileField(
         label=_("名簿ファイル（CSV または Excel）"),
-        help_text=_("1行目に「氏名」「氏名（カナ）」「社員番号」の列名。名簿は照合用のハッシュ値だけを保存し、氏名などはそのまま保存しません。"),
+        help_text=_(
+            "1行目に「氏名」「氏名（カナ）」「社員番号」の列名。名簿は照合用のハッシュ値だけを保存し、氏名などはそのまま保存しません。"
+        ),
     )
 
 
@@ -91,24 +104,39 @@ class ProfileForm(_YearsMixin):
         help_text=_("日本標準産業分類の大分類です。"),
         error_messages={"invalid_choice": _("一覧から選んでください。")},
     )
-    skills = forms.CharField(label=_("スキル・得意分野"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    skills = forms.CharField(
+        label=_("スキル・得意分野"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     self_introduction = forms.CharField(
         label=_("自己紹介"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    accepts_contact = forms.BooleanField(label=_("他の会員からの連絡をメールで受け取る（アドレスは相手に表示されません）"), required=False)
+    accepts_contact = forms.BooleanField(
+        label=_("他の会員からの連絡をメールで受け取る（アドレスは相手に表示されません）"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in PRIVATE_FIELDS.items():
             self.fields[f"privacy_{name}"] = forms.ChoiceField(
-                label=_("「%(field)s」の公開範囲") % {"field": label}, choices=Visibility.choices, initial=Visibility.MEMBERS
+                label=_("「%(field)s」の公開範囲") % {"field": label},
+                choices=Visibility.choices,
+                initial=Visibility.MEMBERS,
             )
 
     @classmethod
     def initial_for(cls, member: AlumniMember) -> dict[str, Any]:
         initial: dict[str, Any] = {
             name: getattr(member, name)
-            for name in ("year_joined", "year_left", "departments", "employer", "job_title", "industry", "skills", "self_introduction")
+            for name in (
+                "year_joined",
+                "year_left",
+                "departments",
+                "employer",
+                "job_title",
+                "industry",
+                "skills",
+                "self_introduction",
+            )
         }
         initial["accepts_contact"] = member.accepts_contact
         for name in PRIVATE_FIELDS:
@@ -140,7 +168,9 @@ class NewsForm(forms.Form):
     )
     mail_members = forms.BooleanField(label=_("公開時に会員へメールで知らせる"), required=False)
     attachment = forms.FileField(
-        label=_("添付ファイル"), required=False, help_text=_("PDF・PNG・JPEG・Excel（.xlsx）・Word（.docx）、10 MB まで。")
+        label=_("添付ファイル"),
+        required=False,
+        help_text=_("PDF・PNG・JPEG・Excel（.xlsx）・Word（.docx）、10 MB まで。"),
     )
 
 
@@ -154,7 +184,7 @@ class FeedbackForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("good_points", "").strip() or data.get("improvements", "").strip()):
             self.add_error("good_points", _("「良い点」か「改善点」のどちらかを書いてください。"))
         return data
@@ -186,12 +216,19 @@ class ReplyForm(forms.Form):
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(label=_("キーワード"), max_length=100, required=False, help_text=_("氏名・部署・勤務先・スキルなど。スペースで区切ると、すべてを含む人を探します。"))
+    q = forms.CharField(
+        label=_("キーワード"),
+        max_length=100,
+        required=False,
+        help_text=_("氏名・部署・勤務先・スキルなど。スペースで区切ると、すべてを含む人を探します。"),
+    )
 
 
 class MeetupForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200)
-    description = forms.CharField(label=_("内容"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("内容"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     venue = forms.CharField(label=_("会場"), max_length=200)
     starts_at = forms.DateTimeField(
         label=_("開始日時"),
@@ -209,10 +246,14 @@ class SurveyForm(forms.Form):
         choices=[(5, _("5（とても満足）")), (4, "4"), (3, "3"), (2, "2"), (1, _("1（不満）"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("ご意見・ご感想"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("ご意見・ご感想"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     anonymous = forms.BooleanField(label=_("匿名で回答する（事務局にも名前は伝わりません）"), required=False)
 
 
 class NetworkForm(forms.Form):
     name = forms.CharField(label=_("ネットワーク名"), max_length=200)
-    description = forms.CharField(label=_("説明"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("説明"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -6,6 +6,8 @@ network; nothing here is visible to anyone else (404, like a missing page).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,8 +29,11 @@ from .enums import (
     Visibility,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The profile fields a member can show to members, to the office only, or to nobody.
-PRIVATE_FIELDS: dict[str, str] = {
+PRIVATE_FIELDS: dict[str, StrOrPromise] = {
     "years": _("在籍期間"),
     "departments": _("所属していた部署"),
     "employer": _("現在の勤務先"),
@@ -128,7 +133,9 @@ class AlumniMember(TimeStampedModel):
             models.UniqueConstraint(fields=["network", "user"], name="alumni_member_once"),
             models.CheckConstraint(
                 name="alumni_member_years_ordered",
-                condition=Q(year_joined__isnull=True) | Q(year_left__isnull=True) | Q(year_joined__lte=models.F("year_left")),
+                condition=Q(year_joined__isnull=True)
+                | Q(year_left__isnull=True)
+                | Q(year_joined__lte=models.F("year_left")),
             ),
         ]
 

@@ -92,7 +92,13 @@ def _export_feedback(person: Person) -> Rows:
 
 def _export_posts(person: Person) -> Rows:
     return [
-        {"network": p.network.name, "created_at": local(p.created_at), "kind": p.get_kind_display(), "title": p.title, "body": p.body}
+        {
+            "network": p.network.name,
+            "created_at": local(p.created_at),
+            "kind": p.get_kind_display(),
+            "title": p.title,
+            "body": p.body,
+        }
         for p in access.posts_of_user(person.user).order_by("pk")
     ]
 
@@ -251,5 +257,7 @@ def register_personal_data() -> None:
     ):
         field = {RosterUpload: "uploaded_by", NewsPost: "author", Meetup: "created_by"}[model]
         register(
-            PersonalData(model=model, label=label, actors={field: STAFF_ACTOR}, kept="kept: office staff actor reference only")
+            PersonalData(
+                model=model, label=label, actors={field: STAFF_ACTOR}, kept="kept: office staff actor reference only"
+            )
         )

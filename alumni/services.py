@@ -136,7 +136,10 @@ def roster_upload(*, viewer: Viewer, content: bytes, filename: str) -> RosterRes
     missing = [ROSTER_HEADERS[k][0] for k in ("name", "kana", "number") if k not in columns]
     if missing:
         return RosterResult(
-            errors=[_("必須の列「%(columns)s」がありません（1行目：氏名,氏名（カナ）,社員番号）。") % {"columns": "、".join(missing)}]
+            errors=[
+                _("必須の列「%(columns)s」がありません（1行目：氏名,氏名（カナ）,社員番号）。")
+                % {"columns": "、".join(missing)}
+            ]
         )
     network = viewer.network
     parsed: dict[str, tuple[str, str]] = {}
@@ -190,9 +193,7 @@ def roster_upload(*, viewer: Viewer, content: bytes, filename: str) -> RosterRes
 # --- membership ----------------------------------------------------------------------------------------------
 
 
-def _roster_match(
-    network: AlumniNetwork, *, name: str, kana: str, number: str
-) -> tuple[RosterEntry | None, list[str]]:
+def _roster_match(network: AlumniNetwork, *, name: str, kana: str, number: str) -> tuple[RosterEntry | None, list[str]]:
     if not network.roster_entries.exists():
         return None, [PendingReason.NO_ROSTER]
     entry = access.roster_entry_by_number(
@@ -384,7 +385,9 @@ def attachment_check(upload: UploadedFile) -> tuple[bytes, str]:
     name = upload.name or ""
     suffix = PurePath(name).suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
-        raise AlumniError(_("添付できるのは PDF・PNG・JPEG・Excel（.xlsx）・Word（.docx）のファイルです。"), field="attachment")
+        raise AlumniError(
+            _("添付できるのは PDF・PNG・JPEG・Excel（.xlsx）・Word（.docx）のファイルです。"), field="attachment"
+        )
     if (upload.size or 0) > ATTACHMENT_LIMITS.max_bytes:
         raise AlumniError(_("ファイルが大きすぎます（上限 10 MB）。"), field="attachment")
     content = upload.read()
@@ -601,9 +604,7 @@ def post_digest_decide(*, viewer: Viewer, post: MemberPost, approve: bool) -> Me
 
 
 @transaction.atomic
-def meetup_create(
-    *, viewer: Viewer, title: str, description: str, venue: str, starts_at: Any, capacity: int
-) -> Meetup:
+def meetup_create(*, viewer: Viewer, title: str, description: str, venue: str, starts_at: Any, capacity: int) -> Meetup:
     assert viewer.is_office
     meetup = Meetup.objects.create(
         network=viewer.network,
@@ -729,4 +730,3 @@ __all__ = [
     "roster_upload",
     "survey_answer",
 ]
-

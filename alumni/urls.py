@@ -41,5 +41,9 @@ urlpatterns = [
     path("<int:network>/office/digest/<int:pk>/", views.office_digest_decide, name="office_digest_decide"),
     path("<int:network>/office/meetups/new/", views.office_meetup_create, name="office_meetup_create"),
     path("<int:network>/office/meetups/<int:pk>/", views.office_checkin, name="office_checkin"),
-    path("<int:network>/office/meetups/<int:pk>/checkin/<int:rsvp>/", views.office_checkin_mark, name="office_checkin_mark"),
+    path(
+        "<int:network>/office/meetups/<int:pk>/checkin/<int:rsvp>/",
+        views.office_checkin_mark,
+        name="office_checkin_mark",
+    ),
 ]

@@ -70,8 +70,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def network_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     org = next(
-        (m.organization for m in user.active_memberships if m.role == Role.ALUMNI_OFFICE
-         and access.network_of_office(user, m.organization_id) is None),
+        (
+            m.organization
+            for m in user.active_memberships
+            if m.role == Role.ALUMNI_OFFICE and access.network_of_office(user, m.organization_id) is None
+        ),
         None,
     )
     if org is None:
@@ -124,7 +127,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             if user is None:
                 # The account signs in only once its address is confirmed (ACCOUNT_EMAIL_VERIFICATION).
                 address.send_confirmation(request, signup=True)
-                return render(request, "alumni/join_status.html", {"network": network, "member": member, "confirm": True})
+                return render(
+                    request, "alumni/join_status.html", {"network": network, "member": member, "confirm": True}
+                )
             if member.status == MemberStatus.VERIFIED:
                 messages.success(request, _("名簿と照合できました。ネットワークへようこそ。"))
                 return redirect("alumni:network_home", network.pk)
@@ -170,9 +175,7 @@ def _visible_fields(member: AlumniMember, viewer: Viewer) -> dict[str, Any]:
         "skills": member.skills,
         "self_introduction": member.self_introduction,
     }
-    return {
-        str(PRIVATE_FIELDS[k]): v for k, v in values.items() if v and (own or member.visibility(k) in allowed)
-    }
+    return {str(PRIVATE_FIELDS[k]): v for k, v in values.items() if v and (own or member.visibility(k) in allowed)}
 
 
 @login_required
@@ -237,7 +240,9 @@ def profile_edit(request: HttpRequest, network: int) -> HttpResponse:
         )
         messages.success(request, _("プロフィールを保存しました。"))
         return redirect("alumni:member_detail", network, member.pk)
-    return render(request, "alumni/profile_edit.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "alumni/profile_edit.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -334,7 +339,9 @@ def post_create(request: HttpRequest, network: int) -> HttpResponse:
         post = services.post_create(viewer=viewer, **form.cleaned_data)
         messages.success(request, _("投稿しました。"))
         return redirect("alumni:post_detail", network, post.pk)
-    return render(request, "alumni/post_form.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "alumni/post_form.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -352,7 +359,12 @@ def post_detail(request: HttpRequest, network: int, pk: int) -> HttpResponse:
     return render(
         request,
         "alumni/post_detail.html",
-        {"viewer": viewer, "post": post, "form": form, "show_counts": access.directory(viewer).count() >= ACTIVE_NETWORK_SIZE},
+        {
+            "viewer": viewer,
+            "post": post,
+            "form": form,
+            "show_counts": access.directory(viewer).count() >= ACTIVE_NETWORK_SIZE,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -409,7 +421,9 @@ def meetup_rsvp(request: HttpRequest, network: int, pk: int) -> HttpResponse:
             if rsvp.status == RsvpStatus.GOING:
                 messages.success(request, _("参加を申し込みました。"))
             else:
-                messages.info(request, _("定員に達しているため、キャンセル待ちに登録しました。空きが出たらお知らせします。"))
+                messages.info(
+                    request, _("定員に達しているため、キャンセル待ちに登録しました。空きが出たらお知らせします。")
+                )
     except services.AlumniError as exc:
         messages.error(request, exc.message)
     return redirect("alumni:meetup_detail", network, pk)
@@ -455,11 +469,15 @@ def office_roster(request: HttpRequest, network: int) -> HttpResponse:
             result = services.roster_upload(viewer=viewer, content=upload.read(), filename=upload.name or "")
             if result.upload is not None:
                 messages.success(
-                    request, _("名簿 %(n)s 人分を照合用に登録しました（氏名などは保存していません）。") % {"n": result.upload.row_count}
+                    request,
+                    _("名簿 %(n)s 人分を照合用に登録しました（氏名などは保存していません）。")
+                    % {"n": result.upload.row_count},
                 )
                 return redirect("alumni:office_roster", network)
             errors = result.errors
-            form.add_error("file", _("名簿を登録できませんでした。下の一覧を直してから、もう一度アップロードしてください。"))
+            form.add_error(
+                "file", _("名簿を登録できませんでした。下の一覧を直してから、もう一度アップロードしてください。")
+            )
     return render(
         request,
         "alumni/office_roster.html",
@@ -492,7 +510,9 @@ def office_decide(request: HttpRequest, network: int, pk: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.member_decide(viewer=viewer, member=member, approve=request.POST.get("decision") == "approve", note=note)
+        services.member_decide(
+            viewer=viewer, member=member, approve=request.POST.get("decision") == "approve", note=note
+        )
     except services.AlumniError as exc:
         messages.error(request, exc.message)
     else:
@@ -530,10 +550,15 @@ def office_news_edit(request: HttpRequest, network: int, pk: int | None = None) 
         except services.AlumniError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("お知らせを保存しました（%(status)s）。") % {"status": saved.get_status_display()})
+            messages.success(
+                request, _("お知らせを保存しました（%(status)s）。") % {"status": saved.get_status_display()}
+            )
             return redirect("alumni:office_news", network)
     return render(
-        request, "alumni/office_news_form.html", {"viewer": viewer, "form": form, "news": news}, status=400 if form.errors else 200
+        request,
+        "alumni/office_news_form.html",
+        {"viewer": viewer, "form": form, "news": news},
+        status=400 if form.errors else 200,
     )
 
 
@@ -544,7 +569,9 @@ def office_feedback(request: HttpRequest, network: int) -> HttpResponse:
     status = topic = ""
     if form.is_valid():
         status, topic = form.cleaned_data["status"], form.cleaned_data["topic"]
-    page = Paginator(access.feedback_for_office(viewer, status=status, topic=topic), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(access.feedback_for_office(viewer, status=status, topic=topic), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     counts = access.feedback_counts(viewer)
     return render(
         request,
@@ -572,7 +599,10 @@ def office_feedback_answer(request: HttpRequest, network: int, pk: int) -> HttpR
             messages.success(request, _("回答を保存しました。投稿者に知らせました。"))
             return redirect("alumni:office_feedback", network)
     return render(
-        request, "alumni/office_feedback_answer.html", {"viewer": viewer, "item": item, "form": form}, status=400 if form.errors else 200
+        request,
+        "alumni/office_feedback_answer.html",
+        {"viewer": viewer, "item": item, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -602,7 +632,9 @@ def office_meetup_create(request: HttpRequest, network: int) -> HttpResponse:
         meetup = services.meetup_create(viewer=viewer, **form.cleaned_data)
         messages.success(request, _("交流会を作成しました。"))
         return redirect("alumni:meetup_detail", network, meetup.pk)
-    return render(request, "alumni/office_meetup_form.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "alumni/office_meetup_form.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @role_required(Role.ALUMNI_OFFICE)
@@ -614,7 +646,13 @@ def office_checkin(request: HttpRequest, network: int, pk: int) -> HttpResponse:
     return render(
         request,
         "alumni/office_checkin.html",
-        {"viewer": viewer, "meetup": meetup, "rsvps": access.meetup_rsvps(viewer, meetup), "answers": answers, "average": average},
+        {
+            "viewer": viewer,
+            "meetup": meetup,
+            "rsvps": access.meetup_rsvps(viewer, meetup),
+            "answers": answers,
+            "average": average,
+        },
     )
 
 

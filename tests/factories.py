@@ -637,7 +637,12 @@ def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
     post = services.post_create(viewer=member_viewer, kind="activity", title="近況", body="本文", share_with_staff=True)
     feedback = services.feedback_create(viewer=member_viewer, topic="窓口", good_points="丁寧", improvements="")
     meetup = services.meetup_create(
-        viewer=office_viewer, title="交流会", description="", venue="本店", starts_at=timezone.now() + dt.timedelta(days=7), capacity=10
+        viewer=office_viewer,
+        title="交流会",
+        description="",
+        venue="本店",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        capacity=10,
     )
     rsvp = services.meetup_rsvp(viewer=member_viewer, meetup=meetup)
     pending = alumni_member(network, status="pending")
@@ -646,7 +651,11 @@ def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
     from alumni.models import NewsAttachment
 
     attachment = NewsAttachment.objects.create(
-        news=news, file=ContentFile(b"%PDF-1.4 demo", name="a.pdf"), filename="案内.pdf", content_type="application/pdf", size=13
+        news=news,
+        file=ContentFile(b"%PDF-1.4 demo", name="a.pdf"),
+        filename="案内.pdf",
+        content_type="application/pdf",
+        size=13,
     )
     world["alumni"] = {
         "network": network,

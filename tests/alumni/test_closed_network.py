@@ -54,7 +54,9 @@ ENTRY = {"alumni:home", "alumni:network_create", "alumni:join"}
 
 
 def alumni_url_names() -> set[str]:
-    return {f"alumni:{name}" for name in get_resolver().namespace_dict["alumni"][1].reverse_dict if isinstance(name, str)}
+    return {
+        f"alumni:{name}" for name in get_resolver().namespace_dict["alumni"][1].reverse_dict if isinstance(name, str)
+    }
 
 
 def test_every_alumni_url_is_in_this_test():

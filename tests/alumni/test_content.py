@@ -94,7 +94,10 @@ def test_profile_edit_saves_privacy(client, network):
     member = alumni_member(network)
     client.force_login(member.user)
     data = {"employer": "株式会社テスト", "accepts_contact": "", "year_joined": "1990", "year_left": "1980"}
-    data |= {f"privacy_{k}": "members" for k in ("years", "departments", "job_title", "industry", "skills", "self_introduction")}
+    data |= {
+        f"privacy_{k}": "members"
+        for k in ("years", "departments", "job_title", "industry", "skills", "self_introduction")
+    }
     data["privacy_employer"] = "hidden"
 
     bad = client.post(reverse("alumni:profile_edit", args=[network.pk]), data)
@@ -105,7 +108,11 @@ def test_profile_edit_saves_privacy(client, network):
     assert bad.status_code == 400
     assert "退職年は入社年より後にしてください。" in bad.content.decode()
     assert ok.status_code == 302
-    assert (member.employer, member.visibility("employer"), member.accepts_contact) == ("株式会社テスト", "hidden", False)
+    assert (member.employer, member.visibility("employer"), member.accepts_contact) == (
+        "株式会社テスト",
+        "hidden",
+        False,
+    )
     assert "株式会社テスト" not in member.search_text
 
 
@@ -119,7 +126,9 @@ def test_feedback_status_and_answer_visible_to_author(client, network):
     )
     office = alumni_viewer(network, network.office)
     services.feedback_answer(viewer=office, feedback=item, status=FeedbackStatus.CONSIDERING, answer="")
-    services.feedback_answer(viewer=office, feedback=item, status=FeedbackStatus.DONE, answer="来月から電子申請を始めます。")
+    services.feedback_answer(
+        viewer=office, feedback=item, status=FeedbackStatus.DONE, answer="来月から電子申請を始めます。"
+    )
     client.force_login(member.user)
 
     page = client.get(reverse("alumni:feedback", args=[network.pk])).content.decode()
@@ -131,7 +140,9 @@ def test_feedback_status_and_answer_visible_to_author(client, network):
 
 def test_feedback_of_another_member_is_not_shown(client, network):
     author = alumni_member(network)
-    services.feedback_create(viewer=alumni_viewer(network, author.user), topic="内緒の話", good_points="x", improvements="")
+    services.feedback_create(
+        viewer=alumni_viewer(network, author.user), topic="内緒の話", good_points="x", improvements=""
+    )
     client.force_login(alumni_member(network).user)
 
     assert "内緒の話" not in client.get(reverse("alumni:feedback", args=[network.pk])).content.decode()
@@ -195,9 +206,15 @@ def test_feedback_answer_page_shows_error_beside_field(client, network):
 
 def test_staff_digest_shows_only_approved_shared_posts(client, network):
     viewer = alumni_viewer(network, alumni_member(network).user)
-    shared = services.post_create(viewer=viewer, kind="activity", title="独立しました", body="本文", share_with_staff=True)
-    declined = services.post_create(viewer=viewer, kind="speaking", title="講師します", body="本文", share_with_staff=True)
-    private = services.post_create(viewer=viewer, kind="business", title="内輪の相談", body="本文", share_with_staff=False)
+    shared = services.post_create(
+        viewer=viewer, kind="activity", title="独立しました", body="本文", share_with_staff=True
+    )
+    declined = services.post_create(
+        viewer=viewer, kind="speaking", title="講師します", body="本文", share_with_staff=True
+    )
+    private = services.post_create(
+        viewer=viewer, kind="business", title="内輪の相談", body="本文", share_with_staff=False
+    )
     office = alumni_viewer(network, network.office)
     staff = staff_user(Role.BANK_STAFF, network.organization)
     client.force_login(staff)
@@ -224,7 +241,11 @@ def test_staff_digest_of_another_organisation_is_404(client, network):
 
 def test_digest_approval_through_the_office_page(client, network):
     post = services.post_create(
-        viewer=alumni_viewer(network, alumni_member(network).user), kind="activity", title="t", body="b", share_with_staff=True
+        viewer=alumni_viewer(network, alumni_member(network).user),
+        kind="activity",
+        title="t",
+        body="b",
+        share_with_staff=True,
     )
     client.force_login(network.office)
 
@@ -239,7 +260,9 @@ def test_digest_approval_through_the_office_page(client, network):
 
 def test_post_reply_and_interest(client, network):
     author = alumni_member(network)
-    post = services.post_create(viewer=alumni_viewer(network, author.user), kind="collaboration", title="協業", body="b", share_with_staff=False)
+    post = services.post_create(
+        viewer=alumni_viewer(network, author.user), kind="collaboration", title="協業", body="b", share_with_staff=False
+    )
     other = alumni_member(network)
     client.force_login(other.user)
 
@@ -255,7 +278,9 @@ def test_post_reply_and_interest(client, network):
 
 def test_post_counters_hidden_while_the_network_is_small(client, network):
     author = alumni_member(network)
-    post = services.post_create(viewer=alumni_viewer(network, author.user), kind="activity", title="近況", body="b", share_with_staff=False)
+    post = services.post_create(
+        viewer=alumni_viewer(network, author.user), kind="activity", title="近況", body="b", share_with_staff=False
+    )
     client.force_login(author.user)
 
     page = client.get(reverse("alumni:post_detail", args=[network.pk, post.pk])).content.decode()
@@ -270,10 +295,17 @@ def test_news_draft_and_future_schedule_hidden_from_members(client, network):
     office = alumni_viewer(network, network.office)
     services.news_save(viewer=office, news=None, title="下書きです", body="b", category="hr", status=NewsStatus.DRAFT)
     services.news_save(
-        viewer=office, news=None, title="予約です", body="b", category="career", status=NewsStatus.SCHEDULED,
+        viewer=office,
+        news=None,
+        title="予約です",
+        body="b",
+        category="career",
+        status=NewsStatus.SCHEDULED,
         publish_at=timezone.now() + dt.timedelta(hours=1),
     )
-    services.news_save(viewer=office, news=None, title="公開です", body="b", category="seminar", status=NewsStatus.PUBLISHED)
+    services.news_save(
+        viewer=office, news=None, title="公開です", body="b", category="seminar", status=NewsStatus.PUBLISHED
+    )
     client.force_login(alumni_member(network).user)
 
     page = client.get(reverse("alumni:news_list", args=[network.pk])).content.decode()
@@ -287,8 +319,14 @@ def test_news_scheduled_becomes_visible_and_is_mailed_once(network, django_captu
     office = alumni_viewer(network, network.office)
     member = alumni_member(network, user=UserFactory(email="m@example.jp"))
     news = services.news_save(
-        viewer=office, news=None, title="予約", body="b", category="notice", status=NewsStatus.SCHEDULED,
-        publish_at=timezone.now() + dt.timedelta(minutes=5), mail_members=True,
+        viewer=office,
+        news=None,
+        title="予約",
+        body="b",
+        category="notice",
+        status=NewsStatus.SCHEDULED,
+        publish_at=timezone.now() + dt.timedelta(minutes=5),
+        mail_members=True,
     )
     assert services.news_mail(news_id=news.pk) == 0
     type(news).objects.filter(pk=news.pk).update(publish_at=timezone.now() - dt.timedelta(minutes=1))

@@ -139,7 +139,9 @@ def active_member(network):
     viewer = alumni_viewer(network, member.user)
     other = alumni_member(network)
     services.feedback_create(viewer=viewer, topic="窓口", good_points="丁寧です", improvements="")
-    post = services.post_create(viewer=viewer, kind="activity", title="近況報告", body="独立しました", share_with_staff=False)
+    post = services.post_create(
+        viewer=viewer, kind="activity", title="近況報告", body="独立しました", share_with_staff=False
+    )
     services.post_reply(viewer=viewer, post=post, body="補足です")
     services.member_contact(viewer=viewer, recipient=other, body="ご相談です")
     m = meetup(network)

@@ -60,7 +60,9 @@ def test_join_signed_in_user_with_unknown_number_waits_with_reason(client, netwo
     user = UserFactory(name="山田 太郎", name_kana="ヤマダ タロウ")
     client.force_login(user)
 
-    response = client.post(join_url(network), {"name": "山田 太郎", "name_kana": "ヤマダ タロウ", "employee_number": "999"})
+    response = client.post(
+        join_url(network), {"name": "山田 太郎", "name_kana": "ヤマダ タロウ", "employee_number": "999"}
+    )
 
     member = AlumniMember.objects.get(user=user)
     assert response.status_code == 200
@@ -87,13 +89,18 @@ def test_approval_queue_shows_reasons_and_approves(client, network):
 
     page = client.get(reverse("alumni:office_approvals", args=[network.pk])).content.decode()
     response = client.post(
-        reverse("alumni:office_decide", args=[network.pk, member.pk]), {"decision": "approve", "note": "人事部に確認済み"}
+        reverse("alumni:office_decide", args=[network.pk, member.pk]),
+        {"decision": "approve", "note": "人事部に確認済み"},
     )
 
     member.refresh_from_db()
     assert str(PendingReason.NUMBER_UNKNOWN.label) in page
     assert response.status_code == 302
-    assert (member.status, member.decided_by, member.decision_note) == (MemberStatus.VERIFIED, network.office, "人事部に確認済み")
+    assert (member.status, member.decided_by, member.decision_note) == (
+        MemberStatus.VERIFIED,
+        network.office,
+        "人事部に確認済み",
+    )
     assert member.user.notifications.get().kind == "alumni.member_verified"
 
 
@@ -113,8 +120,14 @@ def test_approval_by_another_networks_office_is_404(client, network):
     other = alumni_network()
     client.force_login(other.office)
 
-    assert client.post(reverse("alumni:office_decide", args=[network.pk, member.pk]), {"decision": "approve"}).status_code == 404
-    assert client.post(reverse("alumni:office_decide", args=[other.pk, member.pk]), {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(reverse("alumni:office_decide", args=[network.pk, member.pk]), {"decision": "approve"}).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("alumni:office_decide", args=[other.pk, member.pk]), {"decision": "approve"}).status_code
+        == 404
+    )
     member.refresh_from_db()
     assert member.status == MemberStatus.PENDING
 

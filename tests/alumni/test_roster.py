@@ -16,7 +16,11 @@ from tests.factories import UserFactory, alumni_network, alumni_viewer
 
 pytestmark = pytest.mark.django_db
 
-ROSTER = "氏名,氏名（カナ）,社員番号,部署,在籍期間\n山田 太郎,ヤマダ タロウ,001234,融資第一部,1985-2020\n佐藤 花子,サトウ ハナコ,5678,審査部,1990-2022\n"
+ROSTER = (
+    "氏名,氏名（カナ）,社員番号,部署,在籍期間\n"
+    "山田 太郎,ヤマダ タロウ,001234,融資第一部,1985-2020\n"
+    "佐藤 花子,サトウ ハナコ,5678,審査部,1990-2022\n"
+)
 
 
 @pytest.fixture
