@@ -12,6 +12,7 @@ whether they are its office. Every other function takes a viewer and reads insid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -395,3 +396,26 @@ def rsvps_of_user(user: User) -> QuerySet[MeetupRsvp]:
 
 def survey_answers_of_user(user: User) -> QuerySet[MeetupSurveyAnswer]:
     return MeetupSurveyAnswer.objects.filter(respondent=user).select_related("meetup")
+
+
+# --- digests (system paths: the periodic task serves no request) ------------------------------------------------
+
+
+def members_for_digest(*, frequency: str) -> QuerySet[AlumniMember]:
+    """System path: verified members with active accounts who chose this digest frequency."""
+    return AlumniMember.objects.filter(
+        status=MemberStatus.VERIFIED, user__is_active=True, digest_frequency=frequency
+    ).select_related("user", "network")
+
+
+def digest_content(
+    *, network: AlumniNetwork, start: datetime, end: datetime
+) -> tuple[list[NewsPost], list[MemberPost], list[Meetup]]:
+    """System path, for one member's own network: what was new in [start, end): visible news, posts, and
+    meetups announced then that are still ahead."""
+    news = NewsPost.objects.filter(_visible_news(), network=network, publish_at__gte=start, publish_at__lt=end)
+    posts = MemberPost.objects.filter(network=network, created_at__gte=start, created_at__lt=end).select_related(
+        "author"
+    )
+    meetups = Meetup.objects.filter(network=network, created_at__gte=start, created_at__lt=end, starts_at__gt=end)
+    return list(news.order_by("publish_at")), list(posts.order_by("created_at")), list(meetups.order_by("starts_at"))

@@ -63,3 +63,9 @@ class RsvpStatus(models.TextChoices):
     GOING = "going", _("参加")
     WAITING = "waiting", _("キャンセル待ち")
     CANCELLED = "cancelled", _("取消")
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("毎週")
+    MONTHLY = "monthly", _("毎月")
+    NEVER = "never", _("受け取らない")

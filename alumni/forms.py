@@ -12,7 +12,7 @@ from participants.forms.fields import YearField
 from participants.models import Industry, User
 from participants.validators import validate_katakana
 
-from .enums import FeedbackStatus, NewsCategory, NewsStatus, PostKind, Visibility
+from .enums import DigestFrequency, FeedbackStatus, NewsCategory, NewsStatus, PostKind, Visibility
 from .models import PRIVATE_FIELDS, AlumniMember
 
 TEXT_MAX = 4000
@@ -110,6 +110,9 @@ class ProfileForm(_YearsMixin):
     self_introduction = forms.CharField(
         label=_("自己紹介"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    digest_frequency = forms.ChoiceField(
+        label=_("新着のまとめメール"), choices=DigestFrequency.choices, initial=DigestFrequency.WEEKLY
+    )
     accepts_contact = forms.BooleanField(
         label=_("他の会員からの連絡をメールで受け取る（アドレスは相手に表示されません）"), required=False
     )
@@ -139,6 +142,7 @@ class ProfileForm(_YearsMixin):
             )
         }
         initial["accepts_contact"] = member.accepts_contact
+        initial["digest_frequency"] = member.digest_frequency
         for name in PRIVATE_FIELDS:
             initial[f"privacy_{name}"] = member.visibility(name)
         return initial

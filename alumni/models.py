@@ -19,6 +19,7 @@ from participants.validators import validate_year
 from sks.models import TimeStampedModel
 
 from .enums import (
+    DigestFrequency,
     DigestStatus,
     FeedbackStatus,
     MemberStatus,
@@ -118,6 +119,9 @@ class AlumniMember(TimeStampedModel):
     # field name (PRIVATE_FIELDS) -> Visibility; a missing field is shown to members.
     privacy = models.JSONField(_("公開範囲"), default=dict, blank=True)
     accepts_contact = models.BooleanField(_("他の会員からの連絡を受け取る"), default=True)
+    digest_frequency = models.CharField(
+        _("まとめメール"), max_length=16, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
     # What the directory search may match: the name and the fields shown to members only.
     search_text = models.TextField(editable=False, blank=True, default="")
     decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -150,6 +154,24 @@ class AlumniMember(TimeStampedModel):
 
     def visibility(self, field: str) -> str:
         return str(self.privacy.get(field, Visibility.MEMBERS))
+
+
+class DigestDelivery(models.Model):
+    """The ledger of digest mails: one row per member and period (a unique key), so a period is mailed once."""
+
+    member = models.ForeignKey(AlumniMember, on_delete=models.CASCADE, related_name="digests")
+    period = models.CharField(_("期間"), max_length=16)  # "2026-W49" or "2026-12"
+    item_count = models.PositiveIntegerField(_("件数"), default=0)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("まとめメールの送信記録")
+        verbose_name_plural = _("まとめメールの送信記録")
+        constraints = [models.UniqueConstraint(fields=["member", "period"], name="alumni_digest_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} / {self.period}"
 
 
 class NewsPost(TimeStampedModel):
@@ -334,6 +356,7 @@ __all__ = [
     "AlumniMember",
     "AlumniNetwork",
     "ContactMessage",
+    "DigestDelivery",
     "Feedback",
     "Meetup",
     "MeetupRsvp",

@@ -51,6 +51,7 @@ def _export_members(person: Person) -> Rows:
             "self_introduction": m.self_introduction,
             "privacy": m.privacy,
             "accepts_contact": m.accepts_contact,
+            "digest_frequency": m.digest_frequency,
             "joined_at": local(m.created_at),
             "left_at": local(m.left_at),
         }

@@ -5,6 +5,7 @@ Callers pass rows already authorised through alumni/access.py (a `Viewer` for th
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
@@ -30,12 +31,22 @@ from sks.uploads import UploadLimits, UploadRefusedError, upload_guard
 
 from . import access
 from .access import Viewer
-from .enums import DigestStatus, FeedbackStatus, MemberStatus, NewsStatus, PendingReason, RsvpStatus, Visibility
+from .enums import (
+    DigestFrequency,
+    DigestStatus,
+    FeedbackStatus,
+    MemberStatus,
+    NewsStatus,
+    PendingReason,
+    RsvpStatus,
+    Visibility,
+)
 from .models import (
     PRIVATE_FIELDS,
     AlumniMember,
     AlumniNetwork,
     ContactMessage,
+    DigestDelivery,
     Feedback,
     Meetup,
     MeetupRsvp,
@@ -319,6 +330,7 @@ def member_profile_update(
         "industry",
         "skills",
         "self_introduction",
+        "digest_frequency",
     }
     for key, value in values.items():
         if key in allowed:
@@ -704,6 +716,9 @@ def survey_answer(
 
 __all__ = [
     "AlumniError",
+    "digest_deliver",
+    "digest_previous_period",
+    "digests_enqueue",
     "RosterResult",
     "attachment_check",
     "feedback_answer",
@@ -730,3 +745,72 @@ __all__ = [
     "roster_upload",
     "survey_answer",
 ]
+
+
+# --- digests -------------------------------------------------------------------------------------------------
+
+
+def digest_previous_period(*, frequency: str, today: dt.date) -> tuple[str, dt.datetime, dt.datetime]:
+    """The last complete period before `today` (Asia/Tokyo): its key and its bounds [start, end)."""
+    tz = timezone.get_current_timezone()
+    if frequency == DigestFrequency.WEEKLY:
+        this_monday = today - dt.timedelta(days=today.weekday())
+        start_day, end_day = this_monday - dt.timedelta(days=7), this_monday
+        year, week, _weekday = start_day.isocalendar()
+        key = f"{year}-W{week:02d}"
+    else:
+        end_day = today.replace(day=1)
+        start_day = (end_day - dt.timedelta(days=1)).replace(day=1)
+        key = f"{start_day:%Y-%m}"
+    start = dt.datetime.combine(start_day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(end_day, dt.time.min, tzinfo=tz)
+    return key, start, end
+
+
+def digest_deliver(*, member_id: int, frequency: str, today: dt.date) -> bool:
+    """Mail one member the digest of the last complete period, once: the ledger's unique (member, period)
+    claims it, so a second run (or a second worker) is a no-op. Nothing new: recorded, not mailed."""
+    member = access.member_for_task(pk=member_id)
+    if member is None or member.status != MemberStatus.VERIFIED or member.digest_frequency != frequency:
+        return False
+    period, start, end = digest_previous_period(frequency=frequency, today=today)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                delivery = DigestDelivery.objects.create(member=member, period=period)
+        except IntegrityError:
+            return False
+        news, posts, meetups = access.digest_content(network=member.network, start=start, end=end)
+        delivery.item_count = len(news) + len(posts) + len(meetups)
+        if delivery.item_count:
+            delivery.sent_at = timezone.now()
+            notify(
+                user=member.user,
+                kind="alumni.digest",
+                template="alumni/digest",
+                context={
+                    "network": member.network.name,
+                    "period": period,
+                    "news": [n.title for n in news],
+                    "posts": [f"［{p.get_kind_display()}］{p.title}" for p in posts],
+                    "meetups": [f"{timezone.localtime(m.starts_at):%Y/%m/%d %H:%M} {m.title}" for m in meetups],
+                },
+                url=reverse("alumni:network_home", args=[member.network_id]),
+            )
+        delivery.save(update_fields=["item_count", "sent_at"])
+    return bool(delivery.item_count)
+
+
+def digests_enqueue(*, today: dt.date | None = None) -> int:
+    """Periodic (daily): one task per member whose period has ended; the ledger makes repeats no-ops."""
+    from .tasks import task_send_member_digest
+
+    today = today or timezone.localdate()
+    count = 0
+    for frequency in (DigestFrequency.WEEKLY, DigestFrequency.MONTHLY):
+        period, _start, _end = digest_previous_period(frequency=frequency, today=today)
+        members = access.members_for_digest(frequency=frequency).exclude(digests__period=period)
+        for member_id in members.values_list("pk", flat=True):
+            task_send_member_digest.delay(member_id=member_id, frequency=str(frequency), today=today.isoformat())
+            count += 1
+    return count

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from .services import news_mail, news_mail_due
+from .services import digest_deliver, digests_enqueue, news_mail, news_mail_due
 
 MAIL_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 
@@ -21,3 +22,15 @@ def task_mail_news(*, news_id: int) -> int:
 def task_mail_due_news() -> int:
     """Periodic (celery beat): scheduled news that has come due gets its mail."""
     return news_mail_due()
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def task_send_member_digest(*, member_id: int, frequency: str, today: str) -> bool:
+    """One member's digest of the period before `today` (ISO date), once (digest_deliver's ledger)."""
+    return digest_deliver(member_id=member_id, frequency=frequency, today=dt.date.fromisoformat(today))
+
+
+@shared_task
+def task_enqueue_digests() -> int:
+    """Periodic (celery beat, daily): enqueue the digests of the periods that have just ended."""
+    return digests_enqueue()

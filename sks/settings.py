@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "alumni.tasks.task_mail_due_news",
         "schedule": crontab(minute="*/10"),
     },
+    # Alumni digests (weekly or monthly, as each member chose), once per member and period (a ledger).
+    "alumni-digests-daily": {
+        "task": "alumni.tasks.task_enqueue_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # A worker's claim on a reminder (participants.services.notifications) expires after this many seconds;
 # an unsent reminder with an expired claim is delivered again. Keep it well above the time one mail takes.

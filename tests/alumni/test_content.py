@@ -93,7 +93,7 @@ def test_directory_search_is_the_japanese_search(client, network, private_member
 def test_profile_edit_saves_privacy(client, network):
     member = alumni_member(network)
     client.force_login(member.user)
-    data = {"employer": "株式会社テスト", "accepts_contact": "", "year_joined": "1990", "year_left": "1980"}
+    data = {"employer": "株式会社テスト", "year_joined": "1990", "year_left": "1980", "digest_frequency": "monthly"}
     data |= {
         f"privacy_{k}": "members"
         for k in ("years", "departments", "job_title", "industry", "skills", "self_introduction")
