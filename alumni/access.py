@@ -38,6 +38,7 @@ from .models import (
     PostReply,
     RosterEntry,
     RosterUpload,
+    Worksheet,
 )
 
 if TYPE_CHECKING:
@@ -419,3 +420,21 @@ def digest_content(
     )
     meetups = Meetup.objects.filter(network=network, created_at__gte=start, created_at__lt=end, starts_at__gt=end)
     return list(news.order_by("publish_at")), list(posts.order_by("created_at")), list(meetups.order_by("starts_at"))
+
+
+# --- worksheets ----------------------------------------------------------------------------------------------
+
+
+def worksheet_of(*, meetup: Meetup, user: User) -> Worksheet | None:
+    """The user's own worksheet for a meetup the caller authorised."""
+    return Worksheet.objects.filter(meetup=meetup, user=user).select_related("feedback").first()
+
+
+def worksheets_of_meetup(viewer: Viewer, meetup: Meetup) -> QuerySet[Worksheet]:
+    """The office's view of a meetup's worksheets."""
+    assert viewer.is_office and meetup.network_id == viewer.network.pk
+    return Worksheet.objects.filter(meetup=meetup).select_related("user").order_by("created_at")
+
+
+def worksheets_of_user(user: User) -> QuerySet[Worksheet]:
+    return Worksheet.objects.filter(user=user).select_related("meetup")

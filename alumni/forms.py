@@ -261,3 +261,22 @@ class NetworkForm(forms.Form):
     description = forms.CharField(
         label=_("説明"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class WorksheetForm(forms.Form):
+    useful_skills = forms.CharField(
+        label=_("組織で身につけ、いまも役立っているスキル・経験"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    good_points = forms.CharField(
+        label=_("外から見た組織の良い点"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    improvements = forms.CharField(
+        label=_("外から見た組織の改善点"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    share_feedback = forms.BooleanField(
+        label=_("良い点・改善点を、ご意見として事務局に送ることに同意する"), required=False
+    )
+    add_skills = forms.BooleanField(label=_("スキル・経験を自分のプロフィールに追加する"), required=False)

@@ -332,6 +332,29 @@ class MeetupRsvp(TimeStampedModel):
         return f"{self.meetup} / {self.user_id}"
 
 
+class Worksheet(TimeStampedModel):
+    """A meetup's workshop worksheet, filled before or on the day. With the member's agreement its points go to
+    the office's feedback queue and its skills to the member's profile."""
+
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="worksheets")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alumni_worksheets")
+    useful_skills = models.TextField(_("組織で身につけ、いまも役立っているスキル・経験"), blank=True)
+    good_points = models.TextField(_("外から見た組織の良い点"), blank=True)
+    improvements = models.TextField(_("外から見た組織の改善点"), blank=True)
+    feedback = models.OneToOneField(
+        Feedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="worksheet"
+    )
+    skills_added = models.BooleanField(_("スキルをプロフィールに追加済み"), default=False)
+
+    class Meta:
+        verbose_name = _("ワークシート")
+        verbose_name_plural = _("ワークシート")
+        constraints = [models.UniqueConstraint(fields=["meetup", "user"], name="alumni_worksheet_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meetup} / {self.user_id}"
+
+
 class MeetupSurveyAnswer(models.Model):
     """An answer to the post-event survey; `respondent` is empty when the member answered anonymously."""
 
@@ -368,4 +391,5 @@ __all__ = [
     "PostReply",
     "RosterEntry",
     "RosterUpload",
+    "Worksheet",
 ]

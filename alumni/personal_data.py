@@ -25,6 +25,7 @@ from .models import (
     PostInterest,
     PostReply,
     RosterUpload,
+    Worksheet,
 )
 
 __all__ = ["register_personal_data"]
@@ -155,6 +156,18 @@ def _erase_survey(person: Person) -> None:
     access.survey_answers_of_user(person.user).update(comment="", respondent=None)
 
 
+def _export_worksheets(person: Person) -> Rows:
+    return [
+        {
+            "meetup": w.meetup.title,
+            "useful_skills": w.useful_skills,
+            "good_points": w.good_points,
+            "improvements": w.improvements,
+        }
+        for w in access.worksheets_of_user(person.user).order_by("pk")
+    ]
+
+
 def register_personal_data() -> None:
     """Called from AlumniConfig.ready()."""
     register(
@@ -249,6 +262,17 @@ def register_personal_data() -> None:
             key="alumni_survey_answers",
             erase=_erase_survey,
             kept="kept: the score, as an anonymous answer; the comment is blanked",
+        )
+    )
+    register(
+        PersonalData(
+            model=Worksheet,
+            label=_("交流会のワークシート"),
+            person=("user",),
+            text_fields=("useful_skills", "good_points", "improvements"),
+            rows=lambda p: access.worksheets_of_user(p.user),
+            export=_export_worksheets,
+            key="alumni_worksheets",
         )
     )
     for model, label in (

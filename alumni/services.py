@@ -58,6 +58,7 @@ from .models import (
     PostReply,
     RosterEntry,
     RosterUpload,
+    Worksheet,
 )
 
 
@@ -716,11 +717,11 @@ def survey_answer(
 
 __all__ = [
     "AlumniError",
+    "RosterResult",
+    "attachment_check",
     "digest_deliver",
     "digest_previous_period",
     "digests_enqueue",
-    "RosterResult",
-    "attachment_check",
     "feedback_answer",
     "feedback_create",
     "meetup_cancel",
@@ -744,6 +745,7 @@ __all__ = [
     "roster_hash",
     "roster_upload",
     "survey_answer",
+    "worksheet_submit",
 ]
 
 
@@ -814,3 +816,43 @@ def digests_enqueue(*, today: dt.date | None = None) -> int:
             task_send_member_digest.delay(member_id=member_id, frequency=str(frequency), today=today.isoformat())
             count += 1
     return count
+
+
+# --- worksheets ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def worksheet_submit(
+    *,
+    viewer: Viewer,
+    meetup: Meetup,
+    useful_skills: str,
+    good_points: str,
+    improvements: str,
+    share_feedback: bool,
+    add_skills: bool,
+) -> Worksheet:
+    """Save the member's worksheet; with their agreement, the points become a feedback item (once) and the
+    skills are added to their profile (once)."""
+    member = viewer.member
+    if member is None:
+        raise AlumniError(_("ワークシートは会員だけが記入できます。"))
+    rsvp = access.meetup_rsvp_of(meetup=meetup, user=viewer.user)
+    if rsvp is None or rsvp.status != RsvpStatus.GOING:
+        raise AlumniError(_("ワークシートは参加予定の方だけが記入できます。"))
+    sheet = access.worksheet_of(meetup=meetup, user=viewer.user) or Worksheet(meetup=meetup, user=viewer.user)
+    sheet.useful_skills, sheet.good_points, sheet.improvements = useful_skills, good_points, improvements
+    if share_feedback and sheet.feedback is None and (good_points.strip() or improvements.strip()):
+        sheet.feedback = feedback_create(
+            viewer=viewer,
+            topic=_("交流会「%(title)s」のワークシート") % {"title": meetup.title},
+            good_points=good_points,
+            improvements=improvements,
+        )
+    if add_skills and not sheet.skills_added and useful_skills.strip():
+        member.skills = "\n".join(s for s in (member.skills.strip(), useful_skills.strip()) if s)
+        member.save(update_fields=["skills", "updated_at"])
+        member_refresh_search_text(member=member)
+        sheet.skills_added = True
+    sheet.save()
+    return sheet

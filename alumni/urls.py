@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:network>/meetups/<int:pk>/", views.meetup_detail, name="meetup_detail"),
     path("<int:network>/meetups/<int:pk>/rsvp/", views.meetup_rsvp, name="meetup_rsvp"),
     path("<int:network>/meetups/<int:pk>/survey/", views.meetup_survey, name="meetup_survey"),
+    path("<int:network>/meetups/<int:pk>/worksheet/", views.meetup_worksheet, name="meetup_worksheet"),
     path("<int:network>/staff-digest/", views.staff_digest, name="staff_digest"),
     # the office
     path("<int:network>/office/roster/", views.office_roster, name="office_roster"),

@@ -652,6 +652,7 @@ def office_checkin(request: HttpRequest, network: int, pk: int) -> HttpResponse:
             "rsvps": access.meetup_rsvps(viewer, meetup),
             "answers": answers,
             "average": average,
+            "worksheets": access.worksheets_of_meetup(viewer, meetup),
         },
     )
 
@@ -680,3 +681,30 @@ def staff_digest(request: HttpRequest, network: int) -> HttpResponse:
     net = access.access_staff_digest(user=signed_in_user(request), pk=network)
     page = Paginator(access.staff_digest_posts(net), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "alumni/staff_digest.html", {"network": net, "page": page})
+
+
+@login_required
+def meetup_worksheet(request: HttpRequest, network: int, pk: int) -> HttpResponse:
+    """The workshop worksheet, for members going to the meetup, before or on the day."""
+    viewer = _viewer(request, network, member=True)
+    meetup = access.access_meetup(viewer, pk)
+    rsvp = access.meetup_rsvp_of(meetup=meetup, user=viewer.user)
+    if rsvp is None or rsvp.status != RsvpStatus.GOING:
+        raise Http404
+    sheet = access.worksheet_of(meetup=meetup, user=viewer.user)
+    initial = (
+        {"useful_skills": sheet.useful_skills, "good_points": sheet.good_points, "improvements": sheet.improvements}
+        if sheet
+        else {}
+    )
+    form = forms.WorksheetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.worksheet_submit(viewer=viewer, meetup=meetup, **form.cleaned_data)
+        messages.success(request, _("ワークシートを保存しました。"))
+        return redirect("alumni:meetup_detail", network, pk)
+    return render(
+        request,
+        "alumni/meetup_worksheet.html",
+        {"viewer": viewer, "meetup": meetup, "form": form, "sheet": sheet},
+        status=400 if form.errors else 200,
+    )

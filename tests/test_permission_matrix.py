@@ -612,6 +612,7 @@ ROWS: dict[str, Row] = {
             ("meetup_detail", lambda a: [a["network"].pk, a["meetup"].pk], "get", 200, ""),
             ("meetup_rsvp", lambda a: [a["network"].pk, a["meetup"].pk], "post", 404, "members only"),
             ("meetup_survey", lambda a: [a["network"].pk, a["meetup"].pk], "get", 404, "checked-in members only"),
+            ("meetup_worksheet", lambda a: [a["network"].pk, a["meetup"].pk], "get", 404, "members going only"),
             ("staff_digest", lambda a: [a["network"].pk], "get", 200, "the organisation's current staff"),
             ("office_roster", lambda a: [a["network"].pk], "get", 200, ""),
             ("office_approvals", lambda a: [a["network"].pk], "get", 200, ""),

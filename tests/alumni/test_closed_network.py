@@ -33,6 +33,7 @@ PAGES = {
     "alumni:meetup_detail": (lambda a: [a["network"].pk, a["meetup"].pk], "get", "both"),
     "alumni:meetup_rsvp": (lambda a: [a["network"].pk, a["meetup"].pk], "post", "member"),
     "alumni:meetup_survey": (lambda a: [a["network"].pk, a["meetup"].pk], "get", "checked-in"),
+    "alumni:meetup_worksheet": (lambda a: [a["network"].pk, a["meetup"].pk], "get", "member"),
     "alumni:staff_digest": (lambda a: [a["network"].pk], "get", "office"),
     "alumni:office_roster": (lambda a: [a["network"].pk], "get", "office"),
     "alumni:office_approvals": (lambda a: [a["network"].pk], "get", "office"),

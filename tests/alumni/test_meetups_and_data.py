@@ -183,3 +183,51 @@ def test_personal_data_erasure_anonymises(active_member):
     assert ContactMessage.objects.get().body == ""
     answer = MeetupSurveyAnswer.objects.get()
     assert (answer.satisfaction, answer.comment, answer.respondent) == (5, "", None)
+
+
+# --- worksheets ----------------------------------------------------------------------------------------------
+
+
+def test_worksheet_feeds_feedback_and_skills_with_agreement(client, network):
+    m = meetup(network)
+    member = alumni_member(network, skills="融資審査")
+    viewer = alumni_viewer(network, member.user)
+    services.meetup_rsvp(viewer=viewer, meetup=m)
+    client.force_login(member.user)
+    url = reverse("alumni:meetup_worksheet", args=[network.pk, m.pk])
+    data = {"useful_skills": "事業性評価", "good_points": "研修が充実", "improvements": "決裁が遅い"}
+
+    client.post(url, data | {"share_feedback": "on", "add_skills": "on"})
+    client.post(url, data | {"share_feedback": "on", "add_skills": "on"})
+
+    member.refresh_from_db()
+    item = Feedback.objects.get()
+    assert (item.author, item.good_points, item.improvements) == (member.user, "研修が充実", "決裁が遅い")
+    assert member.skills == "融資審査\n事業性評価"
+    assert "事業性評価" in member.search_text
+
+
+def test_worksheet_without_agreement_stays_private(network):
+    m = meetup(network)
+    viewer = viewer_of(network)
+    services.meetup_rsvp(viewer=viewer, meetup=m)
+
+    sheet = services.worksheet_submit(
+        viewer=viewer, meetup=m, useful_skills="x", good_points="y", improvements="z",
+        share_feedback=False, add_skills=False,
+    )  # fmt: skip
+
+    assert (sheet.feedback, sheet.skills_added, Feedback.objects.count()) == (None, False, 0)
+
+
+def test_worksheet_only_for_members_going(network):
+    m = meetup(network, capacity=1)
+    services.meetup_rsvp(viewer=viewer_of(network), meetup=m)
+    waiting = viewer_of(network)
+    services.meetup_rsvp(viewer=waiting, meetup=m)
+
+    with pytest.raises(services.AlumniError):
+        services.worksheet_submit(
+            viewer=waiting, meetup=m, useful_skills="", good_points="a", improvements="",
+            share_feedback=True, add_skills=False,
+        )  # fmt: skip
