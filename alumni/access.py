@@ -26,6 +26,7 @@ from .enums import DigestStatus, MemberStatus, NewsStatus, RsvpStatus
 from .models import (
     AlumniMember,
     AlumniNetwork,
+    ConflictDeclaration,
     ContactMessage,
     Feedback,
     Meetup,
@@ -438,3 +439,25 @@ def worksheets_of_meetup(viewer: Viewer, meetup: Meetup) -> QuerySet[Worksheet]:
 
 def worksheets_of_user(user: User) -> QuerySet[Worksheet]:
     return Worksheet.objects.filter(user=user).select_related("meetup")
+
+
+# --- the bridge to 新現役: conflicts of interest ------------------------------------------------------------------
+
+
+def conflicts_of_user(user: User) -> QuerySet[ConflictDeclaration]:
+    """The person's own declarations (their page, export, erasure)."""
+    return ConflictDeclaration.objects.filter(user=user)
+
+
+def conflicts_of_seniors(senior_ids: set[int]) -> list[tuple[int, str, str]]:
+    """System path (the matching engine's problem builder, through participants.conflicts): the declarations
+    of these senior profiles, as (senior id, company name, corporate number)."""
+    return list(
+        ConflictDeclaration.objects.filter(user__senior_profile__id__in=senior_ids).values_list(
+            "user__senior_profile__id", "company_name", "corporate_number"
+        )
+    )
+
+
+def access_own_conflict(viewer: Viewer, pk: int) -> ConflictDeclaration:
+    return get_or_404(conflicts_of_user(viewer.user), pk=pk)

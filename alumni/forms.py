@@ -280,3 +280,21 @@ class WorksheetForm(forms.Form):
         label=_("良い点・改善点を、ご意見として事務局に送ることに同意する"), required=False
     )
     add_skills = forms.BooleanField(label=_("スキル・経験を自分のプロフィールに追加する"), required=False)
+
+
+class ConflictForm(forms.Form):
+    company_name = forms.CharField(label=_("企業名"), max_length=200)
+    corporate_number = forms.CharField(
+        label=_("法人番号（分かれば）"),
+        max_length=20,
+        required=False,
+        help_text=_("13桁の数字。入力すると法人番号で、なければ企業名で照合します。"),
+    )
+
+    def clean_corporate_number(self) -> str:
+        from participants.normalize import normalize_digits
+
+        number = normalize_digits(self.cleaned_data["corporate_number"])
+        if number and (len(number) != 13 or not number.isdigit()):
+            raise forms.ValidationError(_("法人番号は13桁の数字で入力してください。"))
+        return number

@@ -355,6 +355,24 @@ class Worksheet(TimeStampedModel):
         return f"{self.meetup} / {self.user_id}"
 
 
+class ConflictDeclaration(models.Model):
+    """A company the person must never be matched with as a 新現役 (e.g. a former borrower they handled).
+    The matching engine's problem builder leaves such pairs out (participants.conflicts)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="conflict_declarations")
+    company_name = models.CharField(_("企業名"), max_length=200)
+    corporate_number = models.CharField(_("法人番号"), max_length=13, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("利益相反の申告")
+        verbose_name_plural = _("利益相反の申告")
+        ordering = ["company_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.company_name
+
+
 class MeetupSurveyAnswer(models.Model):
     """An answer to the post-event survey; `respondent` is empty when the member answered anonymously."""
 
@@ -378,6 +396,7 @@ __all__ = [
     "PRIVATE_FIELDS",
     "AlumniMember",
     "AlumniNetwork",
+    "ConflictDeclaration",
     "ContactMessage",
     "DigestDelivery",
     "Feedback",

@@ -15,6 +15,7 @@ from . import access
 from .enums import MemberStatus
 from .models import (
     AlumniMember,
+    ConflictDeclaration,
     ContactMessage,
     Feedback,
     Meetup,
@@ -273,6 +274,20 @@ def register_personal_data() -> None:
             rows=lambda p: access.worksheets_of_user(p.user),
             export=_export_worksheets,
             key="alumni_worksheets",
+        )
+    )
+    register(
+        PersonalData(
+            model=ConflictDeclaration,
+            label=_("利益相反の申告"),
+            person=("user",),
+            text_fields=("company_name", "corporate_number"),
+            rows=lambda p: access.conflicts_of_user(p.user),
+            export=lambda p: [
+                {"company_name": c.company_name, "corporate_number": c.corporate_number}
+                for c in access.conflicts_of_user(p.user)
+            ],
+            key="alumni_conflicts",
         )
     )
     for model, label in (

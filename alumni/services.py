@@ -45,6 +45,7 @@ from .models import (
     PRIVATE_FIELDS,
     AlumniMember,
     AlumniNetwork,
+    ConflictDeclaration,
     ContactMessage,
     DigestDelivery,
     Feedback,
@@ -719,6 +720,10 @@ __all__ = [
     "AlumniError",
     "RosterResult",
     "attachment_check",
+    "company_name_key",
+    "conflict_declare",
+    "conflict_remove",
+    "conflict_source",
     "digest_deliver",
     "digest_previous_period",
     "digests_enqueue",
@@ -728,6 +733,7 @@ __all__ = [
     "meetup_check_in",
     "meetup_create",
     "meetup_rsvp",
+    "member_become_senior",
     "member_contact",
     "member_decide",
     "member_join",
@@ -856,3 +862,72 @@ def worksheet_submit(
         sheet.skills_added = True
     sheet.save()
     return sheet
+
+
+# --- the bridge to 新現役 ------------------------------------------------------------------------------------------
+
+_LEGAL_FORMS = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|\(有\)|㈱|㈲")
+
+
+def company_name_key(name: str) -> str:
+    """A company name compared loosely: width, spaces and the legal form do not matter."""
+    text = unicodedata.normalize("NFKC", name)
+    return _SPACES.sub("", _LEGAL_FORMS.sub("", text)).lower()
+
+
+def conflict_source(candidates: Any) -> set[tuple[str, int]]:
+    """participants.conflicts source: the candidates whose company one of the senior's declarations names (by
+    法人番号, or by name when the declaration has no number)."""
+    declared: dict[int, list[tuple[str, str]]] = {}
+    for senior_id, name, number in access.conflicts_of_seniors({c.senior_id for c in candidates}):
+        declared.setdefault(senior_id, []).append((company_name_key(name), normalize_digits(number)))
+    found = set()
+    for c in candidates:
+        number = normalize_digits(c.corporate_number)
+        key = company_name_key(c.company_name)
+        for name_key, declared_number in declared.get(c.senior_id, []):
+            if (declared_number and declared_number == number) or (not declared_number and name_key == key):
+                found.add((c.company_key, c.senior_id))
+    return found
+
+
+@transaction.atomic
+def conflict_declare(*, viewer: Viewer, company_name: str, corporate_number: str = "") -> ConflictDeclaration:
+    if viewer.member is None:
+        raise AlumniError(_("申告できるのは会員だけです。"))
+    return ConflictDeclaration.objects.create(
+        user=viewer.user, company_name=company_name.strip(), corporate_number=normalize_digits(corporate_number)
+    )
+
+
+@transaction.atomic
+def conflict_remove(*, declaration: ConflictDeclaration) -> None:
+    declaration.delete()
+
+
+@transaction.atomic
+def member_become_senior(*, viewer: Viewer) -> Any:
+    """One step from alumnus to 新現役: a senior profile carrying over the alumni profile (name, the years and
+    departments at the organisation as a career entry, the current post, the introduction). The pledge and
+    the matching consent stay separate: the senior gives them on their own pages before any matching."""
+    from participants.models import SeniorProfile
+    from participants.services import CareerInput, senior_careers_replace, senior_introduction_update, senior_register
+
+    member = viewer.member
+    if member is None:
+        raise AlumniError(_("新現役への登録は会員だけができます。"))
+    user = viewer.user
+    if SeniorProfile.objects.filter(user=user).exists():
+        raise AlumniError(_("すでに新現役として登録しています。"))
+    profile = senior_register(user=user, name=user.name, name_kana=user.name_kana)
+    careers = [
+        CareerInput(member.network.organization.name, member.departments, "", member.year_joined, member.year_left)
+    ]
+    if member.employer:
+        careers.insert(0, CareerInput(member.employer, "", member.job_title, None, None))
+    senior_careers_replace(profile=profile, careers=careers)
+    introduction = "\n\n".join(t for t in (member.self_introduction.strip(), member.skills.strip()) if t)
+    if introduction:
+        senior_introduction_update(profile=profile, self_introduction=introduction)
+    audit(obj=member, action="alumni.member_became_senior", user=user)
+    return profile

@@ -29,6 +29,9 @@ urlpatterns = [
     path("<int:network>/meetups/<int:pk>/survey/", views.meetup_survey, name="meetup_survey"),
     path("<int:network>/meetups/<int:pk>/worksheet/", views.meetup_worksheet, name="meetup_worksheet"),
     path("<int:network>/staff-digest/", views.staff_digest, name="staff_digest"),
+    path("<int:network>/senior/", views.senior_bridge, name="senior_bridge"),
+    path("<int:network>/conflicts/", views.conflicts, name="conflicts"),
+    path("<int:network>/conflicts/<int:pk>/remove/", views.conflict_remove, name="conflict_remove"),
     # the office
     path("<int:network>/office/roster/", views.office_roster, name="office_roster"),
     path("<int:network>/office/approvals/", views.office_approvals, name="office_approvals"),

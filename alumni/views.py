@@ -708,3 +708,55 @@ def meetup_worksheet(request: HttpRequest, network: int, pk: int) -> HttpRespons
         {"viewer": viewer, "meetup": meetup, "form": form, "sheet": sheet},
         status=400 if form.errors else 200,
     )
+
+
+# --- the bridge to 新現役 ------------------------------------------------------------------------------------------
+
+
+@login_required
+def senior_bridge(request: HttpRequest, network: int) -> HttpResponse:
+    """One step from alumnus to 新現役; the pledge and the matching consent follow on their own pages."""
+    viewer = _viewer(request, network, member=True)
+    is_senior = hasattr(viewer.user, "senior_profile")
+    if request.method == "POST" and not is_senior:
+        try:
+            services.member_become_senior(viewer=viewer)
+        except services.AlumniError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("新現役として登録しました。マッチングの前に、守秘義務の誓約と個人情報の利用への同意をお願いします。"),
+            )
+            return redirect("participants:senior_pledge")
+    return render(
+        request,
+        "alumni/senior_bridge.html",
+        {"viewer": viewer, "is_senior": is_senior, "conflicts": access.conflicts_of_user(viewer.user)},
+    )
+
+
+@login_required
+def conflicts(request: HttpRequest, network: int) -> HttpResponse:
+    viewer = _viewer(request, network, member=True)
+    form = forms.ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.conflict_declare(viewer=viewer, **form.cleaned_data)
+        messages.success(request, _("申告しました。この企業とはマッチングされません。"))
+        return redirect("alumni:conflicts", network)
+    return render(
+        request,
+        "alumni/conflicts.html",
+        {"viewer": viewer, "form": form, "conflicts": access.conflicts_of_user(viewer.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def conflict_remove(request: HttpRequest, network: int, pk: int) -> HttpResponse:
+    viewer = _viewer(request, network, member=True)
+    declaration = access.access_own_conflict(viewer, pk)
+    services.conflict_remove(declaration=declaration)
+    messages.success(request, _("申告を取り消しました。"))
+    return redirect("alumni:conflicts", network)

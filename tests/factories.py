@@ -657,7 +657,9 @@ def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
         content_type="application/pdf",
         size=13,
     )
+    conflict = services.conflict_declare(viewer=member_viewer, company_name="株式会社担当先")
     world["alumni"] = {
+        "conflict": conflict,
         "network": network,
         "member": member,
         "pending": pending,
