@@ -29,6 +29,8 @@ from .models import (
     ConflictDeclaration,
     ContactMessage,
     Feedback,
+    HelpInterest,
+    HelpRequest,
     Meetup,
     MeetupRsvp,
     MeetupSurveyAnswer,
@@ -461,3 +463,62 @@ def conflicts_of_seniors(senior_ids: set[int]) -> list[tuple[int, str, str]]:
 
 def access_own_conflict(viewer: Viewer, pk: int) -> ConflictDeclaration:
     return get_or_404(conflicts_of_user(viewer.user), pk=pk)
+
+
+# --- help wanted (協力募集) ------------------------------------------------------------------------------------
+
+
+def help_requests_for(viewer: Viewer) -> QuerySet[HelpRequest]:
+    mine = HelpInterest.objects.filter(request=OuterRef("pk"), user=viewer.user)
+    return (
+        HelpRequest.objects.filter(network=viewer.network)
+        .annotate(interest_count=Count("interests", distinct=True), applied=Exists(mine))
+        .order_by("-is_open", "-created_at")
+    )
+
+
+def access_help_request(viewer: Viewer, pk: int) -> HelpRequest:
+    return get_or_404(help_requests_for(viewer), pk=pk)
+
+
+def help_interest_of(*, request: HelpRequest, user: User) -> HelpInterest | None:
+    """The user's own interest in a request the caller authorised."""
+    return HelpInterest.objects.filter(request=request, user=user).first()
+
+
+def help_interests(viewer: Viewer, request: HelpRequest) -> QuerySet[HelpInterest]:
+    """The office's follow-up list for one request."""
+    assert viewer.is_office and request.network_id == viewer.network.pk
+    return HelpInterest.objects.filter(request=request).select_related("user")
+
+
+def access_help_interest(viewer: Viewer, request: HelpRequest, pk: int) -> HelpInterest:
+    return get_or_404(help_interests(viewer, request), pk=pk)
+
+
+def help_interests_of_user(user: User) -> QuerySet[HelpInterest]:
+    return HelpInterest.objects.filter(user=user).select_related("request")
+
+
+# --- analytics: outcomes, not logins ------------------------------------------------------------------------------
+
+
+def network_outcomes(viewer: Viewer) -> dict[str, int]:
+    """What the network achieved: help and collaborations started, feedback adopted, meetup attendance."""
+    assert viewer.is_office
+    network = viewer.network
+    return {
+        "members": AlumniMember.objects.filter(network=network, status=MemberStatus.VERIFIED).count(),
+        "help_engaged": HelpInterest.objects.filter(request__network=network, outcome="engaged").count(),
+        "collaboration_replies": MemberPost.objects.filter(network=network, kind__in=COLLABORATION_KINDS)
+        .filter(Q(replies__isnull=False) | Q(interests__isnull=False))
+        .distinct()
+        .count(),
+        "feedback_adopted": Feedback.objects.filter(network=network, status="done").count(),
+        "feedback_total": Feedback.objects.filter(network=network).count(),
+        "attended": MeetupRsvp.objects.filter(meetup__network=network, checked_in_at__isnull=False).count(),
+        "digest_posts": MemberPost.objects.filter(network=network, digest_status=DigestStatus.APPROVED).count(),
+    }
+
+
+COLLABORATION_KINDS = ("collaboration", "introduction", "speaking", "business")

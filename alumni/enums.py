@@ -69,3 +69,17 @@ class DigestFrequency(models.TextChoices):
     WEEKLY = "weekly", _("毎週")
     MONTHLY = "monthly", _("毎月")
     NEVER = "never", _("受け取らない")
+
+
+class HelpKind(models.TextChoices):
+    SURGE = "surge", _("窓口の応援（短期）")
+    SPEAKER = "speaker", _("セミナー講師")
+    MENTORING = "mentoring", _("若手職員のメンター")
+    OTHER = "other", _("その他（副業）")
+
+
+class HelpOutcome(models.TextChoices):
+    INTERESTED = "interested", _("関心あり（未対応）")
+    CONTACTED = "contacted", _("事務局から連絡済み")
+    ENGAGED = "engaged", _("協力が決まった")
+    NOT_ENGAGED = "not_engaged", _("今回は見送り")

@@ -12,7 +12,16 @@ from participants.forms.fields import YearField
 from participants.models import Industry, User
 from participants.validators import validate_katakana
 
-from .enums import DigestFrequency, FeedbackStatus, NewsCategory, NewsStatus, PostKind, Visibility
+from .enums import (
+    DigestFrequency,
+    FeedbackStatus,
+    HelpKind,
+    HelpOutcome,
+    NewsCategory,
+    NewsStatus,
+    PostKind,
+    Visibility,
+)
 from .models import PRIVATE_FIELDS, AlumniMember
 
 TEXT_MAX = 4000
@@ -298,3 +307,21 @@ class ConflictForm(forms.Form):
         if number and (len(number) != 13 or not number.isdigit()):
             raise forms.ValidationError(_("法人番号は13桁の数字で入力してください。"))
         return number
+
+
+class HelpRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("種類"), choices=HelpKind.choices)
+    title = forms.CharField(label=_("件名"), max_length=200)
+    body = forms.CharField(
+        label=_("内容（期間・場所・謝金など）"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class HelpInterestForm(forms.Form):
+    message = forms.CharField(
+        label=_("ひとこと（任意）"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class HelpOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("結果"), choices=HelpOutcome.choices)

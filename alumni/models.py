@@ -22,6 +22,8 @@ from .enums import (
     DigestFrequency,
     DigestStatus,
     FeedbackStatus,
+    HelpKind,
+    HelpOutcome,
     MemberStatus,
     NewsCategory,
     NewsStatus,
@@ -278,6 +280,44 @@ class PostInterest(models.Model):
         return f"{self.post} / {self.user_id}"
 
 
+class HelpRequest(TimeStampedModel):
+    """協力募集: the organisation asks its alumni for short-term or side-job help."""
+
+    network = models.ForeignKey(AlumniNetwork, on_delete=models.CASCADE, related_name="help_requests")
+    kind = models.CharField(_("種類"), max_length=16, choices=HelpKind.choices)
+    title = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("内容"))
+    is_open = models.BooleanField(_("募集中"), default=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("協力募集")
+        verbose_name_plural = _("協力募集")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HelpInterest(TimeStampedModel):
+    """A member's interest in a help request, and what came of it (recorded by the office)."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="interests")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alumni_help_interests")
+    message = models.TextField(_("ひとこと"), blank=True)
+    outcome = models.CharField(_("結果"), max_length=16, choices=HelpOutcome.choices, default=HelpOutcome.INTERESTED)
+    outcome_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("協力募集への応募")
+        verbose_name_plural = _("協力募集への応募")
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="alumni_help_interest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.request} / {self.user_id}"
+
+
 class ContactMessage(models.Model):
     """A member's message to another, delivered by mail without either address being shown."""
 
@@ -400,6 +440,8 @@ __all__ = [
     "ContactMessage",
     "DigestDelivery",
     "Feedback",
+    "HelpInterest",
+    "HelpRequest",
     "Meetup",
     "MeetupRsvp",
     "MeetupSurveyAnswer",

@@ -18,6 +18,8 @@ from .models import (
     ConflictDeclaration,
     ContactMessage,
     Feedback,
+    HelpInterest,
+    HelpRequest,
     Meetup,
     MeetupRsvp,
     MeetupSurveyAnswer,
@@ -290,12 +292,30 @@ def register_personal_data() -> None:
             key="alumni_conflicts",
         )
     )
+    register(
+        PersonalData(
+            model=HelpInterest,
+            label=_("協力募集への応募"),
+            person=("user",),
+            actors={"outcome_by": STAFF_ACTOR},
+            text_fields=("message",),
+            rows=lambda p: access.help_interests_of_user(p.user),
+            export=lambda p: [
+                {"request": i.request.title, "message": i.message, "outcome": i.get_outcome_display()}
+                for i in access.help_interests_of_user(p.user).order_by("pk")
+            ],
+            key="alumni_help_interests",
+        )
+    )
     for model, label in (
         (RosterUpload, _("名簿の登録")),
         (NewsPost, _("事務局からのお知らせ")),
         (Meetup, _("OB・OG交流会")),
+        (HelpRequest, _("協力募集")),
     ):
-        field = {RosterUpload: "uploaded_by", NewsPost: "author", Meetup: "created_by"}[model]
+        field = {RosterUpload: "uploaded_by", NewsPost: "author", Meetup: "created_by", HelpRequest: "created_by"}[
+            model
+        ]
         register(
             PersonalData(
                 model=model, label=label, actors={field: STAFF_ACTOR}, kept="kept: office staff actor reference only"

@@ -49,6 +49,8 @@ from .models import (
     ContactMessage,
     DigestDelivery,
     Feedback,
+    HelpInterest,
+    HelpRequest,
     Meetup,
     MeetupRsvp,
     MeetupSurveyAnswer,
@@ -729,6 +731,10 @@ __all__ = [
     "digests_enqueue",
     "feedback_answer",
     "feedback_create",
+    "help_interest_express",
+    "help_interest_record",
+    "help_request_close",
+    "help_request_create",
     "meetup_cancel",
     "meetup_check_in",
     "meetup_create",
@@ -931,3 +937,45 @@ def member_become_senior(*, viewer: Viewer) -> Any:
         senior_introduction_update(profile=profile, self_introduction=introduction)
     audit(obj=member, action="alumni.member_became_senior", user=user)
     return profile
+
+
+# --- help wanted (協力募集) ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def help_request_create(*, viewer: Viewer, kind: str, title: str, body: str) -> HelpRequest:
+    assert viewer.is_office
+    request = HelpRequest.objects.create(
+        network=viewer.network, kind=kind, title=title, body=body, created_by=viewer.user
+    )
+    audit(obj=request, action="alumni.help_requested", user=viewer.user)
+    return request
+
+
+@transaction.atomic
+def help_request_close(*, viewer: Viewer, request: HelpRequest) -> HelpRequest:
+    assert viewer.is_office and request.network_id == viewer.network.pk
+    request.is_open = False
+    request.save(update_fields=["is_open", "updated_at"])
+    return request
+
+
+@transaction.atomic
+def help_interest_express(*, viewer: Viewer, request: HelpRequest, message: str) -> HelpInterest:
+    if viewer.member is None:
+        raise AlumniError(_("応募できるのは会員だけです。"))
+    if not request.is_open:
+        raise AlumniError(_("この募集は締め切りました。"))
+    if access.help_interest_of(request=request, user=viewer.user) is not None:
+        raise AlumniError(_("すでに応募しています。"))
+    return HelpInterest.objects.create(request=request, user=viewer.user, message=message)
+
+
+@transaction.atomic
+def help_interest_record(*, viewer: Viewer, interest: HelpInterest, outcome: str) -> HelpInterest:
+    """The office records how its follow-up went (counted in the network's outcomes when engaged)."""
+    assert viewer.is_office and interest.request.network_id == viewer.network.pk
+    interest.outcome, interest.outcome_by = outcome, viewer.user
+    interest.save(update_fields=["outcome", "outcome_by", "updated_at"])
+    audit(obj=interest.request, action=f"alumni.help_{outcome}", user=viewer.user)
+    return interest

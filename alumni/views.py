@@ -27,7 +27,7 @@ from sks.roles import Role
 
 from . import access, forms, services
 from .access import Viewer
-from .enums import FeedbackStatus, MemberStatus, PostKind, RsvpStatus, Visibility
+from .enums import FeedbackStatus, HelpOutcome, MemberStatus, PostKind, RsvpStatus, Visibility
 from .models import PRIVATE_FIELDS, AlumniMember
 
 PAGE_SIZE = 20
@@ -760,3 +760,81 @@ def conflict_remove(request: HttpRequest, network: int, pk: int) -> HttpResponse
     services.conflict_remove(declaration=declaration)
     messages.success(request, _("申告を取り消しました。"))
     return redirect("alumni:conflicts", network)
+
+
+# --- help wanted (協力募集) and outcomes ------------------------------------------------------------------------
+
+
+@login_required
+def help_list(request: HttpRequest, network: int) -> HttpResponse:
+    viewer = _viewer(request, network)
+    return render(request, "alumni/help_list.html", {"viewer": viewer, "requests": access.help_requests_for(viewer)})
+
+
+@login_required
+def help_detail(request: HttpRequest, network: int, pk: int) -> HttpResponse:
+    viewer = _viewer(request, network)
+    help_request = access.access_help_request(viewer, pk)
+    form = forms.HelpInterestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.help_interest_express(viewer=viewer, request=help_request, **form.cleaned_data)
+        except services.AlumniError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("応募しました。事務局から連絡します。"))
+            return redirect("alumni:help_detail", network, pk)
+    context: dict[str, Any] = {
+        "viewer": viewer,
+        "help": help_request,
+        "form": form,
+        "mine": access.help_interest_of(request=help_request, user=viewer.user),
+    }
+    if viewer.is_office:
+        context["interests"] = access.help_interests(viewer, help_request)
+        context["outcomes"] = HelpOutcome.choices
+    return render(request, "alumni/help_detail.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def office_help_create(request: HttpRequest, network: int) -> HttpResponse:
+    viewer = _viewer(request, network, office=True)
+    form = forms.HelpRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        help_request = services.help_request_create(viewer=viewer, **form.cleaned_data)
+        messages.success(request, _("協力募集を掲載しました。"))
+        return redirect("alumni:help_detail", network, help_request.pk)
+    return render(
+        request, "alumni/office_help_form.html", {"viewer": viewer, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@role_required(Role.ALUMNI_OFFICE)
+def office_help_outcome(request: HttpRequest, network: int, pk: int, interest: int) -> HttpResponse:
+    viewer = _viewer(request, network, office=True)
+    help_request = access.access_help_request(viewer, pk)
+    row = access.access_help_interest(viewer, help_request, interest)
+    form = forms.HelpOutcomeForm(request.POST)
+    if form.is_valid():
+        services.help_interest_record(viewer=viewer, interest=row, outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("結果を記録しました。"))
+    else:
+        messages.error(request, _("結果を一覧から選んでください。"))
+    return redirect("alumni:help_detail", network, pk)
+
+
+@require_POST
+@role_required(Role.ALUMNI_OFFICE)
+def office_help_close(request: HttpRequest, network: int, pk: int) -> HttpResponse:
+    viewer = _viewer(request, network, office=True)
+    services.help_request_close(viewer=viewer, request=access.access_help_request(viewer, pk))
+    messages.success(request, _("募集を締め切りました。"))
+    return redirect("alumni:help_detail", network, pk)
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def office_outcomes(request: HttpRequest, network: int) -> HttpResponse:
+    """What the network achieved: collaborations started, feedback adopted, events attended; not logins."""
+    viewer = _viewer(request, network, office=True)
+    return render(request, "alumni/office_outcomes.html", {"viewer": viewer, "o": access.network_outcomes(viewer)})

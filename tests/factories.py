@@ -658,7 +658,11 @@ def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
         size=13,
     )
     conflict = services.conflict_declare(viewer=member_viewer, company_name="株式会社担当先")
+    help_request = services.help_request_create(viewer=office_viewer, kind="speaker", title="講師募集", body="本文")
+    help_interest = services.help_interest_express(viewer=member_viewer, request=help_request, message="")
     world["alumni"] = {
+        "help": help_request,
+        "help_interest": help_interest,
         "conflict": conflict,
         "network": network,
         "member": member,
