@@ -2,10 +2,10 @@
 
 日本中小企業金融公庫（デモ）'s SME unit runs a network of about 60 alumni: the office (alumni@…) uploaded a
 roster, most alumni signed up and were verified by it, a few wait in the approval queue with their reasons.
-News in every category, posts of every kind (some shared with current staff), feedback in every state, a
-past meetup with check-ins and survey answers, and an upcoming one with a waiting list. The verified alumnus
-alumnus@… can sign in. Everything goes through the services, as a user would; rows are found by natural keys
-so a second run changes nothing.
+News in every category, 協力募集 with outcomes, posts of every kind (some shared with current staff),
+feedback in every state, a past meetup with worksheets, check-ins and survey answers, and an upcoming one
+with a waiting list. The verified alumnus alumnus@… can sign in. Everything goes through the services, as a
+user would; rows are found by natural keys so a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from participants.models import Industry, Organization
 from . import services
 from .access import Viewer
 from .enums import DigestStatus, FeedbackStatus, MemberStatus, NewsCategory, NewsStatus, PostKind, RsvpStatus
-from .models import AlumniMember, AlumniNetwork, Feedback, Meetup, MeetupRsvp, MemberPost, NewsPost
+from .models import AlumniMember, AlumniNetwork, Feedback, HelpRequest, Meetup, MeetupRsvp, MemberPost, NewsPost
 
 ORGANIZATION = "日本中小企業金融公庫（デモ）"
 OFFICE_LOGIN = "alumni@demo.sks.example.jp"
@@ -270,6 +270,14 @@ def seed_alumni_demo() -> None:
             rsvp = MeetupRsvp.objects.create(meetup=past, user=member.user, status=RsvpStatus.GOING)
             if member is not members[11]:
                 services.meetup_check_in(viewer=office_viewer, rsvp=rsvp)
+        for j, member in enumerate(members[:4]):
+            services.worksheet_submit(
+                viewer=_member_viewer(network, member), meetup=past,
+                useful_skills="事業性評価の考え方は、いまの仕事でも毎日使っています。",
+                good_points="中小企業に寄り添う姿勢は、外から見ても信頼されています。",
+                improvements="手続きの電子化をもっと進めてほしいという声を聞きます。",
+                share_feedback=j % 2 == 0, add_skills=j == 0,
+            )  # fmt: skip
         for j, member in enumerate(members[:6]):
             services.survey_answer(
                 viewer=_member_viewer(network, member),
@@ -290,3 +298,28 @@ def seed_alumni_demo() -> None:
         # The demo alumnus stays free to reply; twenty-two others fill the seats and the waiting list.
         for member in members[1:23]:
             services.meetup_rsvp(viewer=_member_viewer(network, member), meetup=upcoming)
+    seed_alumni_help(network, members)
+
+
+HELP = [
+    (
+        "surge",
+        "災害時の窓口応援（2週間程度）",
+        "被災地の中小企業向け相談窓口の応援をお願いできる方を募集します。謝金あり。",
+    ),
+    ("speaker", "若手職員向け研修の講師", "融資審査の実務について、半日の研修で講師をお願いできる方を募集します。"),
+]
+
+
+def seed_alumni_help(network: AlumniNetwork, members: list[AlumniMember]) -> None:
+    office = _office_viewer(network)
+    for i, (kind, title, body) in enumerate(HELP):
+        if HelpRequest.objects.filter(network=network, title=title).exists():
+            continue
+        request = services.help_request_create(viewer=office, kind=kind, title=title, body=body)
+        for j, member in enumerate(members[10 + i * 3 : 13 + i * 3]):
+            interest = services.help_interest_express(
+                viewer=_member_viewer(network, member), request=request, message="お手伝いできます。"
+            )
+            if j == 0:
+                services.help_interest_record(viewer=office, interest=interest, outcome="engaged")
