@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -522,3 +522,15 @@ def network_outcomes(viewer: Viewer) -> dict[str, int]:
 
 
 COLLABORATION_KINDS = ("collaboration", "introduction", "speaking", "business")
+
+
+def rsvps_going_on(*, day_start: datetime, day_end: datetime) -> QuerySet[MeetupRsvp]:
+    """System path (the daily reminder scan): the seats taken at meetups starting in [day_start, day_end), of
+    members still verified."""
+    return MeetupRsvp.objects.filter(
+        status=RsvpStatus.GOING,
+        meetup__starts_at__gte=day_start,
+        meetup__starts_at__lt=day_end,
+        meetup__network__members__user=F("user"),
+        meetup__network__members__status=MemberStatus.VERIFIED,
+    ).select_related("meetup__network", "user")

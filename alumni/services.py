@@ -738,6 +738,7 @@ __all__ = [
     "meetup_cancel",
     "meetup_check_in",
     "meetup_create",
+    "meetup_reminders_scan",
     "meetup_rsvp",
     "member_become_senior",
     "member_contact",
@@ -979,3 +980,37 @@ def help_interest_record(*, viewer: Viewer, interest: HelpInterest, outcome: str
     interest.save(update_fields=["outcome", "outcome_by", "updated_at"])
     audit(obj=interest.request, action=f"alumni.help_{outcome}", user=viewer.user)
     return interest
+
+
+# --- meetup reminders ----------------------------------------------------------------------------------------
+
+
+def meetup_reminders_scan(*, today: dt.date | None = None) -> int:
+    """Daily: remind everyone with a seat at tomorrow's meetups, once (participants' reminder ledger keys it
+    by the RSVP and the day). Returns how many new reminders were scheduled."""
+    from participants.services import reminder_schedule
+
+    today = today or timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=tz)
+    count = 0
+    for rsvp in access.rsvps_going_on(day_start=start, day_end=start + dt.timedelta(days=1)):
+        meetup = rsvp.meetup
+        local = timezone.localtime(meetup.starts_at)
+        _reminder, created = reminder_schedule(
+            kind="alumni_meetup_tomorrow",
+            obj=rsvp,
+            due_date=tomorrow,
+            recipient=rsvp.user,
+            context={
+                "template": "alumni/meetup_reminder",
+                "network": meetup.network.name,
+                "title": meetup.title,
+                "when": f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
+                "venue": meetup.venue,
+            },
+            url=reverse("alumni:meetup_detail", args=[meetup.network_id, meetup.pk]),
+        )
+        count += created
+    return count

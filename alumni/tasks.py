@@ -7,7 +7,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .services import digest_deliver, digests_enqueue, news_mail, news_mail_due
+from .services import digest_deliver, digests_enqueue, meetup_reminders_scan, news_mail, news_mail_due
 
 MAIL_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 
@@ -34,3 +34,9 @@ def task_send_member_digest(*, member_id: int, frequency: str, today: str) -> bo
 def task_enqueue_digests() -> int:
     """Periodic (celery beat, daily): enqueue the digests of the periods that have just ended."""
     return digests_enqueue()
+
+
+@shared_task
+def task_send_meetup_reminders() -> int:
+    """Periodic (celery beat, daily): the day-before reminders of alumni meetups, once each."""
+    return meetup_reminders_scan()

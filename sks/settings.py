@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/10"),
     },
     # Alumni digests (weekly or monthly, as each member chose), once per member and period (a ledger).
+    "alumni-meetup-reminders-daily": {
+        "task": "alumni.tasks.task_send_meetup_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "alumni-digests-daily": {
         "task": "alumni.tasks.task_enqueue_digests",
         "schedule": crontab(hour=7, minute=0),

@@ -231,3 +231,29 @@ def test_worksheet_only_for_members_going(network):
             viewer=waiting, meetup=m, useful_skills="", good_points="a", improvements="",
             share_feedback=True, add_skills=False,
         )  # fmt: skip
+
+
+# --- reminders -----------------------------------------------------------------------------------------------
+
+
+def test_meetup_reminder_the_day_before_once_to_those_with_a_seat(network, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    starts = dt.datetime.combine(tomorrow, dt.time(18, 30), tzinfo=timezone.get_current_timezone())
+    m = services.meetup_create(
+        viewer=alumni_viewer(network, network.office), title="新春交流会", description="", venue="大手町",
+        starts_at=starts, capacity=1,
+    )  # fmt: skip
+    going = viewer_of(network)
+    services.meetup_rsvp(viewer=going, meetup=m)
+    services.meetup_rsvp(viewer=viewer_of(network), meetup=m)  # waiting: no reminder
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.meetup_reminders_scan()
+        second = services.meetup_reminders_scan()
+
+    assert (first, second) == (1, 0)
+    assert [msg.to for msg in mail.outbox] == [[going.user.email]]
+    assert "明日は「新春交流会」です" in mail.outbox[0].subject
+    assert "18:30" in mail.outbox[0].body
