@@ -208,7 +208,9 @@ def roster_upload(*, viewer: Viewer, content: bytes, filename: str) -> RosterRes
 # --- membership ----------------------------------------------------------------------------------------------
 
 
-def _roster_match(network: AlumniNetwork, *, name: str, kana: str, number: str) -> tuple[RosterEntry | None, list[str]]:
+def _roster_match(
+    network: AlumniNetwork, *, user: User, name: str, kana: str, number: str
+) -> tuple[RosterEntry | None, list[str]]:
     if not network.roster_entries.exists():
         return None, [PendingReason.NO_ROSTER]
     entry = access.roster_entry_by_number(
@@ -224,7 +226,8 @@ def _roster_match(network: AlumniNetwork, *, name: str, kana: str, number: str) 
     )
     if not (name_ok and kana_ok):
         return None, [PendingReason.NAME_MISMATCH]
-    if getattr(entry, "member", None) is not None:
+    claimant = getattr(entry, "member", None)
+    if claimant is not None and claimant.user_id != user.pk:  # their own row when they rejoin after leaving
         return None, [PendingReason.ALREADY_CLAIMED]
     return entry, []
 
@@ -251,7 +254,7 @@ def member_join(
     if user.name != name or user.name_kana != name_kana:
         user.name, user.name_kana = name, name_kana
         user.save(update_fields=["name", "name_kana"])
-    entry, reasons = _roster_match(network, name=name, kana=name_kana, number=employee_number)
+    entry, reasons = _roster_match(network, user=user, name=name, kana=name_kana, number=employee_number)
     values: dict[str, Any] = {
         "status": MemberStatus.VERIFIED if entry is not None else MemberStatus.PENDING,
         "pending_reasons": [str(r) for r in reasons],

@@ -170,3 +170,14 @@ def test_roster_upload_again_updates_the_hashes(network):
 
     assert RosterEntry.objects.filter(network=network).count() == 2
     assert join(network, name="山田 一郎", kana="ヤマダ イチロウ").status == MemberStatus.VERIFIED
+
+
+def test_roster_rejoin_after_leaving_matches_own_row(network):
+    upload(network)
+    user = UserFactory()
+    member = join(network, user=user)
+    services.member_leave(member=member)
+
+    again = join(network, user=user)
+
+    assert (again.pk, again.status, again.left_at) == (member.pk, MemberStatus.VERIFIED, None)
