@@ -12,6 +12,7 @@ from events.access import enrolments_of_event
 from events.models import Event, SeniorApplication
 from events.selectors import event_requests
 from matching.engine import PROBLEM_FORMAT
+from participants.conflicts import PairCandidate, conflicting_pairs
 from sks.clock import TOKYO
 
 
@@ -48,7 +49,7 @@ def event_problem(*, event: Event) -> dict[str, Any]:
 
     requests = event_requests(event=event)
     # The engine's problem holds every host's companies of this event (system path, see enrolments_of_event).
-    enrolments = enrolments_of_event(event=event).select_related("event").order_by("pk")
+    enrolments = enrolments_of_event(event=event).select_related("event", "company").order_by("pk")
     on_the_day = {
         (a.senior_id, a.enrolment_id): a
         for a in Attendance.objects.filter(event=event).only(
@@ -93,6 +94,9 @@ def event_problem(*, event: Event) -> dict[str, Any]:
         if available is not None:
             senior["available"] = available
         seniors.append(senior)
+    # Conflicts of interest (participants.conflicts): a declared pair is never scheduled, whatever was chosen.
+    conflicts = conflicting_pairs(_candidates(enrolments, [(e, s) for e, s, _kind in requests]))
+    requests = [(e, s, kind) for e, s, kind in requests if (company_key(e), s) not in conflicts]
     return {
         "format": PROBLEM_FORMAT,
         "name": f"event-{event.pk}",
@@ -103,6 +107,20 @@ def event_problem(*, event: Event) -> dict[str, Any]:
             {"company": company_key(e), "senior": senior_key(s), "kind": str(kind)} for e, s, kind in requests
         ],
     }
+
+
+def _candidates(enrolments: Any, pairs: list[tuple[int, int]]) -> list[PairCandidate]:
+    by_id = {e.pk: e for e in enrolments}
+    return [
+        PairCandidate(
+            company_key=company_key(e),
+            senior_id=s,
+            company_name=by_id[e].company.name,
+            corporate_number=by_id[e].company.corporate_number or "",
+        )
+        for e, s in pairs
+        if e in by_id
+    ]
 
 
 # --- event day (repair) ---
@@ -165,12 +183,20 @@ def event_problem_for_repair(*, event: Event, published: Any, now: dt.datetime |
             if available is not None:
                 seniors[key]["available"] = available
 
+    walk_in_pairs = [
+        (enrolment.pk, a.senior_id)
+        for a in attendances
+        if a.walk_in and a.senior_id is not None and a.status != AttendanceStatus.NO_SHOW
+        for enrolment in a.wanted.all()
+    ]
+    enrolments = enrolments_of_event(event=event).select_related("company")
+    conflicts = conflicting_pairs(_candidates(list(enrolments), walk_in_pairs)) if walk_in_pairs else set()
     for a in attendances:
         if not a.walk_in or a.senior_id is None or a.status == AttendanceStatus.NO_SHOW:
             continue
         for enrolment in a.wanted.all():
             pair = (company_key(enrolment.pk), senior_key(a.senior_id))
-            if pair[0] not in present_companies:
+            if pair[0] not in present_companies or (pair[0], a.senior_id) in conflicts:
                 continue
             add_senior(pair[1])
             requests.setdefault(pair, str(RequestKind.SENIOR))

@@ -5,6 +5,7 @@ Development defaults need nothing set: SQLite in var/, tasks run eagerly in-proc
 mandatory. Every variable is documented in `.env.example`.
 """
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -37,6 +38,12 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production-0123456789")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+
+# The key of the alumni rosters' HMAC hashes (alumni.services.roster): rosters are never stored in clear.
+# Rotating it makes the stored rosters unmatchable (upload them again). By default derived from SECRET_KEY.
+ALUMNI_ROSTER_HASH_KEY = env.str(
+    "ALUMNI_ROSTER_HASH_KEY", default=hashlib.sha256(b"sks.alumni.roster:" + SECRET_KEY.encode()).hexdigest()
+)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -185,6 +192,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reminders-redeliver": {
         "task": "participants.tasks.task_redeliver_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Alumni news scheduled for later is mailed to the members when it comes due (alumni.services.news_mail).
+    "alumni-news-due": {
+        "task": "alumni.tasks.task_mail_due_news",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Alumni digests (weekly or monthly, as each member chose), once per member and period (a ledger).
+    "alumni-meetup-reminders-daily": {
+        "task": "alumni.tasks.task_send_meetup_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "alumni-digests-daily": {
+        "task": "alumni.tasks.task_enqueue_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 # A worker's claim on a reminder (participants.services.notifications) expires after this many seconds;

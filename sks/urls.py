@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("events/", include("events.urls")),
     path("timetables/", include("matching.urls")),
+    path("alumni/", include("alumni.urls")),
     path("regional/", include("regional.urls")),
 ]
 

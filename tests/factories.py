@@ -585,3 +585,93 @@ def survey_event(*, status: str = "follow_up", **event_fields: object) -> dict[s
         status="published",
     )
     return {**world, "seniors": seniors, "bystander": pledged_senior()}
+
+
+# --- alumni ---
+def alumni_network(organization: Organization | None = None, *, office: User | None = None) -> Any:
+    """A network with its office (an alumni-office staff member of the organisation)."""
+    # Imported here so that this area's additions stay in this block (the file is shared by areas).
+    from alumni.services import network_create
+
+    organization = organization or OrganizationFactory()
+    office = office or staff_user(Role.ALUMNI_OFFICE, organization)
+    network = network_create(organization=organization, by=office, name=f"{organization.name} OB・OG会")
+    network.office = office  # type: ignore[attr-defined]  # the tests' handle on it
+    return network
+
+
+def alumni_member(network: Any, *, user: User | None = None, status: str = "verified", **fields: object) -> Any:
+    from alumni.models import AlumniMember
+    from alumni.services import member_refresh_search_text
+
+    member = AlumniMember.objects.create(network=network, user=user or UserFactory(), status=status, **fields)
+    member_refresh_search_text(member=member)
+    return member
+
+
+def alumni_viewer(network: Any, user: User) -> Any:
+    from alumni.access import access_network
+
+    return access_network(user=user, pk=network.pk)
+
+
+def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
+    """The permission matrix's alumni rows: the network of the `alumni` column's organisation, with one of
+    each thing (built once per world)."""
+    if "alumni" in world:
+        return world["alumni"]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alumni import services
+
+    office = world["users"]["alumni"]
+    network = alumni_network(office.active_memberships[0].organization, office=office)
+    office_viewer = alumni_viewer(network, office)
+    member = alumni_member(network)
+    member_viewer = alumni_viewer(network, member.user)
+    news = services.news_save(
+        viewer=office_viewer, news=None, title="お知らせ", body="本文", category="notice", status="published"
+    )
+    post = services.post_create(viewer=member_viewer, kind="activity", title="近況", body="本文", share_with_staff=True)
+    feedback = services.feedback_create(viewer=member_viewer, topic="窓口", good_points="丁寧", improvements="")
+    meetup = services.meetup_create(
+        viewer=office_viewer,
+        title="交流会",
+        description="",
+        venue="本店",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        capacity=10,
+    )
+    rsvp = services.meetup_rsvp(viewer=member_viewer, meetup=meetup)
+    pending = alumni_member(network, status="pending")
+    from django.core.files.base import ContentFile
+
+    from alumni.models import NewsAttachment
+
+    attachment = NewsAttachment.objects.create(
+        news=news,
+        file=ContentFile(b"%PDF-1.4 demo", name="a.pdf"),
+        filename="案内.pdf",
+        content_type="application/pdf",
+        size=13,
+    )
+    conflict = services.conflict_declare(viewer=member_viewer, company_name="株式会社担当先")
+    help_request = services.help_request_create(viewer=office_viewer, kind="speaker", title="講師募集", body="本文")
+    help_interest = services.help_interest_express(viewer=member_viewer, request=help_request, message="")
+    world["alumni"] = {
+        "help": help_request,
+        "help_interest": help_interest,
+        "conflict": conflict,
+        "network": network,
+        "member": member,
+        "pending": pending,
+        "news": news,
+        "post": post,
+        "feedback": feedback,
+        "meetup": meetup,
+        "rsvp": rsvp,
+        "attachment": attachment,
+    }
+    return world["alumni"]

@@ -730,6 +730,89 @@ ROWS: dict[str, Row] = {
         method="post",
         note="anyone signed in may follow a public challenge",
     ),
+    # --- alumni networks ---
+    # A closed network: only its verified members and its office get in (tests/alumni/test_closed_network.py
+    # checks members and other networks too). The alumni column is the office of the network built by
+    # factories.alumni_matrix; every other column is an outsider.
+    "alumni:home": Row(
+        (302, 404, 404, 404, 404, 200, 404, 404), note="the office's organisation has no network yet: the form"
+    ),
+    "alumni:network_create": Row(
+        (302, 404, 404, 404, 404, 404, 404, 404),
+        url=lambda c: (factories.alumni_matrix(c), reverse("alumni:network_create"))[1],
+        method="post",
+        note="the office's organisation already has its network",
+    ),
+    "alumni:join": Row(
+        everyone(200),
+        url=lambda c: reverse("alumni:join", args=[factories.alumni_matrix(c)["network"].join_code]),
+        note="the signup link the office hands out (a wrong code is 404)",
+    ),
+    **{
+        f"alumni:{name}": Row(
+            (302, 404, 404, 404, 404, office, 404, 404),
+            url=lambda c, name=name, args=args: reverse(f"alumni:{name}", args=args(factories.alumni_matrix(c))),
+            method=method,
+            note=note,
+        )
+        for name, args, method, office, note in [
+            ("network_home", lambda a: [a["network"].pk], "get", 200, ""),
+            ("directory", lambda a: [a["network"].pk], "get", 200, ""),
+            ("member_detail", lambda a: [a["network"].pk, a["member"].pk], "get", 200, ""),
+            ("member_contact", lambda a: [a["network"].pk, a["member"].pk], "get", 404, "members only"),
+            ("profile_edit", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("leave", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("my_data", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("news_list", lambda a: [a["network"].pk], "get", 200, ""),
+            ("news_detail", lambda a: [a["network"].pk, a["news"].pk], "get", 200, ""),
+            ("news_attachment", lambda a: [a["network"].pk, a["news"].pk, a["attachment"].pk], "get", 200, ""),
+            ("feedback", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("post_list", lambda a: [a["network"].pk], "get", 200, ""),
+            ("post_create", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("post_detail", lambda a: [a["network"].pk, a["post"].pk], "get", 200, ""),
+            ("post_interest", lambda a: [a["network"].pk, a["post"].pk], "post", 404, "members only"),
+            ("meetup_list", lambda a: [a["network"].pk], "get", 200, ""),
+            ("meetup_detail", lambda a: [a["network"].pk, a["meetup"].pk], "get", 200, ""),
+            ("meetup_rsvp", lambda a: [a["network"].pk, a["meetup"].pk], "post", 404, "members only"),
+            ("meetup_survey", lambda a: [a["network"].pk, a["meetup"].pk], "get", 404, "checked-in members only"),
+            ("meetup_worksheet", lambda a: [a["network"].pk, a["meetup"].pk], "get", 404, "members going only"),
+            ("senior_bridge", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("conflicts", lambda a: [a["network"].pk], "get", 404, "members only"),
+            ("conflict_remove", lambda a: [a["network"].pk, a["conflict"].pk], "post", 404, "the member's own only"),
+            ("help_list", lambda a: [a["network"].pk], "get", 200, ""),
+            ("help_detail", lambda a: [a["network"].pk, a["help"].pk], "get", 200, ""),
+            ("office_help_create", lambda a: [a["network"].pk], "get", 200, ""),
+            (
+                "office_help_outcome",
+                lambda a: [a["network"].pk, a["help"].pk, a["help_interest"].pk],
+                "post",
+                302,
+                "nothing chosen: told so, back to the request",
+            ),
+            ("office_help_close", lambda a: [a["network"].pk, a["help"].pk], "post", 302, "closed: back"),
+            ("office_outcomes", lambda a: [a["network"].pk], "get", 200, ""),
+            ("staff_digest", lambda a: [a["network"].pk], "get", 200, "the organisation's current staff"),
+            ("office_roster", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_approvals", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_decide", lambda a: [a["network"].pk, a["pending"].pk], "post", 302, "rejected: back to the queue"),
+            ("office_news", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_news_create", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_news_edit", lambda a: [a["network"].pk, a["news"].pk], "get", 200, ""),
+            ("office_feedback", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_feedback_answer", lambda a: [a["network"].pk, a["feedback"].pk], "get", 200, ""),
+            ("office_digest", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_digest_decide", lambda a: [a["network"].pk, a["post"].pk], "post", 302, "declined: back"),
+            ("office_meetup_create", lambda a: [a["network"].pk], "get", 200, ""),
+            ("office_checkin", lambda a: [a["network"].pk, a["meetup"].pk], "get", 200, ""),
+            (
+                "office_checkin_mark",
+                lambda a: [a["network"].pk, a["meetup"].pk, a["rsvp"].pk],
+                "post",
+                302,
+                "checked in: back to the list",
+            ),
+        ]
+    },
 }
 
 

@@ -179,7 +179,7 @@ def _our_module(module: str) -> bool:
 
 def test_registered_panels_are_defined_in_panels_modules():
     modules = {function.__module__ for function in _PANELS}
-    assert modules == {"participants.panels", "events.panels", "matching.panels"}
+    assert modules == {"participants.panels", "events.panels", "matching.panels", "alumni.panels", "regional.panels"}
 
 
 def test_connected_receivers_are_defined_in_receivers_modules():

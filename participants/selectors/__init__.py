@@ -46,6 +46,7 @@ from .search import (
     access_senior_for_provisions,
     provision_list_for_senior,
     search_keywords,
+    search_text_match,
     senior_search,
     senior_search_queryset,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "reminders_due_for_redelivery",
     "roles_invitable_by",
     "search_keywords",
+    "search_text_match",
     "senior_by_pk",
     "senior_consent_ledger",
     "senior_current_pledge_acceptance",

@@ -64,6 +64,7 @@ __all__ = [
     "access_senior_for_provisions",
     "provision_list_for_senior",
     "search_keywords",
+    "search_text_match",
     "senior_search",
     "senior_search_queryset",
 ]
@@ -219,6 +220,26 @@ def _occurrences(variant: str, vendor: str) -> Any:
     removed = Length("search_text") - Length(Replace(haystack, Value(variant), Value("")))
     count = ExpressionWrapper(removed / Value(len(variant)), output_field=IntegerField())
     return Least(count, Value(MAX_OCCURRENCES))
+
+
+def search_text_match(queryset: QuerySet[Any], keywords: tuple[str, ...]) -> QuerySet[Any]:
+    """`queryset` (of a model with a `search_text` column) filtered to rows matching every keyword, the same
+    way as the senior search, and annotated with `score` (occurrences, capped). Other apps' directories use
+    it (the alumni directory) so that a Japanese keyword finds the same things everywhere."""
+    vendor = connection.vendor
+    terms: list[Any] = []
+    for keyword in keywords[:MAX_KEYWORDS]:
+        condition = Q()
+        for variant in _variants(keyword):
+            condition |= _keyword_condition(variant, vendor)
+            terms.append(_occurrences(variant, vendor))
+        queryset = queryset.filter(condition)
+    if not terms:
+        return queryset.annotate(score=Value(0, output_field=IntegerField()))
+    score = terms[0]
+    for term in terms[1:]:
+        score = score + term
+    return queryset.annotate(score=ExpressionWrapper(score, output_field=IntegerField()))
 
 
 # --- the search ---------------------------------------------------------------------------------------

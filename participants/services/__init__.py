@@ -33,6 +33,7 @@ from .companies import (
     company_import_store,
     company_industry_error,
     company_update,
+    tabular_rows,
 )
 from .contacts import (
     CompanyContactError,
@@ -155,6 +156,7 @@ __all__ = [
     "company_import_store",
     "company_industry_error",
     "company_update",
+    "tabular_rows",
     "invitation_accept",
     "invitation_check_usable",
     "invitation_create",

@@ -80,6 +80,7 @@ __all__ = [
     "company_import_store",
     "company_industry_error",
     "company_update",
+    "tabular_rows",
 ]
 
 logger = logging.getLogger(__name__)
@@ -388,15 +389,17 @@ def company_import_limits() -> UploadLimits:
     )
 
 
-def company_import_read(*, content: bytes, filename: str) -> ParsedCompanyFile:
-    """Read an uploaded CSV or .xlsx into a dataset with canonical headers, or refuse it with the reason.
-
-    Everything that makes a file unusable as a whole is found here, before any row is imported.
+def tabular_rows(
+    *, content: bytes, filename: str, limits: UploadLimits
+) -> tuple[Iterator[tuple[int, list[Any]]], str, str]:
+    """The rows of an uploaded CSV or .xlsx, as (line number, values), after the upload guard; with the file
+    format and the CSV's encoding. A file unusable as a whole raises CompanyImportFileError (a DomainError)
+    with the reason. Other imports (the alumni roster) read their files through this too.
     """
     if not content:
         raise CompanyImportFileError(_("ファイルが空です。"))
     try:
-        upload_guard(content=content, filename=filename, limits=company_import_limits())
+        upload_guard(content=content, filename=filename, limits=limits)
     except UploadRefusedError as exc:
         raise CompanyImportFileError(exc.message) from None
     suffix = PurePath(filename).suffix.lower()
@@ -421,6 +424,15 @@ def company_import_read(*, content: bytes, filename: str) -> ParsedCompanyFile:
     else:
         raise CompanyImportFileError(_("CSV（.csv）か Excel（.xlsx）のファイルを選んでください。"))
 
+    return rows, file_format, encoding
+
+
+def company_import_read(*, content: bytes, filename: str) -> ParsedCompanyFile:
+    """Read an uploaded CSV or .xlsx into a dataset with canonical headers, or refuse it with the reason.
+
+    Everything that makes a file unusable as a whole is found here, before any row is imported.
+    """
+    rows, file_format, encoding = tabular_rows(content=content, filename=filename, limits=company_import_limits())
     try:
         _line, raw_headers = next(rows)
     except StopIteration:
