@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .problem import SHORTFALL_PENALTY, Meeting, Problem
@@ -37,6 +38,8 @@ from .problem import SHORTFALL_PENALTY, Meeting, Problem
 # 0.15 at the end too warm).
 START_TEMPERATURE = 3.0
 END_TEMPERATURE = 0.05
+# Share of meeting moves made as a Kempe chain (see `_chain`) rather than a swap with at most two others.
+KEMPE_SHARE = 0.5
 # A participant whose day ends a round earlier is worth this share of a gap: among timetables with the
 # same gaps, the search leans to the one where days end early (a gap is never traded for it).
 LATENESS_WEIGHT = 0.0
@@ -117,7 +120,7 @@ class _Search:
         self.gaps = sum(self.company_gaps) + sum(self.senior_gaps)
         self.late = sum(m.bit_length() for m in self.company_mask) + sum(m.bit_length() for m in self.senior_mask)
         self.gain = 0  # score gained since the start
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311  (a search, not a secret: reproducible by design)
 
     # --- occupancy ---------------------------------------------------------------------------------------
 
@@ -219,7 +222,11 @@ class _Search:
         if self.load[c][t2] >= self.capacity[c]:
             there = [j for j in self.in_company[c] if self.slot_of[j] == t2]
             by_company = there[rng.randrange(len(there))]
-        if t1 != -1:
+        if t1 != -1 and rng.random() < KEMPE_SHARE:
+            chain = self._chain(i, t1, t2)
+            if chain:
+                self._try([], chain, temperature)
+        elif t1 != -1:
             # Move a meeting, swapping with whoever of its senior and its company sits in the new slot.
             moves = [(i, t2)]
             for j in (by_senior, by_company):
@@ -238,6 +245,32 @@ class _Search:
             if len(out) <= 1 and not out & self.pinned:
                 self._try(sorted(out), [(i, t2)], temperature)
 
+    def _chain(self, i: int, t1: int, t2: int) -> list[tuple[int, int]]:
+        """The Kempe chain of meeting `i` between slots t1 and t2: every meeting in t1 or t2 linked to it
+        through a shared senior or company, each moved to the other slot (empty if one is pinned). Every
+        participant in the chain swaps its t1 and t2 meetings, so no one is double-booked."""
+        chain = {i: t2}
+        todo = [i]
+        while todo:
+            j = todo.pop()
+            c, s = self.company_of[j], self.senior_of[j]
+            staff = self.staff[c]
+            for t in (t1, t2):
+                k = self.senior_in[s][t]
+                if k != -1 and k not in chain:
+                    chain[k] = t2 if t == t1 else t1
+                    todo.append(k)
+                # The company's meetings there, or those of any company of its staff member.
+                owner = c if staff < 0 else self.staff_owner[staff][t]
+                if owner != -1 and self.load[owner][t]:
+                    for k in self.in_company[owner]:
+                        if self.slot_of[k] == t and k not in chain:
+                            chain[k] = t2 if t == t1 else t1
+                            todo.append(k)
+        if any(k in self.pinned for k in chain):
+            return []
+        return list(chain.items())
+
     def meetings(self, slot_of: list[int]) -> list[Meeting]:
         return [
             Meeting(self.company_ids[self.company_of[i]], self.senior_ids[self.senior_of[i]], t)
@@ -247,9 +280,18 @@ class _Search:
 
 
 def close_gaps(
-    problem: Problem, meetings: list[Meeting], *, iterations: int, seed: int, deadline: float | None = None
+    problem: Problem,
+    meetings: list[Meeting],
+    *,
+    iterations: int,
+    seed: int,
+    deadline: float | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> GapSearchResult:
-    """A timetable of at least the score of `meetings` and no more idle gaps, after `iterations` moves."""
+    """A timetable of at least the score of `meetings` and no more idle gaps, after `iterations` moves.
+
+    `tick`, if given, is called every CLOCK_EVERY iterations (for progress reports; it cannot change the
+    search)."""
     search = _Search(problem, meetings, seed)
     best_slots, best = list(search.slot_of), (0, search.gaps, search.late)
     done, clock_hit = 0, False
@@ -259,9 +301,12 @@ def close_gaps(
             search.step(START_TEMPERATURE * ratio ** (done / iterations))
             if (-search.gain, search.gaps, search.late) < best:
                 best_slots, best = list(search.slot_of), (-search.gain, search.gaps, search.late)
-            if done % CLOCK_EVERY == 0 and deadline is not None and time.monotonic() > deadline:
-                clock_hit = True
-                break
+            if done % CLOCK_EVERY == 0:
+                if deadline is not None and time.monotonic() > deadline:
+                    clock_hit = True
+                    break
+                if tick is not None:
+                    tick()
     return GapSearchResult(
         meetings=search.meetings(best_slots), score_gain=-best[0], gaps=best[1], iterations=done, clock_hit=clock_hit
     )
