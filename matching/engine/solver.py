@@ -46,21 +46,24 @@ from .greedy import greedy_fair
 from .problem import SHORTFALL_PENALTY, Meeting, Problem, evaluate, solution_dict
 
 # The work allowance, in reference seconds per second of time limit. 0.3: on the 2-core reference machine
-# a long day (16 slots, 60 companies) takes about 3.5 s of a 10 s limit idle, and still finishes the same
-# work with the other core busy and this one shared with a test run.
-WORK_SHARE = 0.3
-# What one idle core of the reference machine does in a second: CP-SAT deterministic time (0.27-0.40 on
-# the samples, one worker) and gap-search moves (120-170 thousand).
-DTIME_PER_SECOND = 0.35
-MOVES_PER_SECOND = 120_000
-# The score phase may use this share of the allowance; what it leaves goes to the gaps. The national size
-# (300 companies) needs most of it to come within 0.1% of the bound; the long days prove their score in
-# 0.35-0.5 dtime, a third of the allowance of a 10 s limit.
+# a long day (16 slots, 60 companies) takes about 3 s of a 10 s limit idle, and does the same work inside
+# the limit on a machine twice as busy (start-up of the command line included).
+WORK_SHARE = 0.25
+# What one idle core of the reference machine does in a second: CP-SAT deterministic time (0.27-0.37 on
+# the samples, one worker) and gap-search moves (about 80 thousand on the samples).
+DTIME_PER_SECOND = 0.33
+MOVES_PER_SECOND = 80_000
+# A search of more moves than this per request finds nothing more (on small problems the allowance would
+# otherwise buy tens of thousands of moves per request).
+MOVES_PER_REQUEST = 2_000
+# The score phase may use this share of the allowance; what it leaves goes to the gaps. The long days
+# prove their score in 0.35-0.5 dtime, about half the allowance of a 10 s limit; the national size (300
+# companies) uses all of it.
 SCORE_SHARE = 0.7
-# Problems up to this many meeting variables also get CP-SAT's proof of the fewest gaps, with this share
-# of what is left after the score phase; larger ones give it all to the annealing (CP-SAT proves nothing
-# there: its bound stays at 0).
-PROOF_MAX_VARIABLES = 2_000
+# Problems up to this many meeting variables also get CP-SAT's proof of the fewest gaps (with this share
+# of what the score phase left), when the search leaves gaps: the full model finds the timetables that
+# differ by more than one pair. On larger ones CP-SAT proves nothing in that time (its bound stays at 0).
+PROOF_MAX_VARIABLES = 500
 PROOF_SHARE = 0.3
 # Share of the time left on the wall clock the score phase may take before the safety net stops it.
 SCORE_CLOCK_SHARE = 0.7
@@ -374,7 +377,7 @@ def solve(
     report(force=True)
 
     # Phase 2: the fewest gaps at this score (or a better score, when it was not proven). The work left
-    # over by the score phase is the annealing's; on small problems CP-SAT then gets its share to prove.
+    # over by the score phase is the search's; on small problems CP-SAT then gets its share to prove.
     gaps_bound: int | None = None
     if minimise_gaps:
         left = max(0.0, allowance - solver.response_proto.deterministic_time / DTIME_PER_SECOND)
@@ -383,10 +386,11 @@ def solve(
         found = close_gaps(
             problem,
             meetings,
-            iterations=round(left * search_share * MOVES_PER_SECOND),
+            iterations=min(round(left * search_share * MOVES_PER_SECOND), MOVES_PER_REQUEST * len(problem.requests)),
             seed=seed,
-            deadline=time.monotonic() + (deadline - time.monotonic()) * (search_share if prove else 1.0),
-            tick=lambda: report(),
+            deadline=time.monotonic() + (deadline - time.monotonic()) * search_share,
+            tick=report,
+            score_settled=optimal,
         )
         meetings, clock_hit = found.meetings, clock_hit or found.clock_hit
         score += found.score_gain
