@@ -1,0 +1,135 @@
+"""Benchmark the timetable engine on long days (16 slots), the way a coordinator runs it (issue 13).
+
+    cd /work/main && .venv/bin/python bench/engine_gaps.py            # the long-day problems, once each
+    cd /work/main && .venv/bin/python bench/engine_gaps.py --twice    # and whether a second run agrees
+    cd /work/main && .venv/bin/python bench/engine_gaps.py --only long-50x130x16
+
+Each problem (the shared sample long-50x130x16 and four from shared/bench/generate_problem.py --slots 16
+at 50-60 companies and 130-160 seniors) is solved by `manage.py solve_timetable --time-limit 10` in a
+fresh process, and the wall time is the whole command, start-up included. The solution is scored by
+shared/bench/check_solution.py, called as is. Printed per problem: the checker's verdict, score and the
+engine's bound (proven optimal or not), gaps and the best known, the gap lower bound the engine proved
+(if any), wall time, whether the wall-clock safety net stopped a phase, and with --twice whether two runs
+gave the same timetable.
+
+Targets: score at its proven optimum, gaps within 10% of the best known, wall time within 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "bench", Path("/work/shared/bench")) if (p / "check_solution.py").is_file()),
+    ROOT.parent / "shared" / "bench",
+)
+TIME_LIMIT = 10.0
+
+# (name, generator arguments or None for the shared sample, best known gaps, where that figure comes from)
+PROBLEMS: list[tuple[str, list[str] | None, int, str]] = [
+    ("long-50x130x16", None, 185, "issue 13: 4 min of CP-SAT"),
+    ("gen-55x140x16-s1", ["--companies", "55", "--seniors", "140", "--seed", "1"], 0, ""),
+    ("gen-60x160x16-s2", ["--companies", "60", "--seniors", "160", "--seed", "2"], 0, ""),
+    ("gen-55x150x16-s3", ["--companies", "55", "--seniors", "150", "--seed", "3"], 0, ""),
+    ("gen-60x130x16-s4", ["--companies", "60", "--seniors", "130", "--seed", "4"], 0, ""),
+]
+
+
+def _problem(name: str, args: list[str] | None) -> dict[str, Any]:
+    if args is None:
+        return json.loads((SHARED / "problems" / f"{name}.json").read_text(encoding="utf-8"))
+    out = subprocess.run(  # noqa: S603  (our own interpreter on the shared generator)
+        [sys.executable, str(SHARED / "generate_problem.py"), "--slots", "16", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def _solve(problem_file: Path, out: Path, seed: int) -> tuple[dict[str, Any], float]:
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603  (our own interpreter on our own manage.py)
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "solve_timetable",
+            str(problem_file),
+            "--out",
+            str(out),
+            "--time-limit",
+            str(TIME_LIMIT),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    wall = time.monotonic() - started
+    return json.loads(out.read_text(encoding="utf-8")), wall
+
+
+def _check(problem_file: Path, solution_file: Path) -> dict[str, Any]:
+    done = subprocess.run(  # noqa: S603  (the shared checker, as is)
+        [sys.executable, str(SHARED / "check_solution.py"), str(problem_file), str(solution_file), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--twice", action="store_true", help="solve each problem twice and compare")
+    parser.add_argument("--only", help="only the problem of this name")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    header = (
+        f"{'problem':<18}{'C':>4}{'S':>5}  {'valid':<6}{'score':>6}{'bound':>7}{'opt':>5}"
+        f"{'gaps':>6}{'best':>6}{'vs best':>9}{'gap lb':>8}{'wall s':>8}{'clock':>7}{'same':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, gen, best, _source in PROBLEMS:
+            if args.only and name != args.only:
+                continue
+            data = _problem(name, gen)
+            problem_file = Path(tmp) / f"{name}.json"
+            problem_file.write_text(json.dumps(data), encoding="utf-8")
+            solution_file = Path(tmp) / f"{name}.solution.json"
+            solution, wall = _solve(problem_file, solution_file, args.seed)
+            checked = _check(problem_file, solution_file)
+            same = "-"
+            if args.twice:
+                again, wall_again = _solve(problem_file, Path(tmp) / f"{name}.again.json", args.seed)
+                same = "yes" if again["meetings"] == solution["meetings"] else "NO"
+                wall = max(wall, wall_again)
+            valid = checked["valid"] and checked["score"] == solution["score"] and checked["gaps"] == solution["gaps"]
+            within = not best or checked["gaps"] <= 1.1 * best
+            ok &= valid and solution["optimal"] and within and wall <= TIME_LIMIT and same != "NO"
+            versus = f"{(checked['gaps'] - best) / best * 100:+.0f}%" if best else "-"
+            bound = solution.get("gaps_bound")
+            print(
+                f"{name:<18}{len(data['companies']):>4}{len(data['seniors']):>5}  {'yes' if valid else 'NO':<6}"
+                f"{checked['score']:>6}{solution['bound']:>7}{'yes' if solution['optimal'] else 'no':>5}"
+                f"{checked['gaps']:>6}{best or '-':>6}{versus:>9}{'-' if bound is None else bound:>8}"
+                f"{wall:>8.1f}{'HIT' if solution.get('clock_hit') else 'no':>7}{same:>6}",
+                flush=True,
+            )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
