@@ -53,7 +53,7 @@ class Command(BaseCommand):
 
 
 # Seconds kept for writing the solution out after the engine returns.
-WRITE_MARGIN = 0.2
+WRITE_MARGIN = 0.5
 
 
 def _process_age() -> float:
