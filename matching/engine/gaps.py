@@ -17,7 +17,9 @@ and never lower the score:
 
 Everything is counted, nothing is timed: the same problem, meetings, seed and iteration budget give the
 same timetable on any machine under any load. `deadline` is only a safety net for the wall clock, and the
-result says when it was hit (the one case where the timetable may differ).
+result says when it was hit (the one case where the timetable may differ). When the search sees it will
+not finish its moves before the deadline, it cools by the clock from then on, so that the timetable it
+returns still comes from a cold search.
 
 Slots are bit masks: a participant's gaps are the available slots inside the span of its mask it does
 not use, a few integer operations.
@@ -298,18 +300,29 @@ def close_gaps(
     search = _Search(problem, meetings, seed)
     best_slots, best = list(search.slot_of), (0, search.gaps, search.late)
     done, clock_hit = 0, False
+    started = time.monotonic()
     if search.movable and search.gaps:
         ratio = END_TEMPERATURE / START_TEMPERATURE
+        cooled = 0.0  # share of the cooling schedule done
         for done in range(1, iterations + 1):
-            search.step(START_TEMPERATURE * ratio ** (done / iterations))
+            cooled = max(cooled, done / iterations)
+            search.step(START_TEMPERATURE * ratio**cooled)
             if (-search.gain, search.gaps, search.late) < best:
                 best_slots, best = list(search.slot_of), (-search.gain, search.gaps, search.late)
                 if score_settled and not search.gaps:
                     break
             if done % CLOCK_EVERY == 0:
-                if deadline is not None and time.monotonic() > deadline:
-                    clock_hit = True
-                    break
+                if deadline is not None:
+                    now = time.monotonic()
+                    if now > deadline:
+                        clock_hit = True
+                        break
+                    # At this pace the moves will not all fit before the deadline: cool down by the
+                    # clock instead, so that a cut search still ends cold rather than in mid-walk.
+                    pace = (now - started) / done
+                    if now + pace * (iterations - done) > deadline:
+                        clock_hit = True
+                        cooled = max(cooled, (now - started) / max(deadline - started, 1e-9))
                 if tick is not None:
                     tick()
     return GapSearchResult(
