@@ -3,6 +3,7 @@
     cd /work/main && .venv/bin/python bench/engine_gaps.py            # the long-day problems, once each
     cd /work/main && .venv/bin/python bench/engine_gaps.py --twice    # and whether a second run agrees
     cd /work/main && .venv/bin/python bench/engine_gaps.py --only long-50x130x16
+    cd /work/main && .venv/bin/python bench/engine_gaps.py --unclocked  # the timetables themselves
 
 Each problem (the shared sample long-50x130x16 and four made by shared/bench/generate_problem.py --slots
 16 at 50-60 companies and 130-160 seniors, kept in bench/problems/ because the generator's output depends
@@ -75,6 +76,18 @@ def _solve(problem_file: Path, out: Path, seed: int) -> tuple[dict[str, Any], fl
     return json.loads(out.read_text(encoding="utf-8")), wall
 
 
+def _solve_unclocked(data: dict[str, Any], out: Path, seed: int) -> tuple[dict[str, Any], float]:
+    """The engine in this process with the wall-clock net out of the way: the timetable that any machine
+    gives when the net does not cut it, and the CPU seconds it took."""
+    from matching.engine import parse_problem, solve
+
+    started = time.process_time()
+    solution = solve(parse_problem(data), time_limit=TIME_LIMIT, seed=seed, clock_limit=600)
+    cpu = time.process_time() - started
+    out.write_text(json.dumps(solution), encoding="utf-8")
+    return solution, cpu
+
+
 def _check(problem_file: Path, solution_file: Path) -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603  (the shared checker, as is)
         [sys.executable, str(SHARED / "check_solution.py"), str(problem_file), str(solution_file), "--json"],
@@ -89,10 +102,21 @@ def main() -> int:
     parser.add_argument("--twice", action="store_true", help="solve each problem twice and compare")
     parser.add_argument("--only", help="only the problem of this name")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--unclocked",
+        action="store_true",
+        help="run the engine in this process without the wall-clock net; the time column is then CPU seconds",
+    )
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+
+    def solver(problem_file: Path, data: dict[str, Any], out: Path, seed: int) -> tuple[dict[str, Any], float]:
+        return _solve_unclocked(data, out, seed) if args.unclocked else _solve(problem_file, out, seed)
+
+    seconds = "cpu s" if args.unclocked else "wall s"
     header = (
-        f"{'problem':<18}{'C':>4}{'S':>5}  {'valid':<6}{'score':>6}{'bound':>7}{'opt':>5}"
-        f"{'gaps':>6}{'issue':>7}{'vs issue':>9}{'long run':>9}{'gap lb':>8}{'wall s':>8}{'clock':>7}{'same':>6}"
+        f"{'problem':<18}{'C':>4}{'S':>5}  {'valid':<6}{'score':>6}{'bound':>7}{'opt':>5}{'gaps':>6}"
+        f"{'issue':>7}{'vs issue':>9}{'long run':>9}{'gap lb':>8}{seconds:>8}{'clock':>7}{'same':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -104,11 +128,11 @@ def main() -> int:
                 continue
             data = json.loads(problem_file.read_text(encoding="utf-8"))
             solution_file = Path(tmp) / f"{name}.solution.json"
-            solution, wall = _solve(problem_file, solution_file, args.seed)
+            solution, wall = solver(problem_file, data, solution_file, args.seed)
             checked = _check(problem_file, solution_file)
             same = "-"
             if args.twice:
-                again, wall_again = _solve(problem_file, Path(tmp) / f"{name}.again.json", args.seed)
+                again, wall_again = solver(problem_file, data, Path(tmp) / f"{name}.again.json", args.seed)
                 same = "yes" if again["meetings"] == solution["meetings"] else "NO"
                 wall = max(wall, wall_again)
             valid = checked["valid"] and checked["score"] == solution["score"] and checked["gaps"] == solution["gaps"]
