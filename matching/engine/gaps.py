@@ -8,8 +8,10 @@ thread timing and so on machine load. Gaps are local, though: moving one meeting
 company and one senior. So this is a simulated annealing over small moves that keep every hard constraint
 and never lower the score:
 
-* move a meeting to another slot, swapping with the meeting of the same senior and/or the same company
-  that sits there, if any;
+* move a meeting to another slot as a Kempe chain: every meeting in the two slots linked to it through a
+  senior, a company or a bank staff member swaps slots too, so no one is double-booked (the move that
+  rearranges a staff member's tables, which is what the 8-slot samples need);
+* or move it swapping only with the meeting of the same senior and/or the same company that sits there;
 * replace a meeting by a request not scheduled, in the same slot, when that keeps the score (the same
   weight, no company pushed below its floor): among the many timetables of the best score, the one whose
   seniors fit together;
@@ -42,9 +44,9 @@ START_TEMPERATURE = 3.0
 END_TEMPERATURE = 0.05
 # Share of meeting moves made as a Kempe chain (see `_chain`) rather than a swap with at most two others.
 KEMPE_SHARE = 0.5
-# A participant whose day ends a round earlier is worth this share of a gap: among timetables with the
-# same gaps, the search leans to the one where days end early. Small enough that no number of rounds a
-# timetable can save outweighs a gap in the choice of the best timetable, which compares gaps first.
+# A participant whose day ends a round earlier is worth this share of a gap in a move's cost: among
+# timetables with the same gaps, the search leans to the one where days end early. The best timetable
+# is chosen by score, then gaps, then lateness, so the lean never costs a gap in the result.
 LATENESS_WEIGHT = 1 / 64
 # How often (iterations) the wall clock is looked at.
 CLOCK_EVERY = 1024
