@@ -50,6 +50,9 @@ KEMPE_SHARE = 0.5
 LATENESS_WEIGHT = 1 / 64
 # How often (iterations) the wall clock is looked at.
 CLOCK_EVERY = 1024
+# Share of its wall-clock window after which a search that will not finish its moves in time cools by the
+# clock.
+CLOCK_COOLING_AFTER = 0.6
 
 
 def span_gaps(mask: int, available: int) -> int:
@@ -319,12 +322,14 @@ def close_gaps(
                     if now > deadline:
                         clock_hit = True
                         break
-                    # At this pace the moves will not all fit before the deadline: cool down by the
-                    # clock instead, so that a cut search still ends cold rather than in mid-walk.
+                    # Late in its time and at this pace the moves will not all fit before the deadline:
+                    # cool down by the clock instead, so that a cut search still ends cold rather than
+                    # in mid-walk. Not earlier: a search that ends early (no gaps left) stays as counted.
+                    window = max(deadline - started, 1e-9)
                     pace = (now - started) / done
-                    if now + pace * (iterations - done) > deadline:
+                    if now - started > CLOCK_COOLING_AFTER * window and now + pace * (iterations - done) > deadline:
                         clock_hit = True
-                        cooled = max(cooled, (now - started) / max(deadline - started, 1e-9))
+                        cooled = max(cooled, (now - started) / window)
                 if tick is not None:
                     tick()
     return GapSearchResult(
