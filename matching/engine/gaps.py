@@ -249,6 +249,8 @@ class _Search:
             out = {j for j in (by_senior, by_company) if j != -1}
             if not out and self.senior_count[s] >= self.senior_cap[s]:
                 mine = [j for j in self.in_senior[s] if self.slot_of[j] != -1]
+                if not mine:  # a cap of 0: this senior meets no one
+                    return
                 out = {mine[rng.randrange(len(mine))]}
             if len(out) <= 1 and not out & self.pinned:
                 self._try(sorted(out), [(i, t2)], temperature)

@@ -47,6 +47,27 @@ def test_close_gaps_keeps_constraints_fixed_meetings_and_score_and_never_adds_ga
     assert {(f["company"], f["senior"], f["slot"]) for f in data["fixed"]} <= have
 
 
+def test_close_gaps_leaves_a_senior_with_a_cap_of_zero_alone():
+    data = {
+        "format": "sks-timetable-problem/1",
+        "slots": 3,
+        "companies": [{"id": "C0", "staff": "B1"}],
+        "seniors": [{"id": "S0", "available": [0, 1], "max_meetings": 0}, {"id": "S1"}, {"id": "S2"}],
+        "requests": [
+            {"company": "C0", "senior": "S0", "kind": "mutual"},
+            {"company": "C0", "senior": "S1", "kind": "mutual"},
+            {"company": "C0", "senior": "S2", "kind": "mutual"},
+        ],
+    }
+    problem = parse_problem(data)
+    start = [Meeting("C0", "S1", 0), Meeting("C0", "S2", 2)]
+
+    found = close_gaps(problem, start, iterations=2000, seed=0)
+
+    assert violations(problem, found.meetings) == []
+    assert (evaluate(problem, found.meetings), found.gaps) == ((6, 0), 0)
+
+
 def test_close_gaps_closes_a_senior_gap_between_two_tables_of_one_staff_member():
     # C1 and C2 share a staff member. S1 meets C1 in slot 0 and C2 in slot 2: one gap (slot 1), where C1's
     # table is in use with S2, so C2 cannot simply move there.
