@@ -6,8 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Mail links (invitations, schedules, password resets) start with SITE_URL. Under `make run` they point at
+# the server it starts (http://$(HOST):$(PORT)), unless SITE_URL is set in the environment or in .env.
+ENV_SITE_URL := $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1 | tr -d "\"'")
+RUN_SITE_URL := $(or $(SITE_URL),$(ENV_SITE_URL),http://$(HOST):$(PORT))
 
-.PHONY: run test install install-dev migrate demo lint typecheck messages vendor ci clean
+.PHONY: run site-url test install install-dev migrate demo lint typecheck messages vendor ci clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 以上が必要です / Python 3.11+ is required")'
@@ -28,10 +32,16 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-## run: install, migrate, seed the demo if the database is empty, serve on http://127.0.0.1:8000
+## run: install, migrate, seed the demo if the database is empty, serve on http://$(HOST):$(PORT)
+## (make run PORT=8101 HOST=0.0.0.0; mail links follow unless SITE_URL is set)
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "SITE_URL=$(RUN_SITE_URL)"
+	SITE_URL="$(RUN_SITE_URL)" $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## site-url: print the SITE_URL `make run` would serve with
+site-url:
+	@echo "$(RUN_SITE_URL)"
 
 ## demo: (re)build the demo data; idempotent
 demo: migrate

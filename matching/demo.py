@@ -20,7 +20,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from events.models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
-from participants.demo import DEMO_PASSWORD, demo_user, register_demo_seeder
+from participants.demo import DEMO_PASSWORD, demo_user
 from participants.models import Company, Organization, SeniorProfile, User
 from sks.clock import TOKYO
 
@@ -306,6 +306,3 @@ def seed_followup_demo() -> None:
             satisfaction=(5, 4, 5, 3, 4, 5)[n % 6],
             comment=comments[n % len(comments)],
         )
-
-
-register_demo_seeder(seed_followup_demo)

@@ -1,4 +1,4 @@
-"""This app's panels on the dashboard (registered with participants.dashboard at start-up)."""
+"""This app's panels on the dashboard (registered with participants.dashboard by MatchingConfig.ready())."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
 from .selectors.publish import user_has_published_schedule
 
 
-@register_dashboard_panel
 def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Seniors, bank staff and company contacts: a link to their schedule once a timetable is published."""
     if not user.roles & {SENIOR, COMPANY, *INSTITUTION_ROLES}:
@@ -23,7 +22,6 @@ def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
 
 
 # --- after the event (statistics) ---
-@register_dashboard_panel
 def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Coordinators, bank staff and local governments: the matching rate of their scope, and the way to
     the statistics page."""
@@ -45,7 +43,6 @@ def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
 
 
 # --- after the event (results, second interviews) ---
-@register_dashboard_panel
 def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Bank staff and institution admins: interviews to record and second interviews to move on."""
     if not user.roles & INSTITUTION_ROLES:
@@ -56,3 +53,8 @@ def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
     if todo.empty:
         return None
     return Panel(template="matching/followup/panel.html", context={"todo": todo}, order=6)
+
+
+def register_panels() -> None:
+    for panel in (schedule_panel, statistics_panel, followup_panel):
+        register_dashboard_panel(panel)

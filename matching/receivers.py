@@ -15,3 +15,10 @@ def event_closed_send_summary(*, event: Any, target: str, **_kwargs: Any) -> Non
     from .services.followup_reminders import followup_closed_summary_schedule
 
     followup_closed_summary_schedule(event=event)
+
+
+def connect_receivers() -> None:
+    """Called from MatchingConfig.ready(); dispatch_uid keeps a second call from connecting twice."""
+    from events.signals import event_status_changed
+
+    event_status_changed.connect(event_closed_send_summary, dispatch_uid="matching.event_closed_send_summary")

@@ -26,6 +26,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django_scopes import ScopedManager, scope, scopes_disabled
 
+from sks.roles import ANY_SIGNED_IN
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -41,6 +43,7 @@ __all__ = [
     "request_scope",
     "role_required",
     "scopes_disabled",
+    "signed_in_required",
     "signed_in_user",
     "user_has_any_role",
 ]
@@ -97,7 +100,8 @@ def request_scope(request: HttpRequest) -> AbstractContextManager[None]:
 def user_has_any_role(user: User | AnonymousUser | None, roles: Iterable[str]) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return bool(set(getattr(user, "roles", frozenset())) & set(roles))
+    roles = set(roles)
+    return ANY_SIGNED_IN in roles or bool(set(getattr(user, "roles", frozenset())) & roles)
 
 
 def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -122,6 +126,12 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
         return wrapped
 
     return decorator
+
+
+def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for every signed-in user, whatever their roles (anonymous users go to the login page). It
+    declares so like `role_required` does, so the page registry and the permission matrix can read it."""
+    return role_required(ANY_SIGNED_IN)(view)
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions import app_settings as usersessions_settings
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -64,3 +68,39 @@ class InstitutionScopeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_scope(request):
             return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """allauth's session tracking ("last seen" on the sessions page), written at most once per
+    `SESSION_ACTIVITY_INTERVAL` seconds per session and client instead of on every request.
+
+    allauth's own middleware runs an UPDATE and a commit on each signed-in request: a read then costs a
+    write, and on the embedded SQLite default concurrent reads queue on the write lock. The session row
+    itself is created at sign-in (allauth's `user_logged_in` receiver), so "sign out my other sessions"
+    works whatever this middleware skips. A change of IP address or browser is recorded at once: it is
+    part of the throttle key.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if (
+            usersessions_settings.TRACK_ACTIVITY
+            and session is not None
+            and session.session_key
+            and user is not None
+            and user.is_authenticated
+            and cache.add(self._throttle_key(request, session.session_key), 1, settings.SESSION_ACTIVITY_INTERVAL)
+        ):
+            from allauth.usersessions.models import UserSession
+
+            UserSession.objects.create_from_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _throttle_key(request: HttpRequest, session_key: str) -> str:
+        client = "\n".join((session_key, request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")))
+        return "session-activity:" + hashlib.sha256(client.encode()).hexdigest()

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
 SENIOR = "senior"
 # A client company's own login (CompanyContact): approves its hearing sheet, sees its event.
 COMPANY = "company"
+# Not a role: what a page open to every signed-in user declares (sks.access.signed_in_required), so that the
+# page registry can list it like any other page.
+ANY_SIGNED_IN = "*signed_in"
 
 STAFF_ROLES: frozenset[str] = frozenset(Role.values)
 # Roles that act for a financial institution and so see its client companies.

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "events",
     "matching",
     "alumni",
+    "regional",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "sks.middleware.SessionActivityMiddleware",  # allauth's session tracking, throttled: a GET writes nothing
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "sks.middleware.StaffMFARequiredMiddleware",
@@ -111,10 +112,25 @@ TEMPLATES = [
 ]
 
 # --- Storage ---------------------------------------------------------------------------------------
-(BASE_DIR / "var").mkdir(exist_ok=True)
+# var/ (the development database, uploads) is made at start-up by SksConfig.ready(), not here.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must take a small office's concurrent use without "database is locked":
+    # * WAL: readers never wait for a writer, and a writer waits only for another writer;
+    # * IMMEDIATE: a transaction takes the write lock when it begins, so two transactions that both read
+    #   and then write queue up behind the busy timeout instead of one failing at once (SQLite cannot
+    #   wait in the deadlock a deferred transaction's upgrade to a write lock would make);
+    # * a busy timeout (seconds) long enough for the slowest write a request makes.
+    # synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -159,6 +175,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "followup-reminders-daily": {
         "task": "matching.tasks.task_send_followup_reminders",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Daily digest of public-private project news (regional.services.project_digests_schedule).
+    "regional-project-digests-daily": {
+        "task": "regional.tasks.task_send_project_digests",
+        "schedule": crontab(hour=8, minute=0),
     },
     # A reminder whose worker died mid-delivery is sent again once its claim expires, not the next day.
     "reminders-redeliver": {
@@ -213,6 +234,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SKS"
 MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True
+# "Last seen" of a session is written at most this often (seconds), not on every request: see
+# sks.middleware.SessionActivityMiddleware.
+SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=300)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -243,7 +267,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start while it is missing
 WHITENOISE_USE_FINDERS = not PRODUCTION  # serve static/ directly in development and tests
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

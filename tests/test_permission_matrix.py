@@ -567,7 +567,185 @@ ROWS: dict[str, Row] = {
         note="the staff user's own notification: opened (302); anyone else's answers 404",
     ),
     "participants:notification_read_all": Row(signed_in(302, 302), method="post", note="own inbox, back to it"),
+    # --- regional networks ---
+    # tests/regional/helpers.regional_world: lg organises 静岡支部, staff is a member; nobody else is in a chapter.
+    #                                   anon senior staff admin coord alumni lg  other
+    "regional:home": Row(signed_in(302, 200), note="every signed-in user may see the networks and join one"),
+    "regional:network_join": Row(
+        signed_in(302, 200),
+        url=lambda c: reverse("regional:network_join", args=[_regional(c)["chapter"].network_id]),
+    ),
+    "regional:chapter_join": Row(
+        (302, 404, 302, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:chapter_join", args=[_regional(c)["chapter"].pk]),
+        method="post",
+        note="network members only (already members: told so)",
+    ),
+    "regional:chapter_detail": Row(
+        (302, 404, 200, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:chapter_detail", args=[_regional(c)["chapter"].pk]),
+    ),
+    "regional:post_create": Row(
+        (302, 404, 400, 404, 404, 404, 400, 404),
+        url=lambda c: reverse("regional:post_create", args=[_regional(c)["chapter"].pk]),
+        method="post",
+        note="members: nothing written, the page again with the error",
+    ),
+    "regional:chapter_members": Row(
+        (302, 404, 200, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:chapter_members", args=[_regional(c)["chapter"].pk]),
+    ),
+    "regional:membership_update": Row(
+        (302, 404, 404, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:membership_update", args=[_regional(c)["membership"].pk]),
+        method="post",
+        note="the chapter's organiser: no action posted, told so",
+    ),
+    "regional:meeting_new": Row(
+        (302, 404, 404, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:meeting_new", args=[_regional(c)["chapter"].pk]),
+    ),
+    "regional:meeting_detail": Row(
+        (302, 404, 200, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:meeting_detail", args=[_regional(c)["meeting"].pk]),
+    ),
+    "regional:meeting_edit": Row(
+        (302, 404, 404, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:meeting_edit", args=[_regional(c)["meeting"].pk]),
+    ),
+    "regional:meeting_rsvp": Row(
+        (302, 404, 302, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:meeting_rsvp", args=[_regional(c)["meeting"].pk]),
+        method="post",
+    ),
+    "regional:meeting_checkin": Row(
+        (302, 404, 404, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:meeting_checkin", args=[_regional(c)["meeting"].pk]),
+    ),
+    "regional:meeting_walk_in": Row(
+        (302, 404, 404, 404, 404, 404, 400, 404),
+        url=lambda c: reverse("regional:meeting_walk_in", args=[_regional(c)["meeting"].pk]),
+        method="post",
+        note="organiser: nobody chosen, the check-in page with the error",
+    ),
+    "regional:meeting_checkin_member": Row(
+        (302, 404, 404, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:meeting_checkin_member", args=[_regional(c)["rsvp"].pk]),
+        method="post",
+        note="organiser: no round given, told so",
+    ),
+    "regional:meeting_groups": Row(
+        (302, 404, 404, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:meeting_groups", args=[_regional(c)["meeting"].pk]),
+    ),
+    "regional:meeting_print": Row(
+        (302, 404, 404, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:meeting_print", args=[_regional(c)["meeting"].pk, "cards"]),
+        note="organiser: no groups formed yet, sent to the groups page",
+    ),
+    "regional:connection_list": Row(signed_in(302, 200), note="everyone's own list"),
+    "regional:connection_create": Row(
+        (302, 404, 302, 404, 404, 404, 302, 404),
+        url=lambda c: reverse(
+            "regional:connection_create", args=[_regional(c)["meeting"].pk, _regional(c)["member"].pk]
+        ),
+        method="post",
+        note="staff marking themself is told no; lg marks staff",
+    ),
+    "regional:connection_delete": Row(
+        (302, 404, 302, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("regional:connection_delete", args=[_regional_connection(c)]),
+        method="post",
+        note="staff removes the one they marked; nobody else marked that member",
+    ),
+    "regional:story_list": Row(signed_in(302, 200), note="non-members: an empty library"),
+    "regional:story_new": Row(
+        (302, 404, 200, 404, 404, 404, 200, 404),
+        url=lambda c: _regional(c) and reverse("regional:story_new"),
+        note="members of a chapter post to their network's library",
+    ),
+    "regional:story_detail": Row(
+        (302, 404, 200, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:story_detail", args=[_regional(c)["story"].pk]),
+    ),
+    # --- public-private projects ---
+    # lg's government posted the challenge; A's bank is its accepted partner (staff and admin of A).
+    "regional:challenge_list": Row(signed_in(302, 200), note="challenges are public to signed-in users"),
+    "regional:challenge_new": Row((302, 404, 404, 404, 404, 404, 200, 404)),
+    "regional:challenge_detail": Row(
+        signed_in(302, 200), url=lambda c: reverse("regional:challenge_detail", args=[_regional(c)["challenge"].pk])
+    ),
+    "regional:challenge_close": Row(
+        (302, 404, 404, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:challenge_close", args=[_regional(c)["challenge"].pk]),
+        method="post",
+    ),
+    "regional:challenge_apply": Row(
+        (302, 404, 200, 200, 404, 200, 404, 200),
+        url=lambda c: reverse("regional:challenge_apply", args=[_regional(c)["challenge"].pk]),
+        note="staff of an organisation that may partner (not a government or coordinator)",
+    ),
+    "regional:application_accept": Row(
+        (302, 404, 404, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:application_accept", args=[_regional(c)["application"].pk]),
+        note="the challenge's government (the page; this one is already accepted)",
+    ),
+    "regional:application_decline": Row(
+        (302, 404, 404, 404, 404, 404, 302, 404),
+        url=lambda c: reverse("regional:application_decline", args=[_regional(c)["application"].pk]),
+        method="post",
+        note="already accepted: told so",
+    ),
+    "regional:campaign_new": Row(
+        (302, 404, 404, 404, 404, 404, 200, 404),
+        url=lambda c: reverse("regional:campaign_new", args=[_regional(c)["challenge"].pk]),
+    ),
+    "regional:contribution_new": Row(
+        (302, 404, 400, 400, 404, 404, 404, 404),
+        url=lambda c: reverse("regional:contribution_new", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="accepted partner's staff: nothing given, the form with its errors",
+    ),
+    "regional:volunteer_new": Row(
+        (302, 404, 302, 302, 404, 404, 404, 404),
+        url=lambda c: reverse("regional:volunteer_new", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="accepted partner's staff: no organisation chosen, told so",
+    ),
+    "regional:activity_new": Row(
+        (302, 404, 400, 400, 404, 404, 400, 404),
+        url=lambda c: reverse("regional:activity_new", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="the government and accepted partners: nothing given, the form with its errors",
+    ),
+    "regional:update_new": Row(
+        (302, 404, 400, 400, 404, 404, 400, 404),
+        url=lambda c: reverse("regional:update_new", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="the government and accepted partners: nothing given, the form with its errors",
+    ),
+    "regional:challenge_follow": Row(
+        signed_in(302, 302),
+        url=lambda c: reverse("regional:challenge_follow", args=[_regional(c)["challenge"].pk]),
+        method="post",
+        note="anyone signed in may follow a public challenge",
+    ),
 }
+
+
+def _regional(world: dict[str, Any]) -> dict[str, Any]:
+    from tests.regional.helpers import regional_world
+
+    return regional_world(world)
+
+
+def _regional_connection(world: dict[str, Any]) -> int:
+    from regional.models import Connection
+
+    r = _regional(world)
+    Connection.objects.create(owner=r["member"], other=r["organiser"])
+    return r["organiser"].pk
+
 
 # The Django admin: one row for its whole namespace, checked on its index and login pages.
 # Only platform operators (is_staff, with MFA) get in; signed-in non-staff are refused by allauth's

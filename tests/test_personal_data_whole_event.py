@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.db import models
@@ -112,15 +113,19 @@ def journey() -> dict[str, Any]:
     second_interview_cancel(si=first, by=staff_a, note=f"中止 {MARKERS['cancel_note']}")
     si = second_interview_propose(result=result, by=world["coordinator"])
     second_interview_start_scheduling(si=si, by=staff_a)
-    second_interview_schedule(si=si, by=staff_a, scheduled_at=timezone.now() - dt.timedelta(days=20), place="A本店")
+    # Confirmed 21 days ago for the next day (a second interview is never confirmed for a past date).
+    met_at = timezone.now() - dt.timedelta(days=20)
+    with time_machine.travel(met_at - dt.timedelta(days=1), tick=False):
+        second_interview_schedule(si=si, by=staff_a, scheduled_at=met_at, place="A本店")
     second_interview_mark_held(si=si, by=staff_a)
+    met_on = timezone.localdate(met_at)
     agreement = second_interview_record_agreement(
-        si=si, by=staff_a, kind="subsidised", start_date=event.date, note=f"成立 {MARKERS['agreement_note']}"
+        si=si, by=staff_a, kind="subsidised", start_date=met_on, note=f"成立 {MARKERS['agreement_note']}"
     )
     agreement_visit_log(
         agreement=agreement,
         by=staff_a,
-        date=event.date + dt.timedelta(days=7),
+        date=met_on + dt.timedelta(days=7),
         hours=Decimal("2.5"),
         summary=f"訪問 {MARKERS['visit']}",
     )
@@ -270,12 +275,12 @@ def test_export_json_has_every_registered_section_and_the_seniors_text(journey, 
         ("株式会社秘密の精密A", "支援成立"),
     ]
     assert [(a["company"], a["start_date"]) for a in data["agreements"]] == [
-        ("株式会社秘密の精密A", journey["event"].date.isoformat())
+        ("株式会社秘密の精密A", journey["agreement"].start_date.isoformat())
     ]
     assert data["agreement_visits"] == [
         {
             "company": "株式会社秘密の精密A",
-            "date": (journey["event"].date + dt.timedelta(days=7)).isoformat(),
+            "date": (journey["agreement"].start_date + dt.timedelta(days=7)).isoformat(),
             "hours": "2.5",
         }
     ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from participants.enums import OrganizationKind
 from participants.models import Organization, User
+from sks import clock
 from sks.access import get_or_404
 from sks.roles import Role
 
@@ -37,16 +38,19 @@ __all__ = [
     "LadderStep",
     "access_checklist_item_for_coordinator",
     "checklist_for_event",
+    "checklist_item_for_form",
     "checklist_overdue_for_coordinator",
     "checklist_owner_choices",
     "coordinator_orgs_of",
     "event_co_host_choices",
     "event_company_count",
+    "event_for_form",
     "event_host_choices",
     "event_list_for_coordinator",
     "event_next_step",
     "event_status_ladder",
     "event_transition_blocker",
+    "event_transition_warning",
     "events_upcoming_for_coordinator",
 ]
 
@@ -236,10 +240,33 @@ def event_transition_blocker(*, event: Event, transition: EventTransition, today
     return None
 
 
+def event_transition_warning(*, event: Event, transition: EventTransition, today: dt.date | None = None) -> str | None:
+    """What taking `transition` now would cut short although it is allowed, or None. The coordinator
+    confirms it explicitly (the service refuses without `before_deadline`), so nothing closes early unseen.
+
+    Moving to 選考中 closes the seniors' applications, which are open until the end of the application
+    deadline's day (events.selectors.selection).
+    """
+    if transition.action == "start_selection":
+        today = today or clock.today()
+        deadline = event.application_deadline
+        if today == deadline:
+            return _(
+                "新現役の応募締切は今日（%(date)s）です。いま進めると、今日の終わりを待たずに応募の受付を終えます。"
+            ) % {"date": _japanese_date(deadline)}
+        if today < deadline:
+            return _(
+                "新現役の応募締切（%(date)s）はまだ来ていません（あと%(days)s日）。"
+                "いま進めると、締切を待たずに応募の受付を終えます。"
+            ) % {"date": _japanese_date(deadline), "days": (deadline - today).days}
+    return None
+
+
 @dataclass(frozen=True)
 class EventNextStep:
     transition: EventTransition
     blocker: str | None
+    warning: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -247,11 +274,16 @@ class EventNextStep:
 
 
 def event_next_step(*, event: Event, today: dt.date | None = None) -> EventNextStep | None:
-    """The one transition the event may take next (None once closed), and what still stands in its way."""
+    """The one transition the event may take next (None once closed), what still stands in its way, and
+    what taking it now would cut short."""
     transition = _TRANSITION_FROM.get(event.status)
     if transition is None:
         return None
-    return EventNextStep(transition, event_transition_blocker(event=event, transition=transition, today=today))
+    return EventNextStep(
+        transition,
+        event_transition_blocker(event=event, transition=transition, today=today),
+        event_transition_warning(event=event, transition=transition, today=today),
+    )
 
 
 def _japanese_date(day: dt.date) -> str:
@@ -300,3 +332,14 @@ def checklist_overdue_for_coordinator(*, user: User, today: dt.date | None = Non
         .select_related("event", "owner")
         .order_by("due_date", "event__date", "position", "pk")
     )
+
+
+def event_for_form(event: Event) -> Event:
+    """A fresh copy of an event the caller has authorised, for a bound ModelForm to write its typed values on
+    (the page keeps showing the saved event if the form is invalid)."""
+    return Event.objects.get(pk=event.pk)
+
+
+def checklist_item_for_form(item: ChecklistItem) -> ChecklistItem:
+    """A fresh copy of an authorised checklist item, for its bound form (as event_for_form)."""
+    return ChecklistItem.objects.get(pk=item.pk)

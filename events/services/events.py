@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from participants.enums import OrganizationKind
 from participants.models import PREFECTURE_CHOICES, Organization, User
+from sks import clock
 from sks.audit import audit
 from sks.exceptions import DomainError
 
@@ -38,12 +39,14 @@ from ..selectors.events import (
     MAX_EVENT_HOSTS,
     checklist_owner_choices,
     event_transition_blocker,
+    event_transition_warning,
 )
 from ..signals import event_status_changed
 
 __all__ = [
     "DEADLINE_FIELDS",
     "EVENT_ACTIONS",
+    "EVENT_ACTIONS_BEFORE_DEADLINE",
     "ChecklistError",
     "EventFields",
     "EventSetupError",
@@ -54,7 +57,6 @@ __all__ = [
     "checklist_schedule",
     "event_close",
     "event_create",
-    "event_hosts_set",
     "event_mark_held",
     "event_open_recruitment",
     "event_publish_issue_list",
@@ -218,6 +220,18 @@ def _check_values(values: dict[str, Any]) -> dict[str, Any]:
                 field=later,
             )
     return cleaned
+
+
+def _check_not_past(date: dt.date | None) -> None:
+    """An event is never created on, or moved to, a day already gone (Asia/Tokyo): its invitations,
+    checklist and reminders would all be dated in the past. (The deadlines before it may have passed: an
+    event set up late still takes its companies.)"""
+    if date is not None and date < clock.today():
+        raise EventSetupError(
+            _("開催日に過ぎた日（%(date)s）は指定できません。今日（%(today)s）以降の日付にしてください。")
+            % {"date": clock.date_ja(date), "today": clock.date_ja(clock.today())},
+            field="date",
+        )
 
 
 def _check_organisations(
@@ -420,6 +434,7 @@ def event_create(
             "min_interviews_per_company": min_interviews_per_company,
         }
     )
+    _check_not_past(values["date"])
     event = Event.objects.create(
         coordinator=coordinator, created_by=by, status=EventStatus.PREPARING, status_changed_at=timezone.now(), **values
     )
@@ -470,6 +485,8 @@ def event_update(
     merged = {name: fields.get(name, getattr(current, name)) for name in _EVENT_FIELD_NAMES}
     values = _check_values(merged)
     changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
+    if "date" in changed:
+        _check_not_past(values["date"])
     for name in changed:
         setattr(current, name, values[name])
     if changed:
@@ -491,26 +508,10 @@ def event_update(
     return current
 
 
-@transaction.atomic
-def event_hosts_set(*, event: Event, by: User, hosts: Sequence[Organization]) -> Event:
-    """Make the event's hosts exactly `hosts` (1 to 13 financial institutions); the checklist follows.
-
-    A host whose companies are already enrolled cannot be removed.
-    """
-    current = _lock_editable(event=event, by=by)
-    _check_organisations(coordinator=None, hosts=hosts, co_hosts=None)
-    before = _event_schedule(current)
-    added, removed = _host_rows(event=current, hosts=hosts)
-    if _event_schedule(current) != before:
-        _checklist_sync(event=current, owner=current.created_by or by, previous=before)
-    audit(obj=current, action="event.hosts_set", user=by, data={"added": added, "removed": removed})
-    return current
-
-
 # --- the lifecycle ----------------------------------------------------------------------------------------------
 
 
-def _transition(*, event: Event, by: User, action: str) -> Event:
+def _transition(*, event: Event, by: User, action: str, before_deadline: bool = False) -> Event:
     transition = EVENT_TRANSITIONS_BY_ACTION[action]
     _check_coordinates(by=by, coordinator_id=event.coordinator_id, error=EventStateError)
     # Locked: two coordinators pressing the button at once must not both move the event.
@@ -527,6 +528,9 @@ def _transition(*, event: Event, by: User, action: str) -> Event:
     blocker = event_transition_blocker(event=current, transition=transition)
     if blocker is not None:
         raise EventStateError(blocker)
+    warning = event_transition_warning(event=current, transition=transition)
+    if warning is not None and not before_deadline:
+        raise EventStateError(warning + _("締切の前に進めるときは、確認のチェックを入れてください。"))
     now = timezone.now()
     current.status = transition.target
     current.status_changed_at = now
@@ -564,9 +568,10 @@ def event_publish_issue_list(*, event: Event, by: User) -> Event:
 
 
 @transaction.atomic
-def event_start_selection(*, event: Event, by: User) -> Event:
-    """課題公開済 → 選考中."""
-    return _transition(event=event, by=by, action="start_selection")
+def event_start_selection(*, event: Event, by: User, before_deadline: bool = False) -> Event:
+    """課題公開済 → 選考中. Before the application deadline has passed only with `before_deadline`: the
+    coordinator has confirmed that the seniors' applications close early."""
+    return _transition(event=event, by=by, action="start_selection", before_deadline=before_deadline)
 
 
 @transaction.atomic
@@ -592,6 +597,9 @@ def event_close(*, event: Event, by: User) -> Event:
     """フォローアップ中 → 終了."""
     return _transition(event=event, by=by, action="close")
 
+
+# The steps that may close something before its published deadline: their form carries a confirmation.
+EVENT_ACTIONS_BEFORE_DEADLINE: frozenset[str] = frozenset({"start_selection"})
 
 # The transition form posts one of these names; each maps to the one service allowed to take that step.
 EVENT_ACTIONS: dict[str, Callable[..., Event]] = {

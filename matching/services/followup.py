@@ -29,8 +29,10 @@ from events.models import Event, EventCompany
 from participants.models import Notification, SeniorProfile, User
 from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create, notification_render
+from sks import clock
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
 from .. import access
 from ..enums import (
@@ -286,6 +288,34 @@ def second_interview_start_scheduling(*, si: SecondInterview, by: User) -> Secon
     return _refreshed(si, current)
 
 
+def _event_date(si: SecondInterview) -> dt.date:
+    return Event.objects.filter(pk=si.event_id).values_list("date", flat=True).get()
+
+
+def _check_second_interview_time(scheduled_at: dt.datetime, *, event_date: dt.date) -> None:
+    """A second interview is fixed for a moment still to come (Asia/Tokyo), after the event: confirming
+    it sends the three parties an invitation with an .ics, and one for a past day would be nonsense."""
+    local = timezone.localtime(scheduled_at, clock.TOKYO)
+    today = clock.today()
+    if local.date() < event_date:
+        raise SecondInterviewError(
+            _("二次面談の日付は、交流会の開催日（%(event)s）か、それより後の日付にしてください。")
+            % {"event": clock.date_ja(event_date)},
+            field="date",
+        )
+    if local.date() < today:
+        raise SecondInterviewError(
+            _("過ぎた日（%(date)s）には二次面談を設定できません。今日（%(today)s）以降の日付にしてください。")
+            % {"date": clock.date_ja(local.date()), "today": clock.date_ja(today)},
+            field="date",
+        )
+    if scheduled_at < timezone.now():
+        raise SecondInterviewError(
+            _("今日の%(time)sはもう過ぎています。これから先の時刻にしてください。") % {"time": f"{local:%H:%M}"},
+            field="time",
+        )
+
+
 @transaction.atomic
 def second_interview_schedule(
     *,
@@ -305,6 +335,7 @@ def second_interview_schedule(
         raise SecondInterviewError(_("二次面談の日時を入力してください。"))
     if timezone.is_naive(scheduled_at):
         raise SecondInterviewError(_("日時にはタイムゾーンが必要です。"))
+    _check_second_interview_time(scheduled_at, event_date=_event_date(current))
     place, online_url = place.strip(), online_url.strip()
     if not place and not online_url:
         raise SecondInterviewError(_("場所かオンライン会議のURLのどちらかを入力してください。"))
@@ -331,9 +362,7 @@ def second_interview_schedule(
     )
     from ..tasks import task_send_second_interview_invitations
 
-    task_send_second_interview_invitations.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-        second_interview_id=current.pk
-    )
+    enqueue_on_commit(task_send_second_interview_invitations, second_interview_id=current.pk)
     return _refreshed(si, current)
 
 
@@ -372,7 +401,16 @@ def second_interview_record_agreement(
     if kind not in AgreementKind.values:
         raise AgreementError(_("支援の形を選んでください。"))
     if start_date is None:
-        raise AgreementError(_("支援の開始日を入力してください。"))
+        raise AgreementError(_("支援の開始日を入力してください。"), field="start_date")
+    if current.scheduled_at is not None:
+        met_on = timezone.localtime(current.scheduled_at, clock.TOKYO).date()
+        if start_date < met_on:
+            # Support is agreed at the second interview: it cannot have started before the two met again.
+            raise AgreementError(
+                _("支援の開始日は、二次面談の日（%(date)s）か、それより後の日付にしてください。")
+                % {"date": clock.date_ja(met_on)},
+                field="start_date",
+            )
     if not 1 <= subsidised_visits <= 50:
         raise AgreementError(_("補助対象の訪問回数は1回から50回の間で入力してください。"))
     if fee is not None and fee < 0:

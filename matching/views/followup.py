@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import EventCompany
-from participants.models import SeniorProfile
-from participants.selectors import institution_staff
+from participants.selectors import institution_staff, senior_by_pk
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import SENIOR, Role
@@ -96,7 +95,7 @@ def result_table(request: HttpRequest, pk: int) -> HttpResponse:
 def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse:
     user = signed_in_user(request)
     enrolment, coordinator = access.access_table(user=user, pk=pk)
-    senior = SeniorProfile.objects.filter(pk=senior_pk).select_related("user").first()
+    senior = senior_by_pk(senior_pk, include_anonymised=True)
     rows = selectors.table_rows(enrolment=enrolment, only_senior=senior) if senior is not None else []
     if not rows:
         raise Http404
@@ -290,6 +289,7 @@ def second_interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SI_STEPS = ("start-scheduling", "schedule", "held", "agree", "not-agreed", "cancel")
+SI_STEP_FORMS = {"schedule": "schedule_form", "agree": "agreement_form", "not-agreed": "not_agreed_form"}
 
 
 @require_POST
@@ -354,7 +354,12 @@ def second_interview_step(request: HttpRequest, pk: int, step: str) -> HttpRespo
             services.second_interview_cancel(si=si, by=user, note=form.cleaned_data.get("note", ""))
             message = _("二次面談を中止にしました。")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # A rule about one field (a date in the past, say) is shown beside that field of the step's form.
+        form = forms.get(SI_STEP_FORMS.get(step, ""))
+        if exc.field and form is not None and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.error(request, exc.message)
         si = access.access_second_interview(user=user, pk=pk)
         return _si_detail(request, si, forms, status=400)
     messages.success(request, message)
@@ -371,7 +376,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     event = request.GET.get("event", "")
     agreements = selectors.agreements_for(user=user, event_id=int(event) if event.isdigit() else None)
     # visit_count is annotated by agreements_for (one query for the whole list).
-    rows = [(a, a.visit_count, selectors.visits_remaining(a, a.visit_count)) for a in agreements]  # type: ignore[attr-defined]
+    rows = [(a, a.visit_count, selectors.visits_remaining(a, a.visit_count)) for a in agreements]  # type: ignore[attr-defined]  # visit_count is annotated by agreements_for
     return render(request, "matching/followup/agreement_list.html", {"rows": rows})
 
 

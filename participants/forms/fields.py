@@ -1,4 +1,4 @@
-"""Form fields shared by the participants forms: numbers and years as people in Japan type them."""
+"""Form fields shared by the participants forms: years and kana readings as people in Japan type them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..normalize import YearError, parse_year
+from ..normalize import YearError, normalize_kana, parse_year
+from ..validators import validate_katakana
 
 
 class YearField(forms.IntegerField):
@@ -28,3 +29,22 @@ class YearField(forms.IntegerField):
             return parse_year(value)
         except YearError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class KanaField(forms.CharField):
+    """A reading in katakana (氏名（カナ）, 企業名（カナ）): every kana field of every form is one of these.
+
+    What is typed is normalised first (participants.normalize.normalize_kana: hiragana and half-width
+    katakana become full-width katakana, full-width spaces half-width), then checked, so 「やまだ たろう」 and
+    「ﾔﾏﾀﾞ ﾀﾛｳ」 are both saved as 「ヤマダ タロウ」, exactly as a file import saves them.
+    """
+
+    default_validators = [validate_katakana]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("カタカナで入力してください。ひらがなで入力しても自動でカタカナにします。"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return normalize_kana(text) if text else text

@@ -27,10 +27,8 @@ from ..models import (
     Region,
     SeniorProfile,
 )
-from ..normalize import normalize_kana
 from ..services import seniors as services
-from ..validators import validate_katakana
-from .fields import YearField
+from .fields import KanaField, YearField
 
 __all__ = [
     "BasicInfoForm",
@@ -97,11 +95,8 @@ class BasicInfoForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("氏名を入力してください。")},
     )
-    name_kana = forms.CharField(
-        label=_("氏名（カナ）"),
-        max_length=100,
-        help_text=_("カタカナで入力してください。ひらがなで入力しても自動でカタカナにします。"),
-        error_messages={"required": _("氏名（カナ）を入力してください。")},
+    name_kana = KanaField(
+        label=_("氏名（カナ）"), max_length=100, error_messages={"required": _("氏名（カナ）を入力してください。")}
     )
     birth_year = YearField(
         label=_("生まれ年"), required=False, help_text=_("西暦（例：1958）でも和暦（例：昭和33年）でも入力できます。")
@@ -135,11 +130,6 @@ class BasicInfoForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.profile = profile
-
-    def clean_name_kana(self) -> str:
-        kana = normalize_kana(self.cleaned_data["name_kana"])
-        validate_katakana(kana)
-        return kana
 
     def clean_birth_year(self) -> int | None:
         year = self.cleaned_data.get("birth_year")

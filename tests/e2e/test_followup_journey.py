@@ -7,6 +7,7 @@ axe-core and the CSP guard run on every page (tests/e2e/conftest.py). Tasks (the
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -88,7 +89,7 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
         si = SecondInterview.unscoped.get()
     assert si.status == "proposed"
 
-    # 2. The mutual "yes" became a proposal: schedule it (yesterday, so that it can be marked held now).
+    # 2. The mutual "yes" became a proposal: schedule it. A day already gone is refused beside the date.
     page.goto(reverse("matching:second_interview_list"))
     expect(page.get_by_role("heading", level=1)).to_have_text("二次面談")
     page.get_by_role("link", name=enrolment.company.name).click()
@@ -99,11 +100,21 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     page.get_by_label(label("開始時刻")).fill("14:00")
     page.get_by_label(label("場所")).fill("さくら信用金庫 本店 応接室")
     page.get_by_role("button", name="日程を確定して知らせる").click()
+    expect(page.locator("#id_schedule-date-errors")).to_contain_text("過ぎた日")
+    assert [m for m in mail.outbox if "二次面談" in m.subject] == []
+    page.get_by_label(label("日付")).fill((day + dt.timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="日程を確定して知らせる").click()
     expect(page.get_by_text("日程を確定しました。", exact=False)).to_be_visible()
     screenshot(page, "followup-second-interview")
     assert sorted(m.to[0] for m in mail.outbox if "二次面談" in m.subject) == sorted(
         [staff.email, takahashi.user.email]
     )
+    # Time passes: the second interview took place yesterday at 14:00 (arranged, not clicked).
+    with scopes_disabled():
+        SecondInterview.unscoped.filter(pk=si.pk).update(
+            scheduled_at=dt.datetime.combine(day, dt.time(14), tzinfo=ZoneInfo("Asia/Tokyo"))
+        )
+    page.reload()
     page.get_by_role("button", name="実施済にする").click()
     expect(page.get_by_text("二次面談を実施済にしました。", exact=False)).to_be_visible()
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from events.enums import EventStatus
+from events.exceptions import EventStateError
 from events.models import ChecklistItem, Event
 from events.services import checklist_item_add, event_create
 from sks.roles import Role
@@ -573,3 +574,152 @@ def test_dashboard_panel_not_shown_to_bank_staff(world):
     response = client_for(world["staff"]).get(reverse("dashboard"))
 
     assert "交流会の準備" not in response.content.decode()
+
+
+# --- dates in the past (issue 12) -------------------------------------------------------------------------
+
+
+def test_event_create_past_date_error_in_japanese_beside_the_field(world):
+    # NOW is 2027-01-10 in Tokyo: the day before is gone.
+    past = form_data(
+        world,
+        date="2027-01-09",
+        enrolment_deadline="2026-12-01",
+        hearing_deadline="2026-12-10",
+        issue_list_date="2026-12-15",
+        application_deadline="2026-12-20",
+        selection_deadline="2026-12-25",
+    )
+
+    response = client_for(world["coord"]).post(reverse("events:event_create"), past)
+
+    assert response.status_code == 200
+    assert field_errors(response, "date") == [
+        "開催日に過ぎた日（2027年1月9日）は指定できません。今日（2027年1月10日）以降の日付にしてください。"
+    ]
+    assert 'id="id_date-errors"' in response.content.decode()
+    assert not Event.objects.filter(title="第2回 交流会").exists()
+
+
+def test_event_create_today_with_passed_deadlines_is_accepted(world):
+    # Set up late: the deadlines have passed, the day itself has not.
+    late = form_data(
+        world,
+        date="2027-01-10",
+        enrolment_deadline="2026-12-01",
+        hearing_deadline="2026-12-10",
+        issue_list_date="2026-12-15",
+        application_deadline="2026-12-20",
+        selection_deadline="2026-12-25",
+    )
+
+    response = client_for(world["coord"]).post(reverse("events:event_create"), late)
+
+    assert response.status_code == 302
+    assert Event.objects.get(title="第2回 交流会").date == dt.date(2027, 1, 10)
+
+
+def test_event_update_moving_the_date_into_the_past_is_refused(world):
+    from events.services.events import EventSetupError, event_update
+
+    with pytest.raises(EventSetupError) as exc:
+        event_update(
+            event=world["event"],
+            by=world["coord"],
+            date=dt.date(2027, 1, 9),
+            selection_deadline=dt.date(2027, 1, 8),
+            application_deadline=dt.date(2027, 1, 7),
+            issue_list_date=dt.date(2027, 1, 6),
+            hearing_deadline=dt.date(2027, 1, 5),
+            enrolment_deadline=dt.date(2027, 1, 4),
+        )
+
+    assert exc.value.field == "date"
+    world["event"].refresh_from_db()
+    assert world["event"].date == EVENT_DAY
+
+
+def test_event_update_of_an_event_whose_day_has_passed_keeps_its_date(world):
+    from events.services.events import event_update
+
+    with time_machine.travel(dt.datetime(2027, 6, 21, 9, 0, tzinfo=TOKYO), tick=False):
+        updated = event_update(event=world["event"], by=world["coord"], venue="別の会場")
+
+    assert (updated.venue, updated.date) == ("別の会場", EVENT_DAY)
+
+
+# --- advancing to 選考中 before the application deadline (issue 12) --------------------------------------------
+
+EARLY_WARNING = (
+    "新現役の応募締切（2027年6月4日）はまだ来ていません（あと145日）。"
+    "いま進めると、締切を待たずに応募の受付を終えます。"
+)
+
+
+def _published(world):
+    Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.PUBLISHED)
+    return world["event"]
+
+
+def test_event_detail_before_the_application_deadline_warns_and_asks_to_confirm(world):
+    event = _published(world)
+
+    content = client_for(world["coord"]).get(reverse("events:event_detail", args=[event.pk])).content.decode()
+
+    assert EARLY_WARNING in content
+    assert re.search(r'<input[^>]*name="before_deadline"[^>]*required', content)
+
+
+def test_event_transition_to_selection_before_the_deadline_without_confirmation_is_refused(world):
+    event = _published(world)
+
+    response = client_for(world["coord"]).post(
+        reverse("events:event_transition", args=[event.pk]), {"action": "start_selection"}, follow=True
+    )
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert messages_of(response) == [EARLY_WARNING + "締切の前に進めるときは、確認のチェックを入れてください。"]
+
+
+def test_event_transition_to_selection_before_the_deadline_with_confirmation(world):
+    event = _published(world)
+
+    client_for(world["coord"]).post(
+        reverse("events:event_transition", args=[event.pk]), {"action": "start_selection", "before_deadline": "1"}
+    )
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.SELECTION
+
+
+def test_event_transition_to_selection_on_the_deadline_day_still_warns(world):
+    from events.services.events import event_start_selection
+
+    event = _published(world)
+
+    with time_machine.travel(dt.datetime(2027, 6, 4, 18, 0, tzinfo=TOKYO), tick=False):
+        content = client_for(world["coord"]).get(reverse("events:event_detail", args=[event.pk])).content.decode()
+        with pytest.raises(EventStateError):
+            event_start_selection(event=event, by=world["coord"])
+
+    assert (
+        "新現役の応募締切は今日（2027年6月4日）です。いま進めると、今日の終わりを待たずに応募の受付を終えます。"
+        in content
+    )
+
+
+def test_event_transition_to_selection_after_the_deadline_needs_no_confirmation(world):
+    event = _published(world)
+
+    with time_machine.travel(dt.datetime(2027, 6, 5, 9, 0, tzinfo=TOKYO), tick=False):
+        client = client_for(world["coord"])
+        content = client.get(reverse("events:event_detail", args=[event.pk])).content.decode()
+        client.post(reverse("events:event_transition", args=[event.pk]), {"action": "start_selection"})
+
+    event.refresh_from_db()
+    assert ("transition-warning" in content, 'name="before_deadline"' in content, event.status) == (
+        False,
+        False,
+        EventStatus.SELECTION,
+    )

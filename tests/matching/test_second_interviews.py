@@ -382,8 +382,8 @@ def test_step_views_walk_the_ladder(world, si, login_as, unscoped, django_captur
         return client.post(reverse("matching:second_interview_step", args=[si.pk, name]), data or {})
 
     assert step("start-scheduling").status_code == 302
-    # Yesterday at 14:00 (Asia/Tokyo): already past, so it can be marked held at once.
-    day = timezone.localdate() - dt.timedelta(days=1)
+    # Tomorrow at 14:00 (Asia/Tokyo); the day after, it is marked held and its outcome recorded.
+    day = timezone.localdate() + dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
         response = step(
             "schedule",
@@ -397,16 +397,17 @@ def test_step_views_walk_the_ladder(world, si, login_as, unscoped, django_captur
     assert response.url == reverse("matching:second_interview_detail", args=[si.pk])
     si.refresh_from_db()
     assert (si.status, si.scheduled_at) == ("confirmed", dt.datetime.combine(day, dt.time(14), tzinfo=TOKYO))
-    assert step("held").url == reverse("matching:second_interview_detail", args=[si.pk])
-    response = step(
-        "agree",
-        {
-            "agree-kind": "subsidised",
-            "agree-subsidised_visits": "3",
-            "agree-start_date": "2030-06-01",
-            "agree-responsible_staff": str(world["staff"]["a"].pk),
-        },
-    )
+    with time_machine.travel(dt.datetime.combine(day, dt.time(16), tzinfo=TOKYO), tick=False):
+        assert step("held").url == reverse("matching:second_interview_detail", args=[si.pk])
+        response = step(
+            "agree",
+            {
+                "agree-kind": "subsidised",
+                "agree-subsidised_visits": "3",
+                "agree-start_date": "2030-06-01",
+                "agree-responsible_staff": str(world["staff"]["a"].pk),
+            },
+        )
     assert response.status_code == 302, response.content.decode()
     agreement = SupportAgreement.unscoped.get()
     assert response.url == reverse("matching:agreement_detail", args=[agreement.pk])
@@ -514,3 +515,121 @@ def test_smtp_error_midway_then_rerun_tells_each_party_once(world, si, unscoped)
     assert (len(mail.outbox), sent_again) == (3, 2)
     assert len({m.to[0] for m in mail.outbox}) == 3
     assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
+
+
+# --- dates in the past (issue 12) -----------------------------------------------------------------------------
+
+
+def test_schedule_for_a_past_date_is_refused_and_nobody_is_invited(
+    world, si, unscoped, django_capture_on_commit_callbacks
+):
+    si = _to(si, "scheduling")
+    today = timezone.localdate()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_schedule(
+            si=si, by=world["staff"]["a"], scheduled_at=dt.datetime(2020, 1, 1, 14, 0, tzinfo=TOKYO), place="本店"
+        )
+
+    day = world["event"].date
+    assert (exc.value.field, exc.value.message) == (
+        "date",
+        f"二次面談の日付は、交流会の開催日（{day.year}年{day.month}月{day.day}日）か、それより後の日付にしてください。",
+    )
+    yesterday = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(14), tzinfo=TOKYO)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=yesterday, place="本店")
+    assert exc.value.field == "date"
+    assert exc.value.message.startswith("過ぎた日（")
+    si.refresh_from_db()
+    assert (si.status, si.scheduled_at, len(mail.outbox)) == ("scheduling", None, 0)
+
+
+def test_schedule_for_an_hour_already_gone_today_is_refused(world, si, unscoped):
+    si = _to(si, "scheduling")
+    afternoon = dt.datetime.combine(timezone.localdate(), dt.time(15), tzinfo=TOKYO)
+
+    with time_machine.travel(afternoon, tick=False), pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_schedule(
+            si=si, by=world["staff"]["a"], scheduled_at=afternoon.replace(hour=10), place="本店"
+        )
+
+    assert (exc.value.field, exc.value.message) == (
+        "time",
+        "今日の10:00はもう過ぎています。これから先の時刻にしてください。",
+    )
+
+
+def test_schedule_before_the_event_day_is_refused(world, si, unscoped):
+    si = _to(si, "scheduling")
+    event_day = world["event"].date
+
+    # Seen from the week before the event: the day before it is still to come, but precedes the event.
+    week_before = dt.datetime.combine(event_day - dt.timedelta(days=7), dt.time(9), tzinfo=TOKYO)
+    day_before = dt.datetime.combine(event_day - dt.timedelta(days=1), dt.time(14), tzinfo=TOKYO)
+    with time_machine.travel(week_before), pytest.raises(SecondInterviewError) as exc:
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=day_before, place="本店")
+
+    assert exc.value.field == "date"
+    assert exc.value.message.startswith("二次面談の日付は、交流会の開催日（")
+
+
+def test_step_view_past_date_error_in_japanese_beside_the_date(world, si, login_as, unscoped):
+    si = _to(si, "scheduling")
+
+    response = login_as(world["staff"]["a"]).post(
+        reverse("matching:second_interview_step", args=[si.pk, "schedule"]),
+        {
+            "schedule-date": "2020-01-01",
+            "schedule-time": "14:00",
+            "schedule-duration_minutes": "60",
+            "schedule-place": "本店",
+        },
+    )
+
+    assert response.status_code == 400
+    errors = response.context["schedule_form"].errors
+    assert list(errors) == ["date"]
+    assert errors["date"][0].startswith("二次面談の日付は、交流会の開催日（")
+    assert 'id="id_schedule-date-errors"' in response.content.decode()
+    si.refresh_from_db()
+    assert si.status == "scheduling"
+
+
+def test_record_agreement_starting_before_the_second_interview_is_refused(world, si, unscoped):
+    si = _to(si, "held", scheduled_at=WHEN)
+
+    with pytest.raises(AgreementError) as exc:
+        services.second_interview_record_agreement(
+            si=si, by=world["staff"]["a"], kind="subsidised", start_date=dt.date(2030, 5, 19)
+        )
+
+    assert (exc.value.field, exc.value.message) == (
+        "start_date",
+        "支援の開始日は、二次面談の日（2030年5月20日）か、それより後の日付にしてください。",
+    )
+    assert SupportAgreement.unscoped.count() == 0
+    agreement = services.second_interview_record_agreement(
+        si=si, by=world["staff"]["a"], kind="subsidised", start_date=dt.date(2030, 5, 20)
+    )
+    assert agreement.start_date == dt.date(2030, 5, 20)
+
+
+def test_step_view_agreement_start_date_error_beside_the_field(world, si, login_as, unscoped):
+    si = _to(si, "held", scheduled_at=WHEN)
+
+    response = login_as(world["staff"]["a"]).post(
+        reverse("matching:second_interview_step", args=[si.pk, "agree"]),
+        {
+            "agree-kind": "subsidised",
+            "agree-subsidised_visits": "3",
+            "agree-start_date": "2020-01-01",
+            "agree-responsible_staff": str(world["staff"]["a"].pk),
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["agreement_form"].errors["start_date"] == [
+        "支援の開始日は、二次面談の日（2030年5月20日）か、それより後の日付にしてください。"
+    ]
+    assert SupportAgreement.unscoped.count() == 0

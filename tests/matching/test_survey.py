@@ -300,9 +300,9 @@ def test_results_page_constant_queries(w, login_as, django_assert_num_queries, a
         for i, u in enumerate(users)
     )
     client = login_as(w["coordinator"])
-    client.get(results_url(w))  # warm up: the session and the user's roles
+    client.get(results_url(w))  # warm up: the session, its activity record and the user's roles
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(13):
         response = client.get(results_url(w))
 
     assert response.status_code == 200

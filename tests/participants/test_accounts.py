@@ -37,8 +37,16 @@ def test_signup_creates_senior_and_sends_verification_mail(client):
     assert "/accounts/confirm-email/" in mail.outbox[0].body
 
 
-def test_signup_kana_not_katakana_shows_error_beside_field(client):
-    response = client.post(reverse("account_signup"), {**SIGNUP, "name_kana": "やまだ"})
+@pytest.mark.parametrize("typed", ["やまだ たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ\u3000タロウ", "やまだ　タロウ"])
+def test_signup_kana_in_hiragana_or_half_width_is_saved_as_katakana(client, typed):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "name_kana": typed})
+
+    assert response.status_code == 302
+    assert User.objects.get(email="yamada@example.jp").name_kana == "ヤマダ タロウ"
+
+
+def test_signup_kana_not_kana_shows_error_beside_field(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "name_kana": "山田 Taro"})
 
     assert response.status_code == 200
     html = response.content.decode()

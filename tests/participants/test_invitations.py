@@ -60,6 +60,15 @@ def test_invitation_email_link_creates_staff_with_membership(client, admin, bank
     assert mail.outbox[-1].to == ["new@bank.example.jp"]
 
 
+def test_invitation_accepts_the_kana_in_hiragana_and_saves_katakana(client, admin, bank):
+    path = _invite(client, admin, bank)
+
+    response = client.post(path, {"email": "new@bank.example.jp", **NEW_STAFF, "name_kana": "しんじん しょくいん"})
+
+    assert response.status_code == 302
+    assert User.objects.get(email="new@bank.example.jp").name_kana == "シンジン ショクイン"
+
+
 def test_invitation_used_twice_is_refused(client, admin, bank):
     path = _invite(client, admin, bank)
     client.post(path, {"email": "new@bank.example.jp", **NEW_STAFF})
