@@ -4,9 +4,12 @@
     cd /work/main && .venv/bin/python bench/timetable.py --quick       # the shared samples only
 
 For each problem it prints: the checker's verdict (shared/bench/check_solution.py, called as is), the
-engine's score, bound and the distance between them, idle gaps, the seconds until the score phase
-ended and in all, and the score of the first-come greedy baseline (requests by weight, each to the
-earliest slot where everyone is free) with the engine's margin over it.
+engine's score, bound and the distance between them, idle gaps and the lower bound on them the engine
+proved (if any), the seconds until the score phase ended and in all (wall clock, measured here), whether
+the wall-clock safety net stopped a phase, whether a second run gave the same timetable (--once skips
+it), and the score of the first-come greedy baseline (requests by weight, each to the earliest slot where
+everyone is free) with the engine's margin over it. The shared samples include the long day
+long-50x130x16 (16 slots); bench/engine_gaps.py runs more long days through the command line.
 
 Targets (2-core machine): every solution valid; up to 60 companies / 160 seniors within 0.5% of the bound
 in under 10 s; 200 companies / 600 seniors / 10 slots within 2% in under 60 s; never below greedy and
@@ -20,6 +23,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,28 +73,37 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the shared sample problems")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--once", action="store_true", help="one run per problem (no determinism column)")
     args = parser.parse_args()
     checker = _checker()
     header = (
         f"{'problem':<16}{'C':>4}{'S':>5}{'req':>6}  {'valid':<6}{'score':>6}{'bound':>7}{'to bound':>9}"
-        f"{'gaps':>6}{'score s':>9}{'total s':>9}{'greedy':>8}{'vs greedy':>10}"
+        f"{'gaps':>6}{'gap lb':>7}{'score s':>9}{'wall s':>8}{'clock':>6}{'same':>5}{'greedy':>8}{'vs greedy':>10}"
     )
     print(header)
     print("-" * len(header))
     ok = True
     for name, data, limit in _problems(args.quick):
         problem = parse_problem(data)
+        started = time.monotonic()
         solution = solve(problem, time_limit=limit, seed=args.seed)
+        wall = time.monotonic() - started
+        same = "-"
+        if not args.once:
+            again = solve(problem, time_limit=limit, seed=args.seed)
+            same = "yes" if again["meetings"] == solution["meetings"] else "NO"
         violations, score, gaps, _n = checker.evaluate(data, solution)
         greedy_score, _ = evaluate(problem, greedy_baseline(problem))
         distance = (solution["bound"] - score) / abs(solution["bound"]) * 100 if solution["bound"] else 0.0
         margin = (score - greedy_score) / abs(greedy_score) * 100 if greedy_score else 0.0
         valid = not violations and score == solution["score"] and gaps == solution["gaps"]
-        ok &= valid and score >= greedy_score
+        ok &= valid and score >= greedy_score and same != "NO" and wall <= limit + 1
         print(
             f"{name:<16}{len(data['companies']):>4}{len(data['seniors']):>5}{len(data['requests']):>6}  "
             f"{'yes' if valid else 'NO':<6}{score:>6}{solution['bound']:>7}{distance:>8.2f}%"
-            f"{gaps:>6}{solution['score_seconds']:>9.1f}{solution['seconds']:>9.1f}{greedy_score:>8}"
+            f"{gaps:>6}{'-' if solution['gaps_bound'] is None else solution['gaps_bound']:>7}"
+            f"{solution['score_seconds']:>9.1f}{wall:>8.1f}{'HIT' if solution['clock_hit'] else 'no':>6}{same:>5}"
+            f"{greedy_score:>8}"
             f"{margin:>+9.1f}%",
             flush=True,
         )

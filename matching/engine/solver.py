@@ -1,6 +1,6 @@
-"""The timetable solver: OR-Tools CP-SAT, lexicographic (score first, then idle gaps).
+"""The timetable solver: lexicographic, score first (OR-Tools CP-SAT), then idle gaps (a local search).
 
-Model (shared/spec/timetable-format.md):
+Score model (shared/spec/timetable-format.md):
 
 * x[r, t] for each request r and each slot t in which both sides are present (and nothing else: a pair
   that can never meet has no variable); a pair meets at most once.
@@ -14,18 +14,20 @@ Model (shared/spec/timetable-format.md):
 
 Tightening that matters on the larger samples: per-senior totals bounded by the slots they are present
 in and their cap, per staff member the meetings of all their companies bounded by what the best table of
-the group can hold slot by slot, and a first solution from `greedy_fair` as a hint.
+the group can hold slot by slot.
 
-Phase 2 keeps score >= the phase 1 score and minimises gaps: for each participant, "started" and
-"not yet finished" flags per slot (monotone prefix / suffix of its active slots); a slot in which it is
-present, between both, and idle is a gap.
+Gaps: `gaps.close_gaps`, a simulated annealing over moves that keep the score (see there for why not
+CP-SAT), then, on small problems only, CP-SAT on the full model with score >= the score reached and the
+gap count as objective, started from the annealing's timetable: it proves the fewest gaps there (and
+gives the lower bound it reached).
 
-The time limit covers both phases. The score phase ends early once its score is within 0.5% of the bound
-and has stopped improving (SETTLED_*), leaving the time to the gaps. Every solve runs with the caller's
-seed on one CP-SAT worker, which is reproducible: the same problem and seed give the same timetable, as
-long as no phase is cut by the wall-clock limit (or the settled-score stop) at a different point (a
-loaded machine does less work in the same seconds) and re-slotting finishes on one worker (on large
-events it goes on with `workers` threads, see `_reslot`).
+Deterministic: the search is bounded by counted work, never by the clock. CP-SAT runs on one worker with
+the caller's seed and a deterministic-time limit (its own count of work, the same on any machine); the
+annealing runs a number of iterations. The allowance is WORK_SHARE of the time limit in reference seconds
+(what one idle core of the machine it was tuned on does in a second), so the same problem, seed and time
+limit give the same timetable on a busy or an idle machine. The wall clock is only a safety net: it stops
+a phase on a machine more than 1/WORK_SHARE times slower than the reference, and the solution then says
+`clock_hit` (the one case where the timetable may differ between runs).
 """
 
 from __future__ import annotations
@@ -39,18 +41,42 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from .gaps import close_gaps
 from .greedy import greedy_fair
 from .problem import SHORTFALL_PENALTY, Meeting, Problem, evaluate, solution_dict
 
-# Share of the time limit given to the score phase when it does not finish early.
-SCORE_PHASE_SHARE = 0.85
-# The score phase stops early when its best score is within this share of the bound (the benchmark's
-# target) and has not improved for SETTLED_STALL_SHARE of the time limit (at least SETTLED_STALL_MIN s).
-SETTLED_GAP = 0.005
-SETTLED_STALL_SHARE = 0.1
-SETTLED_STALL_MIN = 2.0
-# Share of the time left after the score phase given to re-slotting the chosen pairs.
-RESLOT_SHARE = 0.8
+# The work allowance, in reference seconds per second of time limit. 0.3: on the 2-core reference machine
+# a long day (16 slots, 60 companies) takes about 3 s of a 10 s limit idle, and does the same work inside
+# the limit on a machine twice as busy (start-up of the command line included); the national size (300
+# companies, 60 s) needs that much to come within 0.1% of the bound.
+WORK_SHARE = 0.3
+# What one idle core of the reference machine does in a second: CP-SAT deterministic time (0.27-0.37 on
+# the samples, one worker) and gap-search moves (about 80 thousand on the samples).
+DTIME_PER_SECOND = 0.33
+MOVES_PER_SECOND = 80_000
+# At most this many moves per request: on small problems the allowance would buy tens of thousands, and a
+# longer schedule only cools more slowly (small-12x25 and medium-20x39 reach 0 gaps after 51 and 86
+# thousand moves with 1,000 per request, after 94 and 177 thousand with 2,000).
+MOVES_PER_REQUEST = 1_000
+# The score phase may use this share of the allowance; what it leaves goes to the gaps. The long days
+# prove their score in 0.35-0.5 dtime, about half the allowance of a 10 s limit; the national size (300
+# companies) uses all of it: 4368 against a bound of 4372 at 5 dtime.
+SCORE_SHARE = 0.85
+# Models with at least this many meeting variables start the score phase from the greedy timetable: it
+# gives the national size a timetable within 2% at once (without it the first ones are far off, and the
+# score at 5 dtime is 4366 instead of 4368). Below, the hint costs more than it saves: CP-SAT first
+# searches around it (0.50 dtime against 0.34 to prove the score of long-50x130x16).
+HINT_MIN_VARIABLES = 15_000
+# Problems up to this many meeting variables also get CP-SAT's proof of the fewest gaps (with this share
+# of what the score phase left), when the search leaves gaps: the full model finds the timetables that
+# differ by more than one pair. On larger ones CP-SAT proves nothing in that time (its bound stays at 0).
+PROOF_MAX_VARIABLES = 500
+PROOF_SHARE = 0.3
+# Share of the time left on the wall clock the score phase may take before the safety net stops it: on a
+# machine too busy for the allowance, the score (the first objective) goes before the gaps.
+SCORE_CLOCK_SHARE = 0.85
+# Seconds kept on the wall clock for writing the solution out.
+CLOCK_MARGIN = 0.1
 
 
 class _Model:
@@ -242,23 +268,30 @@ class _Model:
                 self.model.add_hint(g, lo <= t <= hi and t not in slots)
 
 
-def _solver(*, seconds: float, seed: int, workers: int = 1) -> cp_model.CpSolver:
-    """One worker unless asked: a single CP-SAT worker is reproducible for its seed, and with the full
+def _solver(*, dtime: float, seconds: float, seed: int) -> cp_model.CpSolver:
+    """One worker with a deterministic-time limit: reproducible for its seed on any machine. With the full
     linear relaxation (linearization level 2) it proves the score of the 60-company samples in about a
-    second, faster than the 2-worker portfolio on this machine (interleaved portfolios, the other
-    reproducible mode, were 5-10 times slower)."""
+    second; one presolve pass (instead of three) saves a third of the work on the long days and finds the
+    same optimum. `seconds` is the wall-clock safety net."""
     solver = cp_model.CpSolver()
+    solver.parameters.max_deterministic_time = max(0.01, dtime)
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.random_seed = seed
-    solver.parameters.num_workers = workers
+    solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
+    solver.parameters.max_presolve_iterations = 1
     return solver
 
 
+def _clock_stopped(solver: cp_model.CpSolver, status: Any, dtime: float) -> bool:
+    """Whether the wall clock, not the work limit or a proof, ended this solve."""
+    return status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and solver.response_proto.deterministic_time < dtime
+
+
 class _ScorePhaseWatch(cp_model.CpSolverSolutionCallback):
-    """Follows the score phase's improving solutions: reports progress (at most every `every` seconds, and
-    only from the caller's own thread: `report` may write to the caller's database connection, which
-    belongs to that thread) and remembers the best score, its bound and when it last improved."""
+    """Reports the score phase's progress on improving solutions, at most every `every` seconds and only
+    from the caller's own thread (`report` may write to the caller's database connection, which belongs
+    to that thread). Reporting never changes the search."""
 
     def __init__(self, report: Callable[[], None] | None, *, every: float = 0.5) -> None:
         super().__init__()
@@ -266,74 +299,33 @@ class _ScorePhaseWatch(cp_model.CpSolverSolutionCallback):
         self._every = every
         self._last_report = time.monotonic()
         self._thread = threading.get_ident()
-        self.best: float | None = None
-        self.bound: float | None = None
-        self.improved_at = time.monotonic()
 
     def on_solution_callback(self) -> None:
         now = time.monotonic()
-        if self.best is None or self.objective_value > self.best:
-            self.best, self.improved_at = self.objective_value, now
-        self.bound = self.best_objective_bound
-        if (
-            self._report is not None
-            and now - self._last_report >= self._every
-            and threading.get_ident() == self._thread
-        ):
+        mine = threading.get_ident() == self._thread
+        if self._report is not None and mine and now - self._last_report >= self._every:
             self._last_report = now
             self._report()
 
-    def settled(self, *, stall: float, tolerance: float) -> bool:
-        """Within `tolerance` of the bound (as last seen: the true bound is no higher) and no better score
-        for `stall` seconds."""
-        if self.best is None or self.bound is None:
-            return False
-        close = self.bound - self.best <= tolerance * max(1.0, abs(self.best))
-        return close and time.monotonic() - self.improved_at >= stall
 
-
-def _stop_when_settled(
-    solver: cp_model.CpSolver, watch: _ScorePhaseWatch, *, stall: float, done: threading.Event
-) -> None:
-    """Stop the score phase once its score has settled close to the bound, so the rest of the time goes to
-    the gaps instead of to a proof that rarely comes on large events (on 200 companies the last point of
-    score took 14 more seconds and the proof never came). stop_search() is CP-SAT's thread-safe stop."""
-    while not done.wait(0.1):
-        if watch.settled(stall=stall, tolerance=SETTLED_GAP):
-            solver.stop_search()
-            return
-
-
-def _reslot(
-    problem: Problem, meetings: list[Meeting], *, deadline: float, seed: int, workers: int
-) -> tuple[list[Meeting], bool]:
-    """The same pairs in the slots that leave the fewest gaps; returns them and whether that is proven.
-
-    One worker first (reproducible for the seed; on events of up to a few dozen companies it proves the
-    fewest gaps at once). If that does not finish, the portfolio of `workers` continues from its best:
-    its neighbourhood search closes gaps on large events far faster, at the price of the exact timetable
-    depending on thread timing.
-    """
+def _prove_gaps(
+    problem: Problem, meetings: list[Meeting], score: int, *, dtime: float, seconds: float, seed: int
+) -> tuple[list[Meeting], int | None, bool]:
+    """CP-SAT on the full model, score >= `score`, fewest gaps, from `meetings`: the timetable (never worse
+    than `meetings`), the lower bound on gaps it proved and whether the clock stopped it."""
     model = _Model(problem)
-    chosen = {(m.company, m.senior) for m in meetings}
-    for i, r in enumerate(problem.requests):
-        met = model.pair_met[i]
-        if not isinstance(met, int):
-            model.model.add(met == int((r.company, r.senior) in chosen))
+    model.model.add(model.score_expr >= score)
     model.model.minimize(model.add_gap_objective())
-    budget = (deadline - time.monotonic()) * RESLOT_SHARE
-    best, proven = meetings, False
-    for seconds, threads in ((budget * 0.3, 1), (budget * 0.7, workers)):
-        if proven or seconds < 0.05:
-            continue
-        model.hint(best)
-        solver = _solver(seconds=seconds, seed=seed, workers=threads)
-        status = solver.solve(model.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            candidate = model.meetings(solver)
-            if evaluate(problem, candidate)[1] <= evaluate(problem, best)[1]:
-                best, proven = candidate, status == cp_model.OPTIMAL
-    return best, proven
+    model.hint(meetings)
+    solver = _solver(dtime=dtime, seconds=seconds, seed=seed)
+    status = solver.solve(model.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return meetings, None, _clock_stopped(solver, status, dtime)
+    candidate = model.meetings(solver)
+    bound = math.ceil(solver.best_objective_bound - 1e-6)
+    if evaluate(problem, candidate) >= (score, 0) and evaluate(problem, candidate)[1] < evaluate(problem, meetings)[1]:
+        meetings = candidate
+    return meetings, bound, _clock_stopped(solver, status, dtime)
 
 
 def solve(
@@ -341,42 +333,43 @@ def solve(
     *,
     time_limit: float = 10.0,
     seed: int = 0,
-    workers: int = 2,
     minimise_gaps: bool = True,
     progress: Callable[[float], None] | None = None,
+    clock_limit: float | None = None,
 ) -> dict[str, Any]:
-    """Solve `problem` within `time_limit` seconds; returns an `sks-timetable-solution/1` dict.
+    """Solve `problem` with the work allowance of `time_limit` seconds; returns an `sks-timetable-solution/1`
+    dict, with extra fields `gaps_bound` (the fewest gaps proven possible, or null), `clock_hit` (the wall
+    clock stopped a phase: the result may differ from a run on an idle machine) and `score_seconds`.
 
-    `minimise_gaps=False` stops after the score phase (the tests compare both). `progress`, if given, is
-    called with the share of the time limit used (0..1) as each phase ends and, during the score phase, on
-    improving solutions (at most twice a second), and with 1.0 at the end.
+    `clock_limit` (default: `time_limit`) is the wall-clock safety net in seconds from now; a caller that
+    has already spent part of its limit (the command line's start-up) passes what is left, which changes
+    nothing else. `minimise_gaps=False` stops after the score phase (the tests compare both). `progress`,
+    if given, is called with the share of the time limit used (0..1) as each phase ends and during the
+    search (at most twice a second), and with 1.0 at the end.
     """
     started = time.monotonic()
-    deadline = started + time_limit
+    deadline = started + (time_limit if clock_limit is None else clock_limit) - CLOCK_MARGIN
+    allowance = WORK_SHARE * time_limit  # reference seconds
+    last_report = [started]
 
-    def report() -> None:
-        if progress is not None:
-            progress(min(1.0, (time.monotonic() - started) / time_limit))
+    def report(*, force: bool = False) -> None:
+        now = time.monotonic()
+        if progress is not None and (force or now - last_report[0] >= 0.5):
+            last_report[0] = now
+            progress(min(1.0, (now - started) / time_limit))
 
     greedy = greedy_fair(problem)
     greedy_score, _greedy_gaps = evaluate(problem, greedy)
 
+    # Phase 1: the best score.
     built = _Model(problem)
-    built.hint(greedy)
+    if len(built.x) >= HINT_MIN_VARIABLES:
+        built.hint(greedy)
     built.model.maximize(built.score_expr)
-    solver = _solver(seconds=(deadline - time.monotonic()) * SCORE_PHASE_SHARE, seed=seed)
-    watch = _ScorePhaseWatch(report if progress is not None else None)
-    done = threading.Event()
-    stall = max(SETTLED_STALL_MIN, SETTLED_STALL_SHARE * time_limit)
-    watchdog = threading.Thread(
-        target=_stop_when_settled, args=(solver, watch), kwargs={"stall": stall, "done": done}, daemon=True
-    )
-    watchdog.start()
-    try:
-        status = solver.solve(built.model, watch)
-    finally:
-        done.set()
-        watchdog.join()
+    score_dtime = SCORE_SHARE * allowance * DTIME_PER_SECOND
+    solver = _solver(dtime=score_dtime, seconds=(deadline - time.monotonic()) * SCORE_CLOCK_SHARE, seed=seed)
+    status = solver.solve(built.model, _ScorePhaseWatch(report if progress is not None else None))
+    clock_hit = _clock_stopped(solver, status, score_dtime)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         meetings = built.meetings(solver)
         score = round(solver.objective_value)
@@ -385,42 +378,58 @@ def solve(
     elif status == cp_model.INFEASIBLE:
         raise ValueError("the problem has no solution (the fixed meetings break a hard constraint)")
     else:
-        # The limit was too short to even confirm the greedy start: keep it (it is valid).
-        meetings, score, bound, optimal = greedy, greedy_score, math.floor(solver.best_objective_bound + 1e-6), False
+        # The clock stopped CP-SAT before it found a timetable: keep the greedy one (it is valid), and
+        # as the bound, every request met with no shortfall (CP-SAT may not have a bound yet).
+        meetings, score, bound, optimal = greedy, greedy_score, sum(r.weight for r in problem.requests), False
     if greedy_score > score:
         meetings, score = greedy, greedy_score
     score_seconds = time.monotonic() - started
-    report()
+    report(force=True)
 
-    # Phase 2: the fewest gaps at this score. First with the chosen pairs kept (only their slots move),
-    # which is small and usually proven at once; then, if time is left and gaps remain, with any pairs of
-    # at least this score, starting from the best timetable so far.
-    if minimise_gaps and deadline - time.monotonic() > 0.05:
-        meetings, proven = _reslot(problem, meetings, deadline=deadline, seed=seed, workers=workers)
-        report()
-        remaining = deadline - time.monotonic()
-        if not (proven and evaluate(problem, meetings)[1] == 0) and remaining > 0.05:
-            built.model.add(built.score_expr >= score)
-            built.model.minimize(built.add_gap_objective())
-            built.hint(meetings)
-            solver = _solver(seconds=remaining, seed=seed)
-            status = solver.solve(built.model)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                candidate = built.meetings(solver)
-                if (
-                    evaluate(problem, candidate) >= (score, 0)
-                    and evaluate(problem, candidate)[1] < evaluate(problem, meetings)[1]
-                ):
-                    meetings = candidate
+    # Phase 2: the fewest gaps at this score (or a better score, when it was not proven). The work left
+    # over by the score phase is the search's; on small problems CP-SAT then gets its share to prove.
+    gaps_bound: int | None = None
+    if minimise_gaps:
+        left = max(0.0, allowance - solver.response_proto.deterministic_time / DTIME_PER_SECOND)
+        prove = len(built.x) <= PROOF_MAX_VARIABLES
+        search_share = 1 - PROOF_SHARE if prove else 1.0
+        found = close_gaps(
+            problem,
+            meetings,
+            iterations=min(round(left * search_share * MOVES_PER_SECOND), MOVES_PER_REQUEST * len(problem.requests)),
+            seed=seed,
+            deadline=time.monotonic() + (deadline - time.monotonic()) * search_share,
+            tick=report,
+            score_settled=optimal,
+        )
+        meetings, clock_hit = found.meetings, clock_hit or found.clock_hit
+        score += found.score_gain
+        report(force=True)
+        if found.gaps == 0:
+            gaps_bound = 0
+        elif prove and deadline - time.monotonic() > 0.05:
+            meetings, gaps_bound, stopped = _prove_gaps(
+                problem,
+                meetings,
+                score,
+                dtime=left * PROOF_SHARE * DTIME_PER_SECOND,
+                seconds=deadline - time.monotonic(),
+                seed=seed,
+            )
+            clock_hit = clock_hit or stopped
     final_score, gaps = evaluate(problem, meetings)
     if progress is not None:
         progress(1.0)
-    return solution_dict(
-        meetings,
-        score=final_score,
-        gaps=gaps,
-        optimal=optimal,
-        bound=max(bound, final_score),
-        seconds=time.monotonic() - started,
-        score_seconds=score_seconds,
-    )
+    return {
+        **solution_dict(
+            meetings,
+            score=final_score,
+            gaps=gaps,
+            optimal=optimal,
+            bound=max(bound, final_score),
+            seconds=time.monotonic() - started,
+            score_seconds=score_seconds,
+        ),
+        "gaps_bound": gaps_bound,
+        "clock_hit": clock_hit,
+    }

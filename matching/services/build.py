@@ -226,6 +226,10 @@ def timetable_solve(*, timetable: Timetable) -> Timetable:
     try:
         problem = parse_problem(claimed.problem)
         solution = solve(problem, time_limit=claimed.time_limit, progress=lambda f: _set_progress(claimed.pk, f))
+        if solution["clock_hit"]:
+            # The engine's work allowance did not fit in the limit (a busy worker): the timetable is valid
+            # but may differ from a re-solve of the same version.
+            logger.warning("timetable %s: the wall clock stopped the engine before its work allowance", claimed.pk)
     except ProblemError as exc:
         logger.warning("timetable %s: bad problem: %s", claimed.pk, exc)
         error = _("交流会のデータから時間割の条件を作れませんでした。参加企業と応募の内容を確認してください。")

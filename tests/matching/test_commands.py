@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from events.enums import ChoiceDecision
-from matching.engine import parse_problem
+from matching.engine import parse_problem, solve
 from matching.problems import company_key, senior_key, staff_key
 from tests.factories import (
     OrganizationFactory,
@@ -98,3 +99,29 @@ def test_export_timetable_problem_writes_the_events_requests(tmp_path: Path, uns
 def test_export_timetable_problem_unknown_event(tmp_path: Path):
     with pytest.raises(CommandError, match="交流会 999999 はありません"):
         call_command("export_timetable_problem", "999999", "--out", str(tmp_path / "p.json"))
+
+
+def test_solve_timetable_own_process_counts_its_start_up_against_the_limit(tmp_path: Path, monkeypatch):
+    from matching.management.commands import solve_timetable
+
+    problem = tmp_path / "p.json"
+    problem.write_text(json.dumps(PROBLEM), encoding="utf-8")
+    seen: list[float | None] = []
+
+    def fake_solve(problem: Any, *, time_limit: float, seed: int, clock_limit: float | None) -> dict[str, Any]:
+        seen.append(clock_limit)
+        return solve(problem, time_limit=time_limit, seed=seed, clock_limit=clock_limit)
+
+    monkeypatch.setattr(solve_timetable, "solve", fake_solve)
+    monkeypatch.setattr(solve_timetable, "_process_age", lambda: 2.0)
+    out = str(tmp_path / "s.json")
+
+    solve_timetable.Command().run_from_argv(
+        ["manage.py", "solve_timetable", str(problem), "--out", out, "--time-limit", "5"]
+    )
+    call_command("solve_timetable", str(problem), "--out", out, "--time-limit", "5")
+
+    # As its own process: 5 s less the 2 s of start-up less at least 0.4 s to finish; inside another
+    # process (call_command), the engine's own default (the limit itself).
+    assert seen[0] is not None and 0 < seen[0] <= 5 - 2.0 - solve_timetable.FINISH_SECONDS
+    assert seen[1] is None

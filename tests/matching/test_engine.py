@@ -201,6 +201,40 @@ def test_solve_same_seed_same_timetable():
     second = solve(problem, time_limit=10, seed=5)
 
     assert first["meetings"] == second["meetings"]
+    assert (first["clock_hit"], second["clock_hit"]) == (False, False)
+
+
+def test_solve_result_does_not_depend_on_the_clock():
+    # The search is bounded by counted work: a wall-clock net four times as wide changes nothing.
+    problem = parse_problem(sample("medium-20x39"))
+
+    tight = solve(problem, time_limit=2, seed=3, clock_limit=30)
+    loose = solve(problem, time_limit=2, seed=3, clock_limit=120)
+
+    assert tight["meetings"] == loose["meetings"]
+    assert (tight["clock_hit"], loose["clock_hit"]) == (False, False)
+
+
+def test_solve_says_when_the_clock_stopped_it():
+    data = sample("long-50x130x16")
+
+    solution = solve(parse_problem(data), time_limit=10, clock_limit=0.3)
+
+    assert solution["clock_hit"] is True
+    assert check(data, solution)[0] == []
+
+
+def test_solve_long_day_sample_optimal_score_and_gaps_within_the_target():
+    # Issue 13: score 831 proven optimal; gaps at most 203 (10% above the best known 185) with a 10 s limit.
+    # The outcome follows the work allowance alone; a wide clock net keeps a busy machine from cutting it
+    # (bench/engine_gaps.py measures the wall time).
+    data = sample("long-50x130x16")
+
+    solution = solve(parse_problem(data), time_limit=10, clock_limit=120)
+
+    violations, score, gaps = check(data, solution)
+    assert (violations, score, solution["optimal"], solution["clock_hit"]) == ([], 831, True, False)
+    assert gaps <= 203, gaps
 
 
 def test_solve_infeasible_fixed_meetings_raise():
@@ -301,18 +335,3 @@ def test_solve_reports_progress_up_to_one():
 
     assert seen == sorted(seen)
     assert seen[-1] == 1.0
-
-
-def test_score_phase_settles_only_close_to_the_bound_and_after_a_stall():
-    import time
-
-    from matching.engine.solver import _ScorePhaseWatch
-
-    watch = _ScorePhaseWatch(None)
-    assert not watch.settled(stall=2.0, tolerance=0.005)  # no solution yet
-    watch.best, watch.bound, watch.improved_at = 1000.0, 1004.0, time.monotonic() - 3.0
-    assert watch.settled(stall=2.0, tolerance=0.005)
-    watch.bound = 1006.0  # 0.6% away from the bound: keep searching
-    assert not watch.settled(stall=2.0, tolerance=0.005)
-    watch.bound, watch.improved_at = 1004.0, time.monotonic()  # just improved: keep searching
-    assert not watch.settled(stall=2.0, tolerance=0.005)
