@@ -56,3 +56,41 @@ def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
     if todo.empty:
         return None
     return Panel(template="matching/followup/panel.html", context={"todo": todo}, order=6)
+
+
+# --- fit ---
+FIT_PANEL_EVENTS = 3
+FIT_PANEL_ISSUES = 3
+
+
+@register_dashboard_panel
+def fit_panel(request: HttpRequest, user: Any) -> Panel | None:
+    """Seniors under the pledge in force: 「あなたに合いそうな課題」 of each event open for applications."""
+    if SENIOR not in user.roles:
+        return None
+    from django.http import Http404
+    from django.utils import timezone
+
+    from events.access import events_for_senior, senior_profile_of
+    from events.enums import EventStatus
+    from participants.selectors import senior_has_current_pledge
+
+    from .selectors.fit import fit_issues_for_senior
+
+    try:
+        profile = senior_profile_of(user)
+    except Http404:
+        return None
+    if not senior_has_current_pledge(profile):
+        return None
+    events = events_for_senior(user=user).filter(
+        status=EventStatus.PUBLISHED, application_deadline__gte=timezone.localdate()
+    )
+    rows = []
+    for event in events.order_by("date", "pk")[:FIT_PANEL_EVENTS]:
+        suggestions = fit_issues_for_senior(event=event, senior=profile, limit=FIT_PANEL_ISSUES)
+        if suggestions:
+            rows.append({"event": event, "suggestions": suggestions})
+    if not rows:
+        return None
+    return Panel(template="matching/fit/panel.html", context={"rows": rows}, order=4)

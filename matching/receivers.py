@@ -15,3 +15,12 @@ def event_closed_send_summary(*, event: Any, target: str, **_kwargs: Any) -> Non
     from .services.followup_reminders import followup_closed_summary_schedule
 
     followup_closed_summary_schedule(event=event)
+
+
+def event_published_send_fit_mails(*, event: Any, target: str, **_kwargs: Any) -> None:
+    """The issue list is out: tell the seniors who fit (matching.services.fit), on commit of the transition."""
+    if target != EventStatus.PUBLISHED:
+        return
+    from .tasks import task_send_fit_mails
+
+    task_send_fit_mails.delay_on_commit(event_id=event.pk)  # type: ignore[attr-defined]  # Celery 5.4 API

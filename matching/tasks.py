@@ -80,3 +80,14 @@ def task_send_followup_reminders(as_of: str | None = None) -> int:
     logger.info("follow-up reminders for %s: %s newly scheduled", today, created)
     reminders_redeliver_pending()
     return created
+
+
+# --- fit (あなたに合いそうな課題) ---
+@shared_task
+def task_send_fit_mails(*, event_id: int) -> int:
+    """When an event's issue list is published: record the fit mail of each senior with a good fit, once per
+    event and senior (the reminder ledger's key; each mail is then delivered by task_deliver_reminder, which
+    claims the row before sending). Returns how many were newly recorded."""
+    from matching.services.fit import fit_mails_schedule
+
+    return fit_mails_schedule(event_id=event_id)

@@ -31,6 +31,7 @@ __all__ = [
     "WEIGHTS",
     "Fit",
     "IssueFacts",
+    "IssueIndex",
     "Reason",
     "SeniorFacts",
     "TfIdf",
@@ -289,22 +290,72 @@ def rank_issues(
 ) -> list[Fit]:
     """The issues of an event for one senior, best first; with `one_per_group`, each company (group) once,
     at its best-fitting issue (a senior applies to companies, not to single issues)."""
-    if not issues:
-        return []
-    model = TfIdf([i.text for i in issues] + [senior.document])
-    document = model.vector(senior.document)
-    fits = [fit_score(i, senior, text=model.cosine(document, model.vector(i.text))) for i in issues]
-    fits.sort(key=lambda f: (-f.score, f.issue))
-    if one_per_group:
-        group_of = {i.key: i.group for i in issues}
-        seen: set[int] = set()
-        kept = []
-        for f in fits:
-            if group_of[f.issue] not in seen:
-                seen.add(group_of[f.issue])
-                kept.append(f)
-        fits = kept
-    return fits if limit is None else fits[:limit]
+    return IssueIndex(issues).fits(senior, limit=limit, one_per_group=one_per_group)
+
+
+class IssueIndex:
+    """An event's issues prepared once for scoring many seniors (the publish-time mail): the TF-IDF model
+    over the issues' texts, their vectors, and the issues by the expertise area and category they ask for."""
+
+    def __init__(self, issues: Iterable[IssueFacts]) -> None:
+        self.issues = list(issues)
+        self.model = TfIdf(i.text for i in self.issues)
+        self.vectors = {i.key: self.model.vector(i.text) for i in self.issues}
+        self.group = {i.key: i.group for i in self.issues}
+        self.by_area: dict[str, list[IssueFacts]] = {}
+        self.by_category: dict[str, list[IssueFacts]] = {}
+        for issue in self.issues:
+            areas = set(issue.wanted)
+            if issue.category in CATEGORY_EXPERTISE:
+                areas.add(CATEGORY_EXPERTISE[issue.category])
+            for area in areas:
+                self.by_area.setdefault(area, []).append(issue)
+            self.by_category.setdefault(issue.category, []).append(issue)
+
+    def related(self, senior: SeniorFacts) -> list[IssueFacts]:
+        """The issues that ask for one of the senior's areas or are in a category they succeeded in."""
+        seen: dict[int, IssueFacts] = {}
+        for area in senior.expertise:
+            for issue in self.by_area.get(area, ()):
+                seen[issue.key] = issue
+        for category in senior.agreements:
+            for issue in self.by_category.get(category, ()):
+                seen[issue.key] = issue
+        return list(seen.values())
+
+    def fits(
+        self,
+        senior: SeniorFacts,
+        *,
+        threshold: float | None = None,
+        related_only: bool = False,
+        limit: int | None = None,
+        one_per_group: bool = True,
+    ) -> list[Fit]:
+        """The senior's fits, best first. With `threshold`, only those at or above it (the text is computed
+        only where the rest of the score leaves it a chance); with `related_only`, only related() issues."""
+        document: dict[str, float] | None = None
+        fits = []
+        for issue in self.related(senior) if related_only else self.issues:
+            base = fit_score(issue, senior)
+            if threshold is not None and base.score + WEIGHTS["text"] < threshold:
+                continue
+            if document is None:
+                document = self.model.vector(senior.document)
+            similarity = TfIdf.cosine(document, self.vectors[issue.key])
+            fit = fit_score(issue, senior, text=similarity) if similarity else base
+            if threshold is None or fit.score >= threshold:
+                fits.append(fit)
+        fits.sort(key=lambda f: (-f.score, f.issue))
+        if one_per_group:
+            seen: set[int] = set()
+            kept = []
+            for f in fits:
+                if self.group[f.issue] not in seen:
+                    seen.add(self.group[f.issue])
+                    kept.append(f)
+            fits = kept
+        return fits if limit is None else fits[:limit]
 
 
 # --- text similarity ----------------------------------------------------------------------------------------

@@ -203,3 +203,19 @@ def test_the_engine_imports_no_django():
     # A fresh interpreter: this one has Django loaded already. The command is a constant.
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.strip() == "False"
+
+
+def test_issue_index_threshold_and_related_only_agree_with_the_full_scan():
+    from matching.engine.fit import IssueIndex
+
+    s = senior(expertise=frozenset({"finance"}), introduction="資金繰りと財務の改善", prefecture="15")
+    issues = [
+        issue(key=1, group=10, category="sales", text="販路を広げたい"),
+        issue(key=2, group=20, category="finance", category_label="財務", text="資金繰りを改善したい"),
+        issue(key=3, group=30, category="finance", category_label="財務", text="銀行との交渉", prefecture="13"),
+    ]
+    index = IssueIndex(issues)
+    everything = index.fits(s)
+    assert [f.issue for f in index.fits(s, related_only=True)] == [2, 3]
+    above = [f.issue for f in everything if f.score >= 0.4]
+    assert [f.issue for f in index.fits(s, threshold=0.4, related_only=True)] == above

@@ -1,0 +1,405 @@
+"""Fit between seniors and companies' issues (matching/engine/fit.py), built from the database.
+
+Who may be suggested: a senior visible to institutions (a standing consent, not anonymised, an active
+account) who accepted the confidentiality pledge in force (`suggestible_seniors`). Nobody else is ever
+scored for a bank or a coordinator.
+
+What each side's score may read:
+
+* for a bank or a coordinator (`fit_suggestions_for_enrolment`): the whole hearing sheet of a company they
+  are allowed to see (the caller authorised the enrolment through matching.access.access_table): the issues'
+  descriptions and wanted expertise, the company's JSIC middle group;
+* for a senior (`fit_issues_for_senior`, the publish-time mail): only what the issue list publishes (the
+  public title and summary, the categories and expertise asked for, the JSIC division, the prefecture), so
+  that neither the order nor a reason reveals anything of the confidential sheet.
+
+Speed. One issue against 100,000 seniors is ranked in two steps: the database keeps the CANDIDATES seniors
+with the most structural evidence (the category's expertise area, other wanted areas, the same prefecture,
+an agreement in the category), and the engine scores those fully, text included. A senior whose only
+evidence is the free text can be missed by the first step; bench/fit.py measures what that costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from events.access import enrolments_of_event, hearing_issues_for_prefetch
+from events.enums import IssueCategory
+from events.models import Event, EventCompany, HearingIssue
+from events.selectors.hearings import issue_list_labels
+from events.selectors.selection import live_choices
+from participants.models import (
+    PREFECTURE_CHOICES,
+    ExpertiseArea,
+    PledgeAcceptance,
+    PledgeVersion,
+    SeniorProfile,
+)
+from participants.selectors import senior_profiles_visible_to_institutions
+
+from ..access import agreement_category_counts
+from ..engine.fit import CATEGORY_EXPERTISE, Fit, IssueFacts, SeniorFacts, rank_issues, rank_seniors
+from ..enums import AttendanceStatus
+from ..models import Attendance
+
+__all__ = [
+    "CANDIDATES",
+    "FITTING_APPLICANTS_FLOOR",
+    "FIT_THRESHOLD",
+    "SENIOR_LIST",
+    "IssueSuggestion",
+    "SeniorSuggestion",
+    "ThinIssue",
+    "agreement_seniors_in",
+    "fit_issues_for_senior",
+    "fit_suggestions_for_enrolment",
+    "fit_thin_issues",
+    "issue_display_names",
+    "issue_facts_for_event",
+    "senior_facts",
+    "suggestible_seniors",
+]
+
+CANDIDATES = 300
+# How many companies a senior's list shows (the event page, the dashboard shows fewer).
+SENIOR_LIST = 10
+# A fit this good is worth telling someone about (the mail, 「合いそう」 counts): in practice the category's
+# expertise plus one more piece of evidence (the same prefecture, the industry, close text, a success).
+FIT_THRESHOLD = 0.45
+# 応募が少ない課題: fewer fitting applicants than this.
+FITTING_APPLICANTS_FLOOR = 3
+
+_PREFECTURES = dict(PREFECTURE_CHOICES)
+
+
+# --- who may be suggested ---------------------------------------------------------------------------------
+
+
+def suggestible_seniors() -> QuerySet[SeniorProfile]:
+    """Seniors who may be suggested to a bank: visible to institutions and under the pledge in force."""
+    current = PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk")
+    pledged = PledgeAcceptance.objects.filter(senior=OuterRef("pk"), pledge=current.values("pk")[:1])
+    return senior_profiles_visible_to_institutions().filter(Exists(pledged))
+
+
+# --- facts ----------------------------------------------------------------------------------------------------
+
+
+def _expertise_labels() -> dict[str, str]:
+    return dict(ExpertiseArea.objects.values_list("code", "name"))
+
+
+def _issue_facts(
+    issue: HearingIssue, *, enrolment: EventCompany, labels: dict[str, str], published_only: bool
+) -> IssueFacts:
+    company = enrolment.company
+    sheet = enrolment.hearing  # type: ignore[attr-defined]  # reverse one-to-one, prefetched by the caller
+    if published_only:
+        text = f"{sheet.public_title}\n{sheet.public_summary}"
+    else:
+        text = f"{issue.description}\n{issue.expertise_note}"
+    major = company.industry_major
+    middle = None if published_only else company.industry
+    return IssueFacts(
+        key=issue.pk,
+        group=enrolment.pk,
+        category=issue.category,
+        category_label=str(IssueCategory(issue.category).label) if issue.category in IssueCategory.values else "",
+        text=text,
+        wanted=frozenset(a.code for a in issue.expertise.all()),
+        expertise_labels=labels,
+        industry_major=major.code if major else "",
+        industry_major_label=major.name if major else "",
+        industry_middle=middle.code if middle else "",
+        industry_middle_label=middle.name if middle else "",
+        prefecture=company.prefecture,
+        prefecture_label=str(_PREFECTURES.get(company.prefecture, "")),
+        weekday=enrolment.event.date.weekday(),
+    )
+
+
+def _enrolments_with_sheets(enrolments: QuerySet[EventCompany]) -> list[EventCompany]:
+    issues = hearing_issues_for_prefetch().order_by("position", "pk").prefetch_related("expertise")
+    return list(
+        enrolments.select_related("event", "company__industry_major", "company__industry", "hearing").prefetch_related(
+            Prefetch("hearing__issues", queryset=issues)
+        )
+    )
+
+
+def issue_facts_for_event(*, event: Event, published_only: bool) -> tuple[list[IssueFacts], dict[int, EventCompany]]:
+    """The issues of `event`'s publishable sheets, and their enrolments by id. The caller authorised the
+    event for its reader; with `published_only` (a senior's side) only the published fields are used."""
+    labels = _expertise_labels()
+    enrolments = _enrolments_with_sheets(enrolments_of_event(event=event).order_by("pk"))
+    facts: list[IssueFacts] = []
+    by_id: dict[int, EventCompany] = {}
+    for enrolment in enrolments:
+        sheet = getattr(enrolment, "hearing", None)
+        if sheet is None or not sheet.is_publishable:
+            continue
+        by_id[enrolment.pk] = enrolment
+        for issue in sheet.issues.all():
+            facts.append(_issue_facts(issue, enrolment=enrolment, labels=labels, published_only=published_only))
+    return facts, by_id
+
+
+def _enrolment_issue_facts(enrolment: EventCompany) -> list[IssueFacts]:
+    """The issues of one authorised enrolment, from its whole sheet (the bank's and coordinator's side)."""
+    [loaded] = _enrolments_with_sheets(enrolments_of_event(event=enrolment.event).filter(pk=enrolment.pk))
+    sheet = getattr(loaded, "hearing", None)
+    if sheet is None:
+        return []
+    labels = _expertise_labels()
+    return [_issue_facts(i, enrolment=loaded, labels=labels, published_only=False) for i in sheet.issues.all()]
+
+
+def senior_facts(seniors: Sequence[SeniorProfile]) -> list[SeniorFacts]:
+    """Facts of the given seniors: a constant number of queries (relations prefetched, outcomes counted)."""
+    prefetch_related_objects(list(seniors), "expertise", "industries__parent", "careers", "travel_regions")
+    ids = [s.pk for s in seniors]
+    agreements = agreement_category_counts(senior_ids=ids)
+    no_shows = dict(
+        Attendance.objects.filter(senior_id__in=ids, status=AttendanceStatus.NO_SHOW)
+        .order_by()
+        .values_list("senior_id")
+        .annotate(n=Count("pk"))
+    )
+    facts = []
+    for s in seniors:
+        industries = list(s.industries.all())
+        majors = {i.parent.code if i.parent_id else i.code for i in industries}  # type: ignore[union-attr]
+        middles = {i.code for i in industries if i.parent_id}
+        careers = " ".join(" ".join(filter(None, [c.employer, c.department, c.role])) for c in s.careers.all())
+        travel = {str(p) for r in s.travel_regions.all() for p in (r.prefectures or [])}
+        facts.append(
+            SeniorFacts(
+                key=s.pk,
+                expertise=frozenset(a.code for a in s.expertise.all()),
+                industry_majors=frozenset(majors),
+                industry_middles=frozenset(middles),
+                career_text=careers,
+                introduction=s.self_introduction,
+                prefecture=s.prefecture,
+                travel_prefectures=frozenset(travel),
+                remote_ok=s.remote_ok,
+                weekdays=s.weekdays,
+                agreements=agreements.get(s.pk, {}),
+                no_shows=no_shows.get(s.pk, 0),
+            )
+        )
+    return facts
+
+
+# --- a company's issue: the seniors who fit (bank staff, coordinator) -------------------------------------
+
+
+@dataclass(frozen=True)
+class SeniorSuggestion:
+    senior: SeniorProfile
+    reasons: list[str]
+    invited: bool = False
+
+
+def _candidates(issues: Sequence[IssueFacts], *, exclude: Iterable[int], limit: int) -> list[int]:
+    """The `limit` suggestible seniors with the most structural evidence for any of `issues` (module doc)."""
+    areas = {CATEGORY_EXPERTISE[i.category] for i in issues if i.category in CATEGORY_EXPERTISE}
+    wanted = set().union(*(i.wanted for i in issues)) | areas
+    categories = {i.category for i in issues}
+    prefectures = {i.prefecture for i in issues if i.prefecture}
+    through = SeniorProfile.expertise.through
+    matching_areas = (
+        through.objects.filter(seniorprofile_id=OuterRef("pk"), expertisearea__code__in=wanted)
+        .order_by()
+        .values("seniorprofile_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    category_areas = through.objects.filter(seniorprofile_id=OuterRef("pk"), expertisearea__code__in=areas)
+    succeeded = agreement_seniors_in(categories)
+    # The category's own area counts as two more areas: it weighs most in the engine too.
+    rank = Coalesce(Subquery(matching_areas, output_field=IntegerField()), Value(0)) + Case(
+        When(Exists(category_areas), then=Value(2)), default=Value(0), output_field=IntegerField()
+    )
+    near = Case(When(prefecture__in=prefectures, then=Value(1)), default=Value(0), output_field=IntegerField())
+    any_area = through.objects.filter(seniorprofile_id=OuterRef("pk"), expertisearea__code__in=wanted)
+    qs = (
+        suggestible_seniors()
+        .exclude(pk__in=list(exclude))
+        .filter(Exists(any_area) | Q(pk__in=succeeded))
+        .annotate(rank=rank, near=near)
+        .order_by("-rank", "-near", "-updated_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    return list(qs[:limit])
+
+
+def agreement_seniors_in(categories: set[str]) -> list[int]:
+    """Seniors with at least one agreement in one of `categories` (few: they always join the candidates)."""
+    counts = agreement_category_counts(senior_ids=None) if categories else {}
+    return [pk for pk, by_category in counts.items() if categories & set(by_category)]
+
+
+def fit_suggestions_for_enrolment(*, enrolment: EventCompany, limit: int = 10) -> list[SeniorSuggestion]:
+    """The `limit` best-fitting seniors for the company's issues who have not applied to it, best first, each
+    with its reasons and whether the company has invited them already. The caller authorised `enrolment`."""
+    issues = _enrolment_issue_facts(enrolment)
+    if not issues:
+        return []
+    applied = set(live_choices().filter(enrolment=enrolment).values_list("application__senior_id", flat=True))
+    fits = _best_seniors(issues, exclude=applied, limit=limit)
+    from events.models import SeniorInvitation
+
+    invited = set(
+        SeniorInvitation.objects.filter(enrolment=enrolment, withdrawn_at__isnull=True).values_list(
+            "senior_id", flat=True
+        )
+    )
+    profiles = SeniorProfile.objects.select_related("user").in_bulk([f.senior for f in fits])
+    return [
+        SeniorSuggestion(senior=profiles[f.senior], reasons=f.reason_texts, invited=f.senior in invited)
+        for f in fits
+        if f.senior in profiles
+    ]
+
+
+def _best_seniors(issues: Sequence[IssueFacts], *, exclude: Iterable[int], limit: int) -> list[Fit]:
+    ids = _candidates(issues, exclude=exclude, limit=CANDIDATES)
+    profiles = list(SeniorProfile.objects.filter(pk__in=ids).order_by("pk"))
+    facts = senior_facts(profiles)
+    best: dict[int, Fit] = {}
+    for issue in issues:
+        for fit in rank_seniors(issue, facts, limit=len(facts)):
+            if fit.senior not in best or fit.score > best[fit.senior].score:
+                best[fit.senior] = fit
+    return sorted(best.values(), key=lambda f: (-f.score, f.senior))[:limit]
+
+
+# --- an event's issues for one senior ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueSuggestion:
+    enrolment_id: int
+    label: str  # what the senior may call the company (the issue list's display name)
+    title: str
+    category: str
+    reasons: list[str]
+    score: float = field(repr=False, default=0.0)  # for thresholds and tests; never shown
+
+
+def fit_issues_for_senior(
+    *, event: Event, senior: SeniorProfile, limit: int | None = None, threshold: float | None = None
+) -> list[IssueSuggestion]:
+    """The companies of `event`'s published issue list in fit order for `senior`, each at its best-fitting
+    issue with the reasons. Only published fields are read (module docstring). The caller checked that the
+    reader is this senior, under the pledge in force."""
+    facts, enrolments = issue_facts_for_event(event=event, published_only=True)
+    if not facts:
+        return []
+    [me] = senior_facts([senior])
+    names = issue_list_labels(event=event)
+    display = _display_names(enrolments, names)
+    fits = rank_issues(me, facts)
+    category_of = {i.key: i.category_label for i in facts}
+    group_of = {i.key: i.group for i in facts}
+    rows = [
+        IssueSuggestion(
+            enrolment_id=group_of[f.issue],
+            label=display.get(group_of[f.issue], ""),
+            title=enrolments[group_of[f.issue]].hearing.public_title,  # type: ignore[attr-defined]  # prefetched
+            category=category_of[f.issue],
+            reasons=f.reason_texts,
+            score=f.score,
+        )
+        for f in fits
+        if threshold is None or f.score >= threshold
+    ]
+    return rows if limit is None else rows[:limit]
+
+
+def issue_display_names(*, event: Event, enrolments: dict[int, EventCompany]) -> dict[int, str]:
+    """What a senior under the pledge may call each company: its name where disclosure was agreed and
+    chosen, else its anonymous label on the issue list."""
+    return _display_names(enrolments, issue_list_labels(event=event))
+
+
+def _display_names(enrolments: dict[int, EventCompany], labels: dict[int, str]) -> dict[int, str]:
+    shown = {}
+    for pk, enrolment in enrolments.items():
+        sheet = enrolment.hearing  # type: ignore[attr-defined]  # prefetched
+        show = sheet.show_name and sheet.name_disclosure_agreed
+        shown[pk] = enrolment.company.name if show else labels.get(pk, "")
+    return shown
+
+
+# --- the coordinator's 応募が少ない課題 ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThinIssue:
+    enrolment: EventCompany
+    title: str
+    fitting_applicants: int
+    applicants: int
+    suggestions: list[SeniorSuggestion]
+
+
+def fit_thin_issues(*, event: Event, suggestions: int = 5) -> list[ThinIssue]:
+    """The companies of `event` with fewer than FITTING_APPLICANTS_FLOOR applicants who fit (score at least
+    FIT_THRESHOLD), each with its best-fitting seniors who have not applied. The caller is the event's
+    coordinator."""
+    facts, enrolments = issue_facts_for_event(event=event, published_only=False)
+    by_group: dict[int, list[IssueFacts]] = {}
+    for f in facts:
+        by_group.setdefault(f.group, []).append(f)
+    applied: dict[int, set[int]] = {}
+    for enrolment_id, senior_id in (
+        live_choices().filter(enrolment__event=event).values_list("enrolment_id", "application__senior_id")
+    ):
+        applied.setdefault(enrolment_id, set()).add(senior_id)
+    all_applicants = set().union(*applied.values()) if applied else set()
+    profiles = list(suggestible_seniors().filter(pk__in=all_applicants).order_by("pk"))
+    applicant_facts = {f.key: f for f in senior_facts(profiles)}
+    thin = []
+    for enrolment_id, issues in by_group.items():
+        mine = [applicant_facts[s] for s in sorted(applied.get(enrolment_id, set())) if s in applicant_facts]
+        best: dict[int, float] = {}
+        for issue in issues:
+            for fit in rank_seniors(issue, mine, limit=len(mine)):
+                best[fit.senior] = max(best.get(fit.senior, fit.score), fit.score)
+        fitting = sum(score >= FIT_THRESHOLD for score in best.values())
+        if fitting >= FITTING_APPLICANTS_FLOOR:
+            continue
+        fits = _best_seniors(issues, exclude=applied.get(enrolment_id, set()), limit=suggestions)
+        people = SeniorProfile.objects.select_related("user").in_bulk([f.senior for f in fits])
+        enrolment = enrolments[enrolment_id]
+        thin.append(
+            ThinIssue(
+                enrolment=enrolment,
+                title=enrolment.hearing.public_title,  # type: ignore[attr-defined]  # prefetched
+                fitting_applicants=fitting,
+                applicants=len(applied.get(enrolment_id, set())),
+                suggestions=[SeniorSuggestion(senior=people[f.senior], reasons=f.reason_texts) for f in fits],
+            )
+        )
+    thin.sort(key=lambda t: (t.fitting_applicants, t.enrolment.pk))
+    return thin
