@@ -585,3 +585,11 @@ def survey_event(*, status: str = "follow_up", **event_fields: object) -> dict[s
         status="published",
     )
     return {**world, "seniors": seniors, "bystander": pledged_senior()}
+
+
+# --- fit (issue 19) ---
+def fit_opt_out_token(world: dict[str, Any]) -> str:
+    """For the permission matrix: the signed opt-out token of the world senior's fit mail."""
+    from matching.services.fit import fit_mail_opt_out_token
+
+    return fit_mail_opt_out_token(world["senior_profile"])
