@@ -265,3 +265,29 @@ def test_a_forged_opt_out_token_is_404_with_a_message(client):
 
     assert response.status_code == 404
     assert "このリンクは正しくありません" in response.content.decode()
+
+
+# --- the demo ------------------------------------------------------------------------------------------------------
+
+
+def test_seed_demo_shows_fits_and_the_success_raises_the_demo_senior(unscoped, login_as):
+    from django.core.management import call_command
+
+    from events.access import enrolments_of_event
+    from events.demo import SINGLE_TITLE
+    from events.models import Event
+    from participants.models import SeniorProfile
+
+    call_command("seed_demo")
+    event = Event.objects.get(title=SINGLE_TITLE)
+    me = SeniorProfile.objects.get(user__email="senior@demo.sks.example.jp")
+
+    response = login_as(me.user).get(reverse("matching:fit_senior_event", args=[event.pk]))
+    first = response.context["suggestions"][0]
+    assert (first.title, first.reasons[0]) == ("精密部品メーカーの東南アジア販路開拓", "海外展開の経験")
+    assert "この分類で支援成立 1 件" in first.reasons
+
+    kawasaki = enrolments_of_event(event=event).get(company__name="株式会社川崎精密工業")
+    suggestions = fit_suggestions_for_enrolment(enrolment=kawasaki)
+    assert [s.senior.user.name for s in suggestions] == ["山本 隆", "加藤 弘", "吉田 恵子"]
+    assert "この分類で支援成立 1 件" in suggestions[0].reasons
