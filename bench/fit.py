@@ -262,6 +262,13 @@ def _ensure_pledges() -> int:
 
 
 def _ensure_event(companies: int, seed: int):  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    with transaction.atomic():  # all of the event or none of it
+        return _create_event(companies, seed)
+
+
+def _create_event(companies: int, seed: int):  # type: ignore[no-untyped-def]
     import datetime as dt
 
     from django.utils import timezone
@@ -274,7 +281,9 @@ def _ensure_event(companies: int, seed: int):  # type: ignore[no-untyped-def]
     if event is not None:
         return event
     rng = random.Random(seed)  # noqa: S311  (synthetic data)
-    bank = Organization.objects.create(name="ベンチ信用金庫", kind=OrganizationKind.FINANCIAL_INSTITUTION)
+    bank = Organization.objects.create(
+        name="ベンチ信用金庫", kind=OrganizationKind.FINANCIAL_INSTITUTION, institution_type="shinkin"
+    )
     coordinator = Organization.objects.create(name="ベンチ コーディネート", kind=OrganizationKind.COORDINATOR)
     staff = User.objects.create(email="bench-fit-staff@example.jp", name="ベンチ 職員")
     day = timezone.localdate() + dt.timedelta(days=30)
@@ -390,10 +399,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--quality-seniors", type=int, default=2000)
     parser.add_argument("--quality-issues", type=int, default=60)
     args = parser.parse_args()
-    quality(seniors=args.quality_seniors, issues=args.quality_issues, seed=args.seed)
+    if not args.speed_only:
+        quality(seniors=args.quality_seniors, issues=args.quality_issues, seed=args.seed)
     if args.quality_only:
         return 0
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)

@@ -34,6 +34,7 @@ __all__ = [
     "IssueIndex",
     "Reason",
     "SeniorFacts",
+    "SeniorIndex",
     "TfIdf",
     "fit_score",
     "rank_issues",
@@ -278,11 +279,25 @@ def rank_seniors(issue: IssueFacts, seniors: Sequence[SeniorFacts], *, limit: in
     """The best `limit` seniors for `issue`, best first (ties: the lower key first, for a stable order)."""
     if not seniors:
         return []
-    model = TfIdf([s.document for s in seniors] + [issue.text])
-    query = model.vector(issue.text)
-    fits = [fit_score(issue, s, text=model.cosine(query, model.vector(s.document))) for s in seniors]
-    fits.sort(key=lambda f: (-f.score, f.senior))
-    return fits[:limit]
+    return SeniorIndex(seniors).rank(issue, limit=limit)
+
+
+class SeniorIndex:
+    """Candidate seniors prepared once for ranking against several issues (a company's sheet has several):
+    the TF-IDF model over their documents and their vectors."""
+
+    def __init__(self, seniors: Sequence[SeniorFacts]) -> None:
+        self.seniors = list(seniors)
+        self.model = TfIdf(s.document for s in self.seniors)
+        self.vectors = self.model.corpus_vectors
+
+    def rank(self, issue: IssueFacts, *, limit: int = 10) -> list[Fit]:
+        query = self.model.vector(issue.text)
+        fits = [
+            fit_score(issue, s, text=TfIdf.cosine(query, v)) for s, v in zip(self.seniors, self.vectors, strict=True)
+        ]
+        fits.sort(key=lambda f: (-f.score, f.senior))
+        return fits[:limit]
 
 
 def rank_issues(
@@ -300,7 +315,7 @@ class IssueIndex:
     def __init__(self, issues: Iterable[IssueFacts]) -> None:
         self.issues = list(issues)
         self.model = TfIdf(i.text for i in self.issues)
-        self.vectors = {i.key: self.model.vector(i.text) for i in self.issues}
+        self.vectors = {i.key: v for i, v in zip(self.issues, self.model.corpus_vectors, strict=True)}
         self.group = {i.key: i.group for i in self.issues}
         self.by_area: dict[str, list[IssueFacts]] = {}
         self.by_category: dict[str, list[IssueFacts]] = {}
@@ -375,23 +390,29 @@ def char_grams(text: str) -> Counter[str]:
 
 
 class TfIdf:
-    """TF-IDF (sublinear tf, smoothed idf, L2-normalised) over char 2-3-grams of a corpus of documents."""
+    """TF-IDF (sublinear tf, smoothed idf, L2-normalised) over char 2-3-grams of a corpus of documents.
+
+    `corpus_vectors` are the documents' own vectors, computed from the grams counted for the idf (each
+    document is cut into grams once)."""
 
     def __init__(self, documents: Iterable[str]) -> None:
+        grams = [char_grams(document) for document in documents]
         df: Counter[str] = Counter()
-        count = 0
-        for document in documents:
-            count += 1
-            df.update(char_grams(document).keys())
+        for counts in grams:
+            df.update(counts.keys())
+        count = len(grams)
         self.idf = {gram: math.log((1 + count) / (1 + n)) + 1.0 for gram, n in df.items()}
         self.default_idf = math.log(1 + count) + 1.0
+        self.corpus_vectors = [self._weigh(counts) for counts in grams]
 
-    def vector(self, text: str) -> dict[str, float]:
-        weights = {
-            gram: (1.0 + math.log(tf)) * self.idf.get(gram, self.default_idf) for gram, tf in char_grams(text).items()
-        }
+    def _weigh(self, counts: Mapping[str, int]) -> dict[str, float]:
+        idf, default = self.idf, self.default_idf
+        weights = {gram: (1.0 + math.log(tf)) * idf.get(gram, default) for gram, tf in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return {g: w / norm for g, w in weights.items()} if norm else {}
+
+    def vector(self, text: str) -> dict[str, float]:
+        return self._weigh(char_grams(text))
 
     @staticmethod
     def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:

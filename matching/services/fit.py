@@ -121,7 +121,7 @@ def fit_mail_recipients(*, event: Event) -> Iterator[tuple[SeniorProfile, list[d
         profiles = list(
             SeniorProfile.objects.select_related("user").filter(pk__in=ids[start : start + BATCH]).order_by("pk")
         )
-        for profile, senior in zip(profiles, senior_facts(profiles), strict=True):
+        for profile, senior in zip(profiles, senior_facts([p.pk for p in profiles]), strict=True):
             fits = index.fits(senior, threshold=FIT_THRESHOLD, related_only=True, limit=MAIL_ISSUES)
             if not fits:
                 continue
