@@ -21,6 +21,7 @@ evidence is the free text can be missed by the first step; bench/fit.py measures
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,15 +30,13 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.access import enrolments_of_event, hearing_issues_for_prefetch
@@ -58,7 +57,7 @@ from participants.models import (
 from participants.selectors import senior_profiles_visible_to_institutions
 
 from ..access import agreement_category_counts
-from ..engine.fit import CATEGORY_EXPERTISE, Fit, IssueFacts, SeniorFacts, SeniorIndex, rank_issues, rank_seniors
+from ..engine.fit import CATEGORY_EXPERTISE, Fit, IssueFacts, IssueIndex, SeniorFacts, SeniorIndex, rank_seniors
 from ..enums import AttendanceStatus
 from ..models import Attendance
 
@@ -68,6 +67,7 @@ __all__ = [
     "FIT_THRESHOLD",
     "SENIOR_LIST",
     "IssueSuggestion",
+    "PublishedIssues",
     "SeniorSuggestion",
     "ThinIssue",
     "agreement_seniors_in",
@@ -76,8 +76,10 @@ __all__ = [
     "fit_thin_issues",
     "issue_display_names",
     "issue_facts_for_event",
+    "published_issues",
     "senior_facts",
     "suggestible_seniors",
+    "suggestions_from_fits",
 ]
 
 CANDIDATES = 300
@@ -98,8 +100,14 @@ _CATEGORY_LABELS = {value: str(label) for value, label in IssueCategory.choices}
 
 def suggestible_seniors() -> QuerySet[SeniorProfile]:
     """Seniors who may be suggested to a bank: visible to institutions and under the pledge in force."""
-    current = PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk")
-    pledged = PledgeAcceptance.objects.filter(senior=OuterRef("pk"), pledge=current.values("pk")[:1])
+    # The pledge in force is read first: as a subquery it makes PostgreSQL plan the whole join badly.
+    current = (
+        PledgeVersion.objects.filter(effective_from__lte=timezone.now())
+        .order_by("-effective_from", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    pledged = PledgeAcceptance.objects.filter(senior=OuterRef("pk"), pledge_id=current or 0)
     return senior_profiles_visible_to_institutions().filter(Exists(pledged))
 
 
@@ -256,36 +264,38 @@ class SeniorSuggestion:
 
 
 def _candidates(issues: Sequence[IssueFacts], *, exclude: Iterable[int], limit: int) -> list[int]:
-    """The `limit` suggestible seniors with the most structural evidence for any of `issues` (module doc)."""
+    """The `limit` suggestible seniors with the most structural evidence for any of `issues` (module doc).
+
+    Two cheap steps rather than one query over every senior: the expertise table alone ranks the seniors
+    who have a wanted area (the category's own area counts as two more areas: it weighs most in the engine
+    too), then only the best 2 × `limit` of them are checked for consent and pledge and ordered by the same
+    prefecture. Seniors who succeeded in the category always join. Ties at the cut are broken by the newest
+    profile first, not by fit: bench/fit.py measures the cost.
+    """
     areas = {CATEGORY_EXPERTISE[i.category] for i in issues if i.category in CATEGORY_EXPERTISE}
     wanted = set().union(*(i.wanted for i in issues)) | areas
-    categories = {i.category for i in issues}
     prefectures = {i.prefecture for i in issues if i.prefecture}
-    through = SeniorProfile.expertise.through
-    matching_areas = (
-        through.objects.filter(seniorprofile_id=OuterRef("pk"), expertisearea__code__in=wanted)
-        .order_by()
+    excluded = set(exclude)
+    area_ids = dict(ExpertiseArea.objects.filter(code__in=wanted).values_list("pk", "code"))
+    category_ids = [pk for pk, code in area_ids.items() if code in areas]
+    in_category = Case(When(expertisearea_id__in=category_ids, then=Value(2)), default=Value(0))
+    ranked = (
+        SeniorProfile.expertise.through.objects.filter(expertisearea_id__in=list(area_ids))
         .values("seniorprofile_id")
-        .annotate(n=Count("*"))
-        .values("n")
+        .annotate(rank=Count("*") + Max(in_category, output_field=IntegerField()))
+        .order_by("-rank", "-seniorprofile_id")
+        .values_list("seniorprofile_id", "rank")
     )
-    category_areas = through.objects.filter(seniorprofile_id=OuterRef("pk"), expertisearea__code__in=areas)
-    succeeded = agreement_seniors_in(categories)
-    # The category's own area counts as two more areas: it weighs most in the engine too.
-    rank = Coalesce(Subquery(matching_areas, output_field=IntegerField()), Value(0)) + Case(
-        When(Exists(category_areas), then=Value(2)), default=Value(0), output_field=IntegerField()
-    )
-    near = Case(When(prefecture__in=prefectures, then=Value(1)), default=Value(0), output_field=IntegerField())
-    any_area = through.objects.filter(seniorprofile_id=OuterRef("pk"), expertisearea__code__in=wanted)
-    qs = (
-        suggestible_seniors()
-        .exclude(pk__in=list(exclude))
-        .filter(Exists(any_area) | Q(pk__in=succeeded))
-        .annotate(rank=rank, near=near)
-        .order_by("-rank", "-near", "-updated_at", "-pk")
-        .values_list("pk", flat=True)
-    )
-    return list(qs[:limit])
+    rank: dict[int, int] = {}
+    for senior_id, n in ranked[: 2 * limit + len(excluded)]:
+        if senior_id not in excluded:
+            rank[senior_id] = n
+    for senior_id in agreement_seniors_in({i.category for i in issues}):
+        if senior_id not in excluded:
+            rank.setdefault(senior_id, 0)
+    visible = suggestible_seniors().filter(pk__in=list(rank)).values_list("pk", "prefecture")
+    order = sorted(((-rank[pk], -(prefecture in prefectures), -pk) for pk, prefecture in visible))
+    return [-key[2] for key in order[:limit]]
 
 
 def agreement_seniors_in(categories: set[str]) -> list[int]:
@@ -341,34 +351,81 @@ class IssueSuggestion:
     score: float = field(repr=False, default=0.0)  # for thresholds and tests; never shown
 
 
+@dataclass(frozen=True)
+class PublishedIssues:
+    """An event's published issue list prepared for scoring seniors (cached per process, see below)."""
+
+    facts: list[IssueFacts]
+    index: IssueIndex
+    titles: dict[int, str]  # by enrolment id
+    names: dict[int, str]  # what a senior may call each company, by enrolment id
+    categories: dict[int, str]  # category label, by issue id
+    groups: dict[int, int]  # enrolment id, by issue id
+
+
+_PUBLISHED_CACHE: OrderedDict[tuple[object, ...], PublishedIssues] = OrderedDict()
+_PUBLISHED_CACHE_SIZE = 16
+
+
+def published_issues(*, event: Event) -> PublishedIssues:
+    """The published issues of `event`, rebuilt only when something they are made of changed.
+
+    The issue list hardly changes once published, while every senior's page and the mail score against all
+    of it: one aggregate query checks the sheets', companies' and enrolments' last change and the number of
+    issues; the prepared index (its TF-IDF model included) is kept per process for the newest versions.
+    """
+    version = enrolments_of_event(event=event).aggregate(
+        enrolments=Max("updated_at"),
+        sheets=Max("hearing__updated_at"),
+        companies=Max("company__updated_at"),
+        issues=Count("hearing__issues"),
+        areas=Count("hearing__issues__expertise"),
+    )
+    key = (event.pk, event.updated_at, *version.values())
+    cached = _PUBLISHED_CACHE.get(key)
+    if cached is not None:
+        _PUBLISHED_CACHE.move_to_end(key)
+        return cached
+    facts, enrolments = issue_facts_for_event(event=event, published_only=True)
+    prepared = PublishedIssues(
+        facts=facts,
+        index=IssueIndex(facts),
+        titles={pk: e.hearing.public_title for pk, e in enrolments.items()},  # type: ignore[attr-defined]
+        names=issue_display_names(event=event, enrolments=enrolments),
+        categories={i.key: i.category_label for i in facts},
+        groups={i.key: i.group for i in facts},
+    )
+    _PUBLISHED_CACHE[key] = prepared
+    while len(_PUBLISHED_CACHE) > _PUBLISHED_CACHE_SIZE:
+        _PUBLISHED_CACHE.popitem(last=False)
+    return prepared
+
+
 def fit_issues_for_senior(
     *, event: Event, senior: SeniorProfile, limit: int | None = None, threshold: float | None = None
 ) -> list[IssueSuggestion]:
     """The companies of `event`'s published issue list in fit order for `senior`, each at its best-fitting
     issue with the reasons. Only published fields are read (module docstring). The caller checked that the
     reader is this senior, under the pledge in force."""
-    facts, enrolments = issue_facts_for_event(event=event, published_only=True)
-    if not facts:
+    published = published_issues(event=event)
+    if not published.facts:
         return []
     [me] = senior_facts([senior.pk])
-    names = issue_list_labels(event=event)
-    display = _display_names(enrolments, names)
-    fits = rank_issues(me, facts)
-    category_of = {i.key: i.category_label for i in facts}
-    group_of = {i.key: i.group for i in facts}
-    rows = [
+    return suggestions_from_fits(published, published.index.fits(me, threshold=threshold, limit=limit))
+
+
+def suggestions_from_fits(published: PublishedIssues, fits: Iterable[Fit]) -> list[IssueSuggestion]:
+    return [
         IssueSuggestion(
-            enrolment_id=group_of[f.issue],
-            label=display.get(group_of[f.issue], ""),
-            title=enrolments[group_of[f.issue]].hearing.public_title,  # type: ignore[attr-defined]  # prefetched
-            category=category_of[f.issue],
+            enrolment_id=published.groups[f.issue],
+            label=published.names.get(published.groups[f.issue], ""),
+            title=published.titles.get(published.groups[f.issue], ""),
+            category=published.categories[f.issue],
             reasons=f.reason_texts,
             score=f.score,
         )
         for f in fits
-        if threshold is None or f.score >= threshold
     ]
-    return rows if limit is None else rows[:limit]
 
 
 def issue_display_names(*, event: Event, enrolments: dict[int, EventCompany]) -> dict[int, str]:

@@ -31,15 +31,15 @@ from participants.models import SeniorProfile
 from participants.services import reminder_schedule
 from sks.exceptions import DomainError
 
-from ..engine.fit import CATEGORY_EXPERTISE, IssueIndex
+from ..engine.fit import CATEGORY_EXPERTISE
 from ..models import FitMailOptOut
 from ..selectors.fit import (
     FIT_THRESHOLD,
     agreement_seniors_in,
-    issue_display_names,
-    issue_facts_for_event,
+    published_issues,
     senior_facts,
     suggestible_seniors,
+    suggestions_from_fits,
 )
 
 __all__ = [
@@ -97,13 +97,10 @@ def fit_mail_opt_out(*, token: str) -> SeniorProfile:
 def fit_mail_recipients(*, event: Event) -> Iterator[tuple[SeniorProfile, list[dict[str, object]]]]:
     """Each senior to mail about `event`, with their best issues (at most MAIL_ISSUES, at or above the
     threshold, one per company) as plain values for the mail. Seniors are read in batches of BATCH."""
-    facts, enrolments = issue_facts_for_event(event=event, published_only=True)
+    published = published_issues(event=event)
+    facts = published.facts
     if not facts:
         return
-    index = IssueIndex(facts)
-    by_key = {f.key: f for f in facts}
-    names = issue_display_names(event=event, enrolments=enrolments)
-    titles = {pk: e.hearing.public_title for pk, e in enrolments.items()}  # type: ignore[attr-defined]  # prefetched
     areas = set().union(*(f.wanted for f in facts)) | {
         CATEGORY_EXPERTISE[f.category] for f in facts if f.category in CATEGORY_EXPERTISE
     }
@@ -118,23 +115,19 @@ def fit_mail_recipients(*, event: Event) -> Iterator[tuple[SeniorProfile, list[d
         .values_list("pk", flat=True)
     )
     for start in range(0, len(ids), BATCH):
-        profiles = list(
-            SeniorProfile.objects.select_related("user").filter(pk__in=ids[start : start + BATCH]).order_by("pk")
-        )
-        for profile, senior in zip(profiles, senior_facts([p.pk for p in profiles]), strict=True):
-            fits = index.fits(senior, threshold=FIT_THRESHOLD, related_only=True, limit=MAIL_ISSUES)
-            if not fits:
-                continue
+        found = []
+        for senior in senior_facts(ids[start : start + BATCH]):
+            fits = published.index.fits(senior, threshold=FIT_THRESHOLD, related_only=True, limit=MAIL_ISSUES)
+            if fits:
+                found.append((senior.key, fits))
+        # Profiles (with their users, for the mail) only of the recipients.
+        profiles = SeniorProfile.objects.select_related("user").in_bulk([pk for pk, _fits in found])
+        for pk, fits in found:
             issues = [
-                {
-                    "label": names.get(by_key[f.issue].group, ""),
-                    "title": titles.get(by_key[f.issue].group, ""),
-                    "category": by_key[f.issue].category_label,
-                    "reasons": f.reason_texts,
-                }
-                for f in fits
+                {"label": s.label, "title": s.title, "category": s.category, "reasons": s.reasons}
+                for s in suggestions_from_fits(published, fits)
             ]
-            yield profile, issues
+            yield profiles[pk], issues
 
 
 def fit_mails_schedule(*, event_id: int) -> int:
