@@ -364,7 +364,11 @@ def speed(*, seniors: int, companies: int, repeat: int, seed: int) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("seed_scale", seniors=seniors)
-    print(f"pledges added: {_ensure_pledges()}")
+    added = _ensure_pledges()
+    print(f"pledges added: {added}")
+    if added:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after the bulk insert, as autovacuum would soon
     event = _ensure_event(companies, seed)
     enrolments = list(enrolments_of_event(event=event).select_related("event").order_by("pk")[:5])
     senior = suggestible_seniors().order_by("pk").first()

@@ -17,6 +17,7 @@ has (「です」「ます」) weighs least.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -191,6 +192,7 @@ def industry_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, l
     return value, reasons
 
 
+@functools.lru_cache(maxsize=1024)
 def industry_core(label: str) -> str:
     """「食料品製造業」 -> 「食料品」: the part of a JSIC name a career entry would say."""
     for suffix in ("製造業", "小売業", "卸売業", "業"):
@@ -241,20 +243,27 @@ def no_show_penalty(senior: SeniorFacts) -> float:
 # --- the score ---------------------------------------------------------------------------------------------
 
 
-def fit_score(issue: IssueFacts, senior: SeniorFacts, *, text: float = 0.0) -> Fit:
-    """The fit of one pair; `text` is the cosine similarity of the issue's text and the senior's document."""
-    parts = {
+Parts = dict[str, tuple[float, list[tuple[str, float]]]]
+
+
+def _structure(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, Parts]:
+    """Every component but the text, and their weighted sum less the no-show penalty."""
+    parts: Parts = {
         "expertise": expertise_component(issue, senior),
         "industry": industry_component(issue, senior),
         "place": place_component(issue, senior),
         "weekday": weekday_component(issue, senior),
         "outcome": outcome_component(issue, senior),
-        "text": text_component(text),
     }
+    score = sum(WEIGHTS[name] * value for name, (value, _r) in parts.items())
+    return score - no_show_penalty(senior), parts
+
+
+def _assemble(issue: IssueFacts, senior: SeniorFacts, structure: tuple[float, Parts], text: float) -> Fit:
+    score, parts = structure
+    parts = {**parts, "text": text_component(text)}
     components = {name: value for name, (value, _r) in parts.items()}
-    score = sum(WEIGHTS[name] * value for name, value in components.items())
-    penalty = no_show_penalty(senior)
-    components["no_show"] = -penalty
+    components["no_show"] = -no_show_penalty(senior)
     reasons = [
         Reason(text=reason, strength=WEIGHTS[name] * share)
         for name, (_v, listed) in parts.items()
@@ -264,10 +273,15 @@ def fit_score(issue: IssueFacts, senior: SeniorFacts, *, text: float = 0.0) -> F
     return Fit(
         issue=issue.key,
         senior=senior.key,
-        score=round(score - penalty, 6),
+        score=round(score + WEIGHTS["text"] * components["text"], 6),
         components=components,
         reasons=tuple(reasons[:MAX_REASONS]),
     )
+
+
+def fit_score(issue: IssueFacts, senior: SeniorFacts, *, text: float = 0.0) -> Fit:
+    """The fit of one pair; `text` is the cosine similarity of the issue's text and the senior's document."""
+    return _assemble(issue, senior, _structure(issue, senior), text)
 
 
 def structural_upper_bound(issue: IssueFacts, senior: SeniorFacts) -> float:
@@ -352,15 +366,15 @@ class IssueIndex:
         document: dict[str, float] | None = None
         fits = []
         for issue in self.related(senior) if related_only else self.issues:
-            base = fit_score(issue, senior)
-            if threshold is not None and base.score + WEIGHTS["text"] < threshold:
+            structure = _structure(issue, senior)
+            if threshold is not None and structure[0] + WEIGHTS["text"] < threshold:
                 continue
             if document is None:
                 document = self.model.vector(senior.document)
             similarity = TfIdf.cosine(document, self.vectors[issue.key])
-            fit = fit_score(issue, senior, text=similarity) if similarity else base
-            if threshold is None or fit.score >= threshold:
-                fits.append(fit)
+            if threshold is not None and structure[0] + WEIGHTS["text"] * text_component(similarity)[0] < threshold:
+                continue
+            fits.append(_assemble(issue, senior, structure, similarity))
         fits.sort(key=lambda f: (-f.score, f.issue))
         if one_per_group:
             seen: set[int] = set()
