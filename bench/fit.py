@@ -372,6 +372,7 @@ def speed(*, seniors: int, companies: int, repeat: int, seed: int) -> None:
     event = _ensure_event(companies, seed)
     enrolments = list(enrolments_of_event(event=event).select_related("event").order_by("pk")[:5])
     senior = suggestible_seniors().order_by("pk").first()
+    assert senior is not None, "no suggestible senior: did seed_scale run?"
     print(f"\nspeed: {suggestible_seniors().count()} suggestible seniors, event of {companies} companies")
     times = [
         _median_ms(lambda e=e: fit_suggestions_for_enrolment(enrolment=e), repeat)

@@ -283,7 +283,8 @@ def _candidates(issues: Sequence[IssueFacts], *, exclude: Iterable[int], limit: 
         SeniorProfile.expertise.through.objects.filter(expertisearea_id__in=list(area_ids))
         .values("seniorprofile_id")
         .annotate(rank=Count("*") + Max(in_category, output_field=IntegerField()))
-        .order_by("-rank", "-seniorprofile_id")
+        # django-stubs cannot see an annotation on the auto-created through model; it is there (above).
+        .order_by("-rank", "-seniorprofile_id")  # type: ignore[misc]
         .values_list("seniorprofile_id", "rank")
     )
     rank: dict[int, int] = {}

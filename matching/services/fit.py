@@ -123,7 +123,7 @@ def fit_mail_recipients(*, event: Event) -> Iterator[tuple[SeniorProfile, list[d
         # Profiles (with their users, for the mail) only of the recipients.
         profiles = SeniorProfile.objects.select_related("user").in_bulk([pk for pk, _fits in found])
         for pk, fits in found:
-            issues = [
+            issues: list[dict[str, object]] = [
                 {"label": s.label, "title": s.title, "category": s.category, "reasons": s.reasons}
                 for s in suggestions_from_fits(published, fits)
             ]
