@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from events.access import enrolments_of_event, hearing_issues_for_prefetch
 from events.enums import IssueCategory
-from events.models import Event, EventCompany, HearingIssue
+from events.models import Event, EventCompany, HearingIssue, SeniorInvitation
 from events.selectors.hearings import issue_list_labels
 from events.selectors.selection import live_choices
 from participants.models import (
@@ -313,8 +313,6 @@ def fit_suggestions_for_enrolment(*, enrolment: EventCompany, limit: int = 10) -
         return []
     applied = set(live_choices().filter(enrolment=enrolment).values_list("application__senior_id", flat=True))
     fits = _best_seniors(issues, exclude=applied, limit=limit)
-    from events.models import SeniorInvitation
-
     invited = set(
         SeniorInvitation.objects.filter(enrolment=enrolment, withdrawn_at__isnull=True).values_list(
             "senior_id", flat=True
