@@ -11,6 +11,7 @@ after one warm-up, through the same selectors the pages use:
 * the 10 best seniors for one company's issues among all (`fit_suggestions_for_enrolment`)   < 200 ms
 * one senior's list for the event (`fit_issues_for_senior`)                                  < 100 ms
 * the publish-time mail run (`fit_mail_recipients`: every recipient and their issues)        < 60 s
+  (timed in one process; task_send_fit_mails splits it into batch tasks that any number of workers share)
   (the ledger rows and the mail itself are written by reminder_schedule / reminder_deliver, per recipient,
   in the worker pool; timed separately as "ledger" for the recipients found)
 

@@ -85,9 +85,18 @@ def task_send_followup_reminders(as_of: str | None = None) -> int:
 # --- fit (あなたに合いそうな課題) ---
 @shared_task
 def task_send_fit_mails(*, event_id: int) -> int:
-    """When an event's issue list is published: record the fit mail of each senior with a good fit, once per
-    event and senior (the reminder ledger's key; each mail is then delivered by task_deliver_reminder, which
-    claims the row before sending). Returns how many were newly recorded."""
+    """When an event's issue list is published: split its fit mail into batches of seniors, one
+    task_send_fit_mails_batch each (any number of workers share the scoring). Returns the number of batches."""
+    from matching.services.fit import fit_mails_enqueue
+
+    return fit_mails_enqueue(event_id=event_id)
+
+
+@shared_task
+def task_send_fit_mails_batch(*, event_id: int, senior_ids: list[int]) -> int:
+    """Record the fit mail of each senior of the batch with a good fit, once per event and senior (the
+    reminder ledger's key: a retried or repeated batch records nothing twice; each mail is then delivered by
+    task_deliver_reminder, which claims the row before sending). Returns how many were newly recorded."""
     from matching.services.fit import fit_mails_schedule
 
-    return fit_mails_schedule(event_id=event_id)
+    return fit_mails_schedule(event_id=event_id, senior_ids=senior_ids)

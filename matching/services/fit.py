@@ -16,7 +16,7 @@ A GET never changes anything: mail scanners open links.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.core import signing
@@ -46,9 +46,11 @@ __all__ = [
     "FIT_MAIL_KIND",
     "MAIL_ISSUES",
     "FitOptOutError",
+    "fit_mail_candidates",
     "fit_mail_opt_out",
     "fit_mail_opt_out_token",
     "fit_mail_recipients",
+    "fit_mails_enqueue",
     "fit_mails_schedule",
 ]
 
@@ -94,26 +96,34 @@ def fit_mail_opt_out(*, token: str) -> SeniorProfile:
 # --- the publish-time mail -----------------------------------------------------------------------------------
 
 
-def fit_mail_recipients(*, event: Event) -> Iterator[tuple[SeniorProfile, list[dict[str, object]]]]:
-    """Each senior to mail about `event`, with their best issues (at most MAIL_ISSUES, at or above the
-    threshold, one per company) as plain values for the mail. Seniors are read in batches of BATCH."""
-    published = published_issues(event=event)
-    facts = published.facts
+def fit_mail_candidates(*, event: Event) -> list[int]:
+    """Ids of the seniors who may get the fit mail of `event`: suggestible, not opted out, and with an area
+    one of its issues asks for (or a success in one of its categories). One query; the scoring is per batch."""
+    facts = published_issues(event=event).facts
     if not facts:
-        return
+        return []
     areas = set().union(*(f.wanted for f in facts)) | {
         CATEGORY_EXPERTISE[f.category] for f in facts if f.category in CATEGORY_EXPERTISE
     }
     succeeded = agreement_seniors_in({f.category for f in facts})
-    through = SeniorProfile.expertise.through
-    with_area = through.objects.filter(expertisearea__code__in=areas).values("seniorprofile_id")
-    ids = list(
+    with_area = SeniorProfile.expertise.through.objects.filter(expertisearea__code__in=areas)
+    return list(
         suggestible_seniors()
         .exclude(pk__in=FitMailOptOut.objects.values("senior_id"))
-        .filter(Q(pk__in=with_area) | Q(pk__in=succeeded))
+        .filter(Q(pk__in=with_area.values("seniorprofile_id")) | Q(pk__in=succeeded))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def fit_mail_recipients(
+    *, event: Event, senior_ids: Sequence[int] | None = None
+) -> Iterator[tuple[SeniorProfile, list[dict[str, object]]]]:
+    """Each senior to mail about `event` (of `senior_ids`, default all candidates), with their best issues (at
+    most MAIL_ISSUES, at or above the threshold, one per company) as plain values for the mail. Seniors are
+    read in batches of BATCH."""
+    published = published_issues(event=event)
+    ids = list(fit_mail_candidates(event=event) if senior_ids is None else senior_ids)
     for start in range(0, len(ids), BATCH):
         found = []
         for senior in senior_facts(ids[start : start + BATCH]):
@@ -130,16 +140,34 @@ def fit_mail_recipients(*, event: Event) -> Iterator[tuple[SeniorProfile, list[d
             yield profiles[pk], issues
 
 
-def fit_mails_schedule(*, event_id: int) -> int:
-    """Record (and so send, once) the fit mail of every recipient of the event's issue list; returns how
-    many were newly recorded. Only for an event whose issue list is published."""
+def fit_mails_enqueue(*, event_id: int) -> int:
+    """Split the event's fit mail into batches of BATCH seniors, one Celery task each, so that any number of
+    workers share the scoring (issue 19: the run for 100,000 seniors must take under a minute). Returns the
+    number of batches."""
+    from ..tasks import task_send_fit_mails_batch
+
+    event = Event.objects.filter(pk=event_id, status=EventStatus.PUBLISHED).first()
+    if event is None:
+        logger.info("event %s is gone or not publishing its issue list; no fit mail", event_id)
+        return 0
+    ids = fit_mail_candidates(event=event)
+    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    for batch in batches:
+        task_send_fit_mails_batch.delay(event_id=event.pk, senior_ids=batch)
+    return len(batches)
+
+
+def fit_mails_schedule(*, event_id: int, senior_ids: Sequence[int] | None = None) -> int:
+    """Record (and so send, once) the fit mail of every recipient of the event's issue list (among
+    `senior_ids`, default all); returns how many were newly recorded. Only for an event whose issue list is
+    published."""
     event = Event.objects.filter(pk=event_id, status=EventStatus.PUBLISHED).first()
     if event is None:
         logger.info("event %s is gone or not publishing its issue list; no fit mail", event_id)
         return 0
     url = reverse("matching:fit_senior_event", args=[event.pk])
     created = 0
-    for profile, issues in fit_mail_recipients(event=event):
+    for profile, issues in fit_mail_recipients(event=event, senior_ids=senior_ids):
         _reminder, new = reminder_schedule(
             kind=FIT_MAIL_KIND,
             obj=event,

@@ -291,3 +291,18 @@ def test_seed_demo_shows_fits_and_the_success_raises_the_demo_senior(unscoped, l
     suggestions = fit_suggestions_for_enrolment(enrolment=kawasaki)
     assert [s.senior.user.name for s in suggestions] == ["山本 隆", "加藤 弘", "吉田 恵子"]
     assert "この分類で支援成立 1 件" in suggestions[0].reasons
+
+
+def test_the_mail_run_in_batches_mails_every_recipient_once(world, monkeypatch, django_capture_on_commit_callbacks):
+    from matching.services import fit as fit_services
+    from matching.tasks import task_send_fit_mails
+
+    monkeypatch.setattr(fit_services, "BATCH", 2)
+    sellers = [_seller(name=f"販路 {n}") for n in range(5)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert task_send_fit_mails.delay(event_id=world["event"].pk).get() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        task_send_fit_mails.delay(event_id=world["event"].pk)  # a repeated run: nothing twice
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.user.email for s in sellers)
