@@ -75,7 +75,7 @@ def main() -> int:
     major = {i.code: i.pk for i in Industry.objects.majors()}
 
     def kw(text: str, **filters: object) -> SeniorSearchCriteria:
-        return SeniorSearchCriteria(keywords=search_keywords(text), **filters)  # type: ignore[arg-type]
+        return SeniorSearchCriteria(keywords=search_keywords(text), **filters)  # type: ignore[arg-type]  # the filters are the criteria's own keyword arguments
 
     searches: list[tuple[str, SeniorSearchCriteria, int]] = [
         ("販路", kw("販路"), 1),

@@ -396,9 +396,9 @@ def bench_users() -> dict[str, Any]:
         "prefecture"
     )
     users = {
-        "coordinator": Membership.objects.filter(role="coordinator").order_by("pk").first().user,  # type: ignore[union-attr]
-        "bank staff": Membership.objects.filter(role="bank_staff", organization_id=largest).first().user,  # type: ignore[union-attr]
-        "local government": Membership.objects.filter(  # type: ignore[union-attr]
+        "coordinator": Membership.objects.filter(role="coordinator").order_by("pk").first().user,  # type: ignore[union-attr]  # the seeded world always has this membership
+        "bank staff": Membership.objects.filter(role="bank_staff", organization_id=largest).first().user,  # type: ignore[union-attr]  # the seeded world always has this membership
+        "local government": Membership.objects.filter(  # type: ignore[union-attr]  # the seeded world always has this membership
             role="local_government", organization__prefecture=busiest
         )
         .first()

@@ -94,7 +94,7 @@ def _expertise(codes: list[str]) -> list[ExpertiseArea]:
 def _fill_hearing(*, company: Company, enrolment_staff: User, enrolment: object, today: dt.date) -> HearingSheet:
     category, description, codes, _title, _summary, _show = HEARINGS[company.name]
     return services.hearing_sheet_update(
-        enrolment=enrolment,  # type: ignore[arg-type]
+        enrolment=enrolment,  # type: ignore[arg-type]  # demo data: the enrolment made just above, typed loosely by its caller
         by=enrolment_staff,
         support_form="ongoing",
         payment_capacity="subsidy_only",

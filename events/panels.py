@@ -1,4 +1,4 @@
-"""This app's panels on the dashboard (registered with participants.dashboard at start-up)."""
+"""This app's panels on the dashboard (registered with participants.dashboard by EventsConfig.ready())."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from participants.dashboard import Panel, register_dashboard_panel
-from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
-
-# Importing this registers the coordinator's panel (it lives with its views).
-from .views import events as _events_views  # noqa: F401
+from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
 
 
-@register_dashboard_panel
 def senior_applications_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Events a senior can apply to now, with their status; without the pledge only how many there are."""
     if SENIOR not in user.roles:
@@ -34,7 +30,6 @@ def senior_applications_panel(request: HttpRequest, user: Any) -> Panel | None:
     return Panel(template="events/senior_applications_panel.html", context=context, order=20)
 
 
-@register_dashboard_panel
 def staff_pending_decisions_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Bank staff: their institution's companies in selection, with how many applicants await an answer."""
     if not user.roles & set(INSTITUTION_ROLES):
@@ -48,7 +43,6 @@ def staff_pending_decisions_panel(request: HttpRequest, user: Any) -> Panel | No
     return Panel(template="events/staff_applicants_panel.html", context=context, order=30)
 
 
-@register_dashboard_panel
 def company_hearing_panel(request: HttpRequest, user: Any) -> Panel | None:
     """A company contact: the hearing sheets waiting for its approval, and the way to its events."""
     if COMPANY not in user.roles:
@@ -60,7 +54,6 @@ def company_hearing_panel(request: HttpRequest, user: Any) -> Panel | None:
     return Panel(template="events/company_panel.html", context={"rows": rows, "waiting": waiting}, order=10)
 
 
-@register_dashboard_panel
 def staff_hearing_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Bank staff: hearing sheets of their institution still to write, fix or get approved."""
     if not user.roles & set(INSTITUTION_ROLES):
@@ -71,3 +64,39 @@ def staff_hearing_panel(request: HttpRequest, user: Any) -> Panel | None:
     if not rows:
         return None
     return Panel(template="events/staff_event_panel.html", context={"rows": rows}, order=25)
+
+
+# --- the coordinator's panel --------------------------------------------------------------------------------------
+
+_OVERDUE_SHOWN = 10
+
+
+def coordinator_preparation_panel(request: HttpRequest, user: Any) -> Panel | None:
+    """For coordinators: the overdue checklist items across their events (made to stand out), and their
+    upcoming events with their status."""
+    if Role.COORDINATOR not in user.roles:
+        return None
+    from .selectors.events import checklist_overdue_for_coordinator, events_upcoming_for_coordinator
+
+    overdue = list(checklist_overdue_for_coordinator(user=user)[: _OVERDUE_SHOWN + 1])
+    count = len(overdue)
+    if count > _OVERDUE_SHOWN:
+        count = checklist_overdue_for_coordinator(user=user).count()
+    context = {
+        "overdue": overdue[:_OVERDUE_SHOWN],
+        "overdue_count": count,
+        "overdue_more": max(count - _OVERDUE_SHOWN, 0),
+        "events": list(events_upcoming_for_coordinator(user=user)[:5]),
+    }
+    return Panel(template="events/panel_coordinator.html", context=context, order=10)
+
+
+def register_panels() -> None:
+    for panel in (
+        coordinator_preparation_panel,
+        senior_applications_panel,
+        staff_pending_decisions_panel,
+        company_hearing_panel,
+        staff_hearing_panel,
+    ):
+        register_dashboard_panel(panel)

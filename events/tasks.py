@@ -1,11 +1,11 @@
-"""Celery tasks of the events app: thin, take ids, load (log and return if gone), call one service."""
+"""Celery tasks of the events app: thin, take ids, load (log and return if gone), call one service.
+Retry policy and enqueueing: sks.tasks."""
 
 from __future__ import annotations
 
 import logging
-from smtplib import SMTPException
 
-from celery import shared_task
+from sks.tasks import mail_task, scan_date, task
 
 logger = logging.getLogger(__name__)
 
@@ -15,35 +15,24 @@ logger = logging.getLogger(__name__)
 
 
 # --- reminders ---
-@shared_task
+@task
 def task_send_event_reminders(as_of: str | None = None) -> int:
-    """Daily at 09:00 Asia/Tokyo (celery beat): schedule the reminders due today, then redeliver stragglers.
+    """Daily at 09:00 Asia/Tokyo (celery beat): schedule the reminders due today. Each is enqueued as it is
+    scheduled; one whose worker dies is sent again by participants.tasks.task_redeliver_reminders.
 
     `as_of` (an ISO date) replays a given day; by default it is today in Asia/Tokyo. Running it twice for
     one day sends nothing twice (each reminder's key is unique in the ledger).
     """
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from participants.services import reminders_redeliver_pending
-
     from .services.reminders import event_reminders_scan
 
-    today = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    today = scan_date(as_of)
     created = event_reminders_scan(today=today)
     logger.info("event reminders for %s: %s newly scheduled", today, created)
-    reminders_redeliver_pending()
     return created
 
 
 # --- selection ---
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@mail_task
 def task_send_selection_invitation(*, invitation_id: int) -> bool:
     """Tell a senior that a company invited them (email and in-app notification, once)."""
     from .models import SeniorInvitation

@@ -58,6 +58,7 @@ __all__ = [
     "interview_result_locked",
     "interview_results_for_coordinator",
     "interview_results_for_senior",
+    "interview_results_for_staff",
     "interview_results_of_enrolments",
     "interview_results_of_event",
     "interview_results_of_senior",
@@ -67,6 +68,7 @@ __all__ = [
     "second_interview_for_update",
     "second_interviews_for_participant",
     "second_interviews_for_prefetch",
+    "second_interviews_for_staff",
     "second_interviews_for_statistics",
     "second_interviews_for_system_scan",
     "second_interviews_of_pair",
@@ -218,9 +220,25 @@ def _visible(model: Any, user: User, event_path: str = "event") -> QuerySet[Any]
         if user.institution_ids:
             condition |= Q(institution_id__in=user.institution_ids)
         return model.unscoped.filter(condition)
-    if is_institution_staff(user):
+    return _own_institutions(model, user)
+
+
+def _own_institutions(model: Any, user: User) -> QuerySet[Any]:
+    """The staff rule alone: rows of the user's own institutions (the scoped manager limits to them too).
+    `institution_ids` holds only the institutions where the user is bank staff or institution admin."""
+    if user.institution_ids:
         return model.objects.filter(institution_id__in=user.institution_ids)
     return model.unscoped.none()
+
+
+def interview_results_for_staff(*, user: User) -> QuerySet[InterviewResult]:
+    """Results of the user's own institutions' tables (bank staff, institution admins), as staff only."""
+    return _own_institutions(InterviewResult, user)
+
+
+def second_interviews_for_staff(*, user: User) -> QuerySet[SecondInterview]:
+    """Second interviews of the user's own institutions, as staff only (not as a coordinator)."""
+    return _own_institutions(SecondInterview, user)
 
 
 def second_interviews_visible_to(*, user: User) -> QuerySet[SecondInterview]:

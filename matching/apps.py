@@ -7,16 +7,19 @@ class MatchingConfig(AppConfig):
     verbose_name = _("マッチング")
 
     def ready(self) -> None:
-        # Registers this app's dashboard panel with participants.dashboard.
-        from events.signals import event_status_changed
+        """Everything this app registers, in one place: nothing registers itself by being imported."""
+        from participants.demo import register_demo_seeder
 
-        from . import demo, panels  # noqa: F401  (demo registers the follow-up demo seeder)
+        from .demo import seed_fit_demo, seed_followup_demo
+        from .pages import register_pages
+        from .panels import register_panels
         from .personal_data import register_personal_data
-        from .receivers import event_closed_send_summary, event_published_send_fit_mails
+        from .receivers import connect_receivers
 
-        event_status_changed.connect(event_closed_send_summary, dispatch_uid="matching.event_closed_send_summary")
-        event_status_changed.connect(
-            event_published_send_fit_mails, dispatch_uid="matching.event_published_send_fit_mails"
-        )
+        register_demo_seeder(seed_followup_demo)
+        register_demo_seeder(seed_fit_demo)
         # What this app holds about a person, for the export and erasure that walk sks.personal_data.
         register_personal_data()
+        register_panels()
+        register_pages()
+        connect_receivers()

@@ -20,7 +20,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from events.models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
-from participants.demo import DEMO_PASSWORD, demo_user, register_demo_seeder
+from participants.demo import DEMO_PASSWORD, demo_user
 from participants.models import Company, Organization, SeniorProfile, User
 from sks.clock import TOKYO
 
@@ -308,9 +308,6 @@ def seed_followup_demo() -> None:
         )
 
 
-register_demo_seeder(seed_followup_demo)
-
-
 # --- fit (あなたに合いそうな課題, suggested seniors) ---
 # Two of the past event's seniors keep a profile that asks for the same work as 株式会社川崎精密工業's issue
 # (東南アジアの販路開拓) on the open demo event: on that company's 「合いそうな新現役」, the demo senior comes first
@@ -369,6 +366,3 @@ def seed_fit_demo() -> None:
             participant_services.senior_pledge_accept(profile=profile, pledge=pledge)
         if purpose is not None and participant_selectors.senior_standing_consent(profile) is None:
             participant_services.senior_consent_grant(profile=profile, purpose=purpose)
-
-
-register_demo_seeder(seed_fit_demo)

@@ -1,4 +1,4 @@
-"""This app's panels on the dashboard (registered with participants.dashboard at start-up)."""
+"""This app's panels on the dashboard (registered with participants.dashboard by MatchingConfig.ready())."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR
 from .selectors.publish import user_has_published_schedule
 
 
-@register_dashboard_panel
 def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Seniors, bank staff and company contacts: a link to their schedule once a timetable is published."""
     if not user.roles & {SENIOR, COMPANY, *INSTITUTION_ROLES}:
@@ -23,7 +22,6 @@ def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
 
 
 # --- after the event (statistics) ---
-@register_dashboard_panel
 def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Coordinators, bank staff and local governments: the matching rate of their scope, and the way to
     the statistics page."""
@@ -45,7 +43,6 @@ def statistics_panel(request: HttpRequest, user: Any) -> Panel | None:
 
 
 # --- after the event (results, second interviews) ---
-@register_dashboard_panel
 def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Bank staff and institution admins: interviews to record and second interviews to move on."""
     if not user.roles & INSTITUTION_ROLES:
@@ -59,38 +56,18 @@ def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
 
 
 # --- fit ---
-FIT_PANEL_EVENTS = 3
-FIT_PANEL_ISSUES = 3
-
-
-@register_dashboard_panel
 def fit_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Seniors under the pledge in force: 「あなたに合いそうな課題」 of each event open for applications."""
     if SENIOR not in user.roles:
         return None
-    from django.http import Http404
-    from django.utils import timezone
+    from .selectors.fit import fit_panel_rows
 
-    from events.access import events_for_senior, senior_profile_of
-    from events.enums import EventStatus
-    from participants.selectors import senior_has_current_pledge
-
-    from .selectors.fit import fit_issues_for_senior
-
-    try:
-        profile = senior_profile_of(user)
-    except Http404:
-        return None
-    if not senior_has_current_pledge(profile):
-        return None
-    events = events_for_senior(user=user).filter(
-        status=EventStatus.PUBLISHED, application_deadline__gte=timezone.localdate()
-    )
-    rows = []
-    for event in events.order_by("date", "pk")[:FIT_PANEL_EVENTS]:
-        suggestions = fit_issues_for_senior(event=event, senior=profile, limit=FIT_PANEL_ISSUES)
-        if suggestions:
-            rows.append({"event": event, "suggestions": suggestions})
+    rows = fit_panel_rows(user=user)
     if not rows:
         return None
     return Panel(template="matching/fit/panel.html", context={"rows": rows}, order=4)
+
+
+def register_panels() -> None:
+    for panel in (schedule_panel, statistics_panel, followup_panel, fit_panel):
+        register_dashboard_panel(panel)

@@ -1,17 +1,16 @@
-"""Celery tasks of the matching app: thin, by id, one service each."""
+"""Celery tasks of the matching app: thin, by id, one service each. Retry policy and enqueueing: sks.tasks."""
 
 from __future__ import annotations
 
 import logging
-from smtplib import SMTPException
 
-from celery import shared_task
+from sks.tasks import mail_task, scan_date, task
 
 logger = logging.getLogger(__name__)
 
 
 # --- build ---
-@shared_task
+@task
 def task_solve_timetable(*, timetable_id: int) -> str | None:
     """Solve a queued timetable version (its progress is saved as the engine goes); returns the status."""
     from matching.models import Timetable
@@ -25,13 +24,7 @@ def task_solve_timetable(*, timetable_id: int) -> str | None:
 
 
 # --- publish ---
-# Transient mail errors: the server refused for now, the connection dropped, or it timed out.
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@mail_task
 def task_send_personal_schedules(*, timetable_id: int) -> int:
     """Mail each participant of a published timetable their schedule and .ics, once (a retry skips those
     already told: matching.services.personal_schedule_send); returns how many were sent by this run."""
@@ -41,13 +34,7 @@ def task_send_personal_schedules(*, timetable_id: int) -> int:
 
 
 # --- after the event (results, second interviews, agreements) ---
-# Transient mail errors, as for the personal schedules: retried with backoff.
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@mail_task
 def task_send_second_interview_invitations(*, second_interview_id: int) -> int:
     """Mail the three parties of a confirmed second interview its date with an .ics, once each (a retry
     skips those already told: matching.services.followup.second_interview_invitations_send)."""
@@ -59,31 +46,25 @@ def task_send_second_interview_invitations(*, second_interview_id: int) -> int:
 # --- after the event (follow-up reminders, survey) ---
 
 
-@shared_task
+@task
 def task_send_followup_reminders(as_of: str | None = None) -> int:
     """Daily at 09:00 Asia/Tokyo (celery beat): schedule the follow-up reminders due today (and close the
-    follow-ups that are due), then redeliver stragglers.
+    follow-ups that are due). Each is enqueued as it is scheduled; one whose worker dies is sent again by
+    participants.tasks.task_redeliver_reminders.
 
     `as_of` (an ISO date) replays a given day; by default it is today in Asia/Tokyo. Running it twice for
     one day sends nothing twice (each reminder's key is unique in the ledger).
     """
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from participants.services import reminders_redeliver_pending
-
     from .services.followup_reminders import followup_reminders_scan
 
-    today = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    today = scan_date(as_of)
     created = followup_reminders_scan(today=today)
     logger.info("follow-up reminders for %s: %s newly scheduled", today, created)
-    reminders_redeliver_pending()
     return created
 
 
 # --- fit (あなたに合いそうな課題) ---
-@shared_task
+@task
 def task_send_fit_mails(*, event_id: int) -> int:
     """When an event's issue list is published: split its fit mail into batches of seniors, one
     task_send_fit_mails_batch each (any number of workers share the scoring). Returns the number of batches."""
@@ -92,7 +73,7 @@ def task_send_fit_mails(*, event_id: int) -> int:
     return fit_mails_enqueue(event_id=event_id)
 
 
-@shared_task
+@task
 def task_send_fit_mails_batch(*, event_id: int, senior_ids: list[int]) -> int:
     """Record the fit mail of each senior of the batch with a good fit, once per event and senior (the
     reminder ledger's key: a retried or repeated batch records nothing twice; each mail is then delivered by

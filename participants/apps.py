@@ -7,11 +7,13 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("参加者")
 
     def ready(self) -> None:
+        """Everything this app registers, in one place: nothing registers itself by being imported."""
         from auditlog.registry import auditlog
 
         from . import models
+        from .pages import register_pages
+        from .panels import register_panels
         from .personal_data import register_personal_data
-        from .views import notifications  # noqa: F401  (registers the notifications dashboard panel)
 
         # Confidential: a company belongs to its institution; senior profiles are personal data (APPI).
         auditlog.register(models.Company)
@@ -22,3 +24,5 @@ class ParticipantsConfig(AppConfig):
 
         # What this app holds about a person, for the export and erasure that walk sks.personal_data.
         register_personal_data()
+        register_panels()
+        register_pages()

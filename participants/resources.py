@@ -4,9 +4,11 @@ The column headers are Japanese and fixed: they are the file format that bank st
 they do not change with the interface language. An exported file can be imported again unchanged.
 
 `CompanyResource` is used by `participants.services.companies` only, which reads the file, takes the
-institution from the signed-in user and decides what is saved. The resource maps cells to fields,
-finds the company a row updates (by 法人番号, else by client code, within that institution only) and
-reports every bad row; it never sees an institution from the file.
+institution from the signed-in user, checks every row with the same rules as the company form
+(`company_errors`, handed in as `check`) and saves the rows itself. The resource maps cells to fields,
+finds the company a row updates (by 法人番号, else by client code, within that institution only), says
+which rows of the file repeat each other, and collects the rows; it never writes, and never sees an
+institution from the file.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -37,6 +39,7 @@ from .normalize import (
     parse_amount,
     parse_year,
 )
+from .selectors.companies import CompanyKeys, company_keys_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only
@@ -267,10 +270,9 @@ def _field(attribute: str, widget: Widget) -> Field:
     return Field(attribute=attribute, column_name=COMPANY_COLUMNS[attribute], widget=widget)
 
 
-# Fields the import resolves itself (widgets look them up); full_clean would query each one again.
-_RESOLVED_FIELDS = ["institution", "created_by", "branch", "responsible_staff", "industry_major", "industry"]
-# Values used to find existing companies are looked up in chunks (SQLite allows ~32k parameters).
-_CHUNK = 2000
+# The rules a row must meet beyond its cells (participants.services.companies.company_errors): given the
+# company and the fields already reported wrong, every (field, message) that is wrong with it.
+CompanyCheck = Callable[[Company, CompanyKeys, frozenset[str]], list[tuple[str | None, str]]]
 
 
 class CompanyResource(resources.ModelResource):
@@ -307,11 +309,9 @@ class CompanyResource(resources.ModelResource):
         fields = tuple(COMPANY_COLUMNS)
         import_order = tuple(COMPANY_COLUMNS)
         export_order = tuple(COMPANY_COLUMNS)
-        # Rows are validated one by one (each bad row keeps its own message); new companies are written
-        # with bulk_create and changed ones field by field (see bulk_update), which is what makes 10,000
-        # rows take seconds, not minutes.
-        use_bulk = True
-        batch_size = 1000
+        # Rows are validated one by one (each bad row keeps its own message) and collected; the service
+        # writes them, in bulk (save_instance below writes nothing).
+        use_bulk = False
         skip_diff = True
         use_transactions = True
 
@@ -321,25 +321,23 @@ class CompanyResource(resources.ModelResource):
         institution: Organization | None = None,
         by: User | None = None,
         line_numbers: list[int] | None = None,
+        check: CompanyCheck | None = None,
     ) -> None:
         super().__init__()
         self.institution = institution
         self.by = by
         self.line_numbers = line_numbers or []
+        self.check = check
         self.fields["branch"].widget.institution = institution
-        # Filled while importing; read by the service afterwards.
+        # Filled while importing; read by the service, which saves them.
         self.created: list[Company] = []
-        self.updated: list[tuple[Company, Company]] = []  # (before, after)
-        self._existing: dict[int, Company] = {}
-        self._by_corporate_number: dict[str, Company] = {}
-        self._by_client_code: dict[str, Company] = {}
-        self._by_name: dict[tuple[str, str], list[Company]] = {}
+        self.updated: list[tuple[Company, Company, list[str]]] = []  # (before, after, changed fields)
+        self.keys = CompanyKeys()
         self._seen_corporate_numbers: dict[str, int] = {}
         self._seen_client_codes: dict[str, int] = {}
         self._seen_names: dict[tuple[str, str], int] = {}
         self._claimed: dict[int, int] = {}
         self._originals: dict[int, Company] = {}
-        self._changed_fields: dict[int, list[str]] = {}
         self._line = 0
         self._row_errors: dict[str, str] = {}
         self._changed: list[str] = []
@@ -361,24 +359,14 @@ class CompanyResource(resources.ModelResource):
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         """Load, once, every company of the institution that a row might update or duplicate."""
         assert self.institution is not None, "an import always belongs to one institution"
+        assert self.check is not None, "the service hands in the company rules"
         rows = [dict(zip(dataset.headers, values, strict=False)) for values in dataset]
-        wanted = {
-            "corporate_number": {k for r in rows if (k := self._key(r, "corporate_number"))},
-            "client_code": {k for r in rows if (k := self._key(r, "client_code"))},
-            "name": {k for r in rows if (k := self._key(r, "name"))},
-        }
-        own = Company.objects.filter(institution=self.institution)
-        for attribute, values in wanted.items():
-            ordered = sorted(values)
-            for start in range(0, len(ordered), _CHUNK):
-                for company in own.filter(Q(**{f"{attribute}__in": ordered[start : start + _CHUNK]})):
-                    self._existing.setdefault(company.pk, company)
-        for company in self._existing.values():
-            if company.corporate_number:
-                self._by_corporate_number[company.corporate_number] = company
-            if company.client_code:
-                self._by_client_code[company.client_code] = company
-            self._by_name.setdefault((company.name, company.prefecture), []).append(company)
+        self.keys = company_keys_for(
+            institution=self.institution,
+            corporate_numbers={k for r in rows if (k := self._key(r, "corporate_number"))},
+            client_codes={k for r in rows if (k := self._key(r, "client_code"))},
+            names={k for r in rows if (k := self._key(r, "name"))},
+        )
 
     def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
         number = kwargs["row_number"]
@@ -398,8 +386,8 @@ class CompanyResource(resources.ModelResource):
         line = self._line
         corporate = self._key(row, "corporate_number")
         code = self._key(row, "client_code")
-        by_number = self._by_corporate_number.get(corporate) if corporate else None
-        by_code = self._by_client_code.get(code) if code else None
+        by_number = self.keys.by_corporate_number.get(corporate) if corporate else None
+        by_code = self.keys.by_client_code.get(code) if code else None
         errors: dict[str, str] = {}
         if corporate and corporate in self._seen_corporate_numbers:
             errors["corporate_number"] = _(
@@ -409,11 +397,8 @@ class CompanyResource(resources.ModelResource):
             errors["client_code"] = _(
                 "取引先コード「%(value)s」は%(line)s行目と同じです。1つの企業は1行にまとめてください。"
             ) % {"value": code, "line": self._seen_client_codes[code]}
-        if by_number and by_code and by_number.pk != by_code.pk:
-            errors["client_code"] = _(
-                "取引先コード「%(code)s」は登録済みの別の企業「%(other)s」のものです。"
-                "法人番号「%(number)s」の企業は「%(company)s」です。"
-            ) % {"code": code, "other": by_code.name, "number": corporate, "company": by_number.name}
+        # A 法人番号 and a client code of two different companies: the duplicate rule (company_errors) says
+        # so once the row is read into the company its 法人番号 names.
         target = by_number or by_code
         if target is not None and target.pk in self._claimed and not errors:
             errors["corporate_number" if by_number else "client_code"] = _(
@@ -444,103 +429,45 @@ class CompanyResource(resources.ModelResource):
             errors.setdefault(attribute, []).append(message)
         if not instance.name and COMPANY_COLUMNS["name"] in row and "name" not in errors:
             errors["name"] = [_("企業名が空欄です。")]
-        self._check_industry(instance, errors)
-        self._check_name(instance, errors)
+        self._check_repeated_name(instance, errors)
+        assert self.check is not None
+        for field_name, message in self.check(instance, self.keys, frozenset(errors)):
+            errors.setdefault(field_name or "__all__", []).append(message)
         if errors:
             raise ValidationError(errors)
 
-    def _check_industry(self, instance: Company, errors: dict[str, list[str]]) -> None:
-        if "industry" in errors or "industry_major" in errors or instance.industry is None:
-            return
-        if instance.industry_major is None:
-            instance.industry_major = instance.industry.parent
-        elif instance.industry.parent_id != instance.industry_major.pk:
-            errors["industry"] = [
-                _("業種中分類「%(middle)s」は業種大分類「%(major)s」に含まれません。「%(parent)s」の中分類です。")
-                % {
-                    "middle": instance.industry.name,
-                    "major": instance.industry_major.name,
-                    "parent": instance.industry.parent.name if instance.industry.parent else "",
-                }
-            ]
-
-    def _check_name(self, instance: Company, errors: dict[str, list[str]]) -> None:
+    def _check_repeated_name(self, instance: Company, errors: dict[str, list[str]]) -> None:
+        """Two rows of the file with the same name in the same prefecture."""
         if not instance.name or "name" in errors:
             return
         key = (instance.name, instance.prefecture)
-        where = self.fields["prefecture"].widget.render(instance.prefecture) or _("都道府県なし")
         if key in self._seen_names:
+            where = self.fields["prefecture"].widget.render(instance.prefecture) or _("都道府県なし")
             errors["name"] = [
                 _("企業名「%(name)s」（%(where)s）は%(line)s行目と同じです。")
                 % {"name": instance.name, "where": where, "line": self._seen_names[key]}
             ]
             return
         self._seen_names[key] = self._line
-        others = [c for c in self._by_name.get(key, []) if c.pk != instance.pk]
-        if others:
-            errors["name"] = [
-                _(
-                    "同じ企業名・都道府県の企業「%(name)s」（%(where)s）がすでに登録されています。"
-                    "その企業を更新するには、登録済みの法人番号か取引先コードを入れてください。"
-                )
-                % {"name": others[0].name, "where": where}
-            ]
 
     def validate_instance(
         self, instance: Company, import_validation_errors: dict[str, Any] | None = None, validate_unique: bool = True
     ) -> None:
-        # Uniqueness within the institution is checked above against the companies loaded once, so
-        # full_clean runs the field validators only (no query per row).
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(exclude=[*_RESOLVED_FIELDS, *errors], validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+        # Everything was checked in import_instance (the field validators too, by company_errors).
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
 
-    # --- import: saving ----------------------------------------------------------------------------
+    # --- import: collecting (the service saves) ---------------------------------------------------
     def save_instance(self, instance: Company, is_create: bool, row: Any, **kwargs: Any) -> None:
         self._changed = []
-        if not is_create:
-            original = self._originals[instance.pk]
-            changed = [a for a in COMPANY_COLUMNS if _attname_value(original, a) != _attname_value(instance, a)]
-            self._changed = [COMPANY_COLUMNS[a] for a in changed]
-            if not changed:
-                return  # reported as an update with nothing to change; there is nothing to write
-            self._changed_fields[instance.pk] = changed
-            instance.updated_at = timezone.now()  # updates below do not touch auto_now fields
-        super().save_instance(instance, is_create, row, **kwargs)
-
-    def bulk_create(self, using_transactions: bool, dry_run: bool, *args: Any, **kwargs: Any) -> None:
-        batch = list(self.create_instances)
-        super().bulk_create(using_transactions, dry_run, *args, **kwargs)
-        if not dry_run:
-            self.created.extend(batch)
-
-    def bulk_update(
-        self, using_transactions: bool, dry_run: bool, raise_errors: bool, batch_size: Any = None, result: Any = None
-    ) -> None:
-        """Each changed company is updated in the fields that changed only.
-
-        Django's bulk_update writes every listed field of every row through one CASE expression per
-        field, which costs about 3 ms a row; a plain UPDATE per row costs a tenth of that.
-        """
-        batch = list(self.update_instances)
-        self.update_instances.clear()
-        if not batch or (dry_run and not using_transactions):
+        if is_create:
+            self.created.append(instance)
             return
-        try:
-            for company in batch:
-                changed = self._changed_fields[company.pk]
-                attnames = [_ATTNAMES[name] for name in changed]
-                values = {attname: getattr(company, attname) for attname in attnames}
-                Company.objects.filter(pk=company.pk).update(**values, updated_at=company.updated_at)
-        except Exception as exc:  # reported as a general error, and the import is rolled back
-            self.handle_import_error(result, exc, raise_errors)
-            return
-        if not dry_run:
-            self.updated.extend((self._originals[c.pk], c) for c in batch)
+        original = self._originals[instance.pk]
+        changed = [a for a in COMPANY_COLUMNS if _attname_value(original, a) != _attname_value(instance, a)]
+        self._changed = [COMPANY_COLUMNS[a] for a in changed]
+        if changed:  # otherwise reported as an update with nothing to change, and nothing is written
+            self.updated.append((original, instance, changed))
 
 
 _ATTNAMES = {field.name: field.attname for field in Company._meta.concrete_fields}

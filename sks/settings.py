@@ -111,7 +111,7 @@ TEMPLATES = [
 ]
 
 # --- Storage ---------------------------------------------------------------------------------------
-(BASE_DIR / "var").mkdir(exist_ok=True)
+# var/ (the development database, uploads) is made at start-up by SksConfig.ready(), not here.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
@@ -246,7 +246,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start while it is missing
 WHITENOISE_USE_FINDERS = not PRODUCTION  # serve static/ directly in development and tests
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,7 +7,7 @@ from sks import views
 
 # The Django admin signs in through allauth, so it gets the same rate limits and MFA.
 admin.autodiscover()
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # django-stubs types AdminSite.login as a method; wrapping it is the point
 admin.site.site_header = "SKS 管理サイト"
 admin.site.site_title = "SKS 管理サイト"
 

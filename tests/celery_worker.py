@@ -89,7 +89,7 @@ def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=30)
-            log.close()  # type: ignore[attr-defined]
+            log.close()  # type: ignore[attr-defined]  # the log is the file object opened beside the process
         _forget_queue(queue)
 
 

@@ -339,7 +339,7 @@ def three_bank_event(*, status: str = "hearing", **event_fields: object) -> dict
 
 
 # --- timetables ---
-def make_timetable(event: Any, meetings: list[tuple[Any, Any, int, str]] = (), *, status: str = "draft") -> Any:  # type: ignore[assignment]
+def make_timetable(event: Any, meetings: list[tuple[Any, Any, int, str]] = (), *, status: str = "draft") -> Any:  # type: ignore[assignment]  # a tuple default for a list parameter: never mutated
     """A solved timetable of `event` with the given (enrolment, senior profile, slot, kind) meetings."""
     from matching.models import Timetable, TimetableMeeting
     from matching.problems import event_problem

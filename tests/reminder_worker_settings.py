@@ -10,7 +10,10 @@ The project's settings, plus:
 
 import os
 
-from sks.settings import *  # noqa: F403  (the project's settings, amended below)
+from sks import settings as _project
+
+# The project's settings (Django reads only the upper-case names), amended below.
+globals().update({name: value for name, value in vars(_project).items() if name.isupper()})
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ["SKS_TEST_QUEUE"]
 if os.environ.get("SKS_TEST_SLOW_MAIL"):

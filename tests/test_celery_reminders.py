@@ -21,6 +21,7 @@ import pytest
 
 from events.tasks import task_send_event_reminders
 from participants.models import Notification, Reminder
+from participants.tasks import task_redeliver_reminders
 from sks.roles import Role
 from tests.celery_worker import mails, wait_until, worker_pool
 from tests.factories import CoordinatorOrgFactory, OrganizationFactory, enrol_company, make_event, staff_user
@@ -110,7 +111,9 @@ def test_worker_killed_mid_send_reminder_delivered_once_after_claim_expires(
     # Another worker, with claims that expire after a second; the next tick finds the reminder unsent.
     start_worker("reminders", mail_dir, REMINDER_CLAIM_SECONDS="1")
     wait_until(lambda: (dt.datetime.now(dt.UTC) - killed.claimed_at).total_seconds() > 1.5, timeout=10)
-    assert tick() == 0  # nothing new is scheduled: the reminder is redelivered
+    assert tick() == 0  # nothing new is scheduled
+    # The 15-minute beat task (the only redelivery) finds the reminder unsent with an expired claim.
+    assert task_redeliver_reminders.apply_async(queue=QUEUE).get(timeout=60) == 1
     wait_until(lambda: Reminder.objects.filter(sent_at__isnull=False).exists())
     time.sleep(2)  # room for a duplicate to show up, were there one
 

@@ -101,8 +101,8 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, coordinator_orgs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hosts"].queryset = event_host_choices()  # type: ignore[attr-defined]
-        self.fields["co_hosts"].queryset = event_co_host_choices()  # type: ignore[attr-defined]
+        self.fields["hosts"].queryset = event_host_choices()  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["co_hosts"].queryset = event_co_host_choices()  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         if self.instance.pk:
             self.initial["break_after"] = ", ".join(str(b) for b in self.instance.break_after or [])
         elif coordinator_orgs is not None and len(coordinator_orgs) > 1:
@@ -167,4 +167,4 @@ class ChecklistItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = checklist_owner_choices(event=event)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = checklist_owner_choices(event=event)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField

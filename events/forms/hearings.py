@@ -109,8 +109,8 @@ class EnrolmentForm(forms.Form):
 
     def __init__(self, *args: Any, companies: Any, staff: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies  # type: ignore[attr-defined]
-        self.fields["attending_staff"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["company"].queryset = companies  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["attending_staff"].queryset = staff  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         _add_round_fields(self, event)
 
     def clean(self) -> dict[str, Any]:
@@ -134,7 +134,7 @@ class EnrolmentEditForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["attending_staff"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["attending_staff"].queryset = staff  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         _add_round_fields(self, enrolment.event)
 
     def clean(self) -> dict[str, Any]:
@@ -188,7 +188,7 @@ class HearingSheetForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["interviewer"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["interviewer"].queryset = staff  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
 
     def clean_interviewed_on(self) -> Any:
         day = self.cleaned_data.get("interviewed_on")

@@ -37,11 +37,13 @@ __all__ = [
     "LadderStep",
     "access_checklist_item_for_coordinator",
     "checklist_for_event",
+    "checklist_item_for_form",
     "checklist_overdue_for_coordinator",
     "checklist_owner_choices",
     "coordinator_orgs_of",
     "event_co_host_choices",
     "event_company_count",
+    "event_for_form",
     "event_host_choices",
     "event_list_for_coordinator",
     "event_next_step",
@@ -300,3 +302,14 @@ def checklist_overdue_for_coordinator(*, user: User, today: dt.date | None = Non
         .select_related("event", "owner")
         .order_by("due_date", "event__date", "position", "pk")
     )
+
+
+def event_for_form(event: Event) -> Event:
+    """A fresh copy of an event the caller has authorised, for a bound ModelForm to write its typed values on
+    (the page keeps showing the saved event if the form is invalid)."""
+    return Event.objects.get(pk=event.pk)
+
+
+def checklist_item_for_form(item: ChecklistItem) -> ChecklistItem:
+    """A fresh copy of an authorised checklist item, for its bound form (as event_for_form)."""
+    return ChecklistItem.objects.get(pk=item.pk)

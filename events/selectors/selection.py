@@ -165,12 +165,6 @@ class SeniorEventRow:
     application_status: str | None
     accepting: bool
 
-    @property
-    def application_status_label(self) -> str:
-        if self.application_status is None:
-            return ""
-        return str(ApplicationStatus(self.application_status).label)
-
 
 def senior_event_rows(*, user: User, senior: SeniorProfile) -> list[SeniorEventRow]:
     """Events whose issue list is published, with the senior's application status (one query)."""
@@ -479,9 +473,9 @@ def coordinator_selection_overview(*, user: User, event: Event) -> SelectionOver
         SeniorSelectionRow(
             application=app,
             chosen=app.n_chosen,  # type: ignore[attr-defined]  # annotated above
-            accepted=app.n_accepted,  # type: ignore[attr-defined]
-            declined=app.n_declined,  # type: ignore[attr-defined]
-            invited=app.n_invited,  # type: ignore[attr-defined]
+            accepted=app.n_accepted,  # type: ignore[attr-defined]  # annotated above
+            declined=app.n_declined,  # type: ignore[attr-defined]  # annotated above
+            invited=app.n_invited,  # type: ignore[attr-defined]  # annotated above
         )
         for app in applications
     ]

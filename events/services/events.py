@@ -54,7 +54,6 @@ __all__ = [
     "checklist_schedule",
     "event_close",
     "event_create",
-    "event_hosts_set",
     "event_mark_held",
     "event_open_recruitment",
     "event_publish_issue_list",
@@ -488,22 +487,6 @@ def event_update(
         user=by,
         data={"fields": changed, "hosts_added": added, "hosts_removed": removed},
     )
-    return current
-
-
-@transaction.atomic
-def event_hosts_set(*, event: Event, by: User, hosts: Sequence[Organization]) -> Event:
-    """Make the event's hosts exactly `hosts` (1 to 13 financial institutions); the checklist follows.
-
-    A host whose companies are already enrolled cannot be removed.
-    """
-    current = _lock_editable(event=event, by=by)
-    _check_organisations(coordinator=None, hosts=hosts, co_hosts=None)
-    before = _event_schedule(current)
-    added, removed = _host_rows(event=current, hosts=hosts)
-    if _event_schedule(current) != before:
-        _checklist_sync(event=current, owner=current.created_by or by, previous=before)
-    audit(obj=current, action="event.hosts_set", user=by, data={"added": added, "removed": removed})
     return current
 
 

@@ -30,6 +30,7 @@ from participants.models import Company, ExpertiseArea, Notification, User
 from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create
 from sks.audit import audit
+from sks.tasks import enqueue_on_commit
 
 from ..access import (
     coordinator_org_ids,
@@ -490,8 +491,6 @@ def _notify(*, recipients: Iterable[User], kind: str, url: str, sheet: HearingSh
             title = str(_SUBJECTS[kind])
             body = render_to_string(f"events/emails/{kind}.txt", context).strip() + "\n"
         notification = notification_create(user=user, kind=kind, title=title, body=body, url=url)
-        task_send_notification_email.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-            notification_id=notification.pk
-        )
+        enqueue_on_commit(task_send_notification_email, notification_id=notification.pk)
         created.append(notification)
     return created

@@ -29,6 +29,7 @@ from participants.models import Notification, SeniorProfile, User
 from participants.selectors import senior_current_pledge_acceptance, senior_has_current_pledge
 from participants.services import notification_create
 from sks.audit import audit
+from sks.tasks import enqueue_on_commit
 
 from ..access import hearing_sheets_of_enrolment
 from ..enums import ApplicationStatus, ChoiceDecision, EventStatus
@@ -328,7 +329,7 @@ def senior_invitation_create(
     audit(obj=invitation, action="invitation.sent", user=by, data={"enrolment": enrolment.pk, "senior": senior.pk})
     from ..tasks import task_send_selection_invitation
 
-    task_send_selection_invitation.delay_on_commit(invitation_id=invitation.pk)  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
+    enqueue_on_commit(task_send_selection_invitation, invitation_id=invitation.pk)
     return invitation
 
 

@@ -2,7 +2,7 @@
 page with the status ladder and the next step, and the preparation checklist.
 
 Coordinators of the event's coordinator organisation only; everyone else gets 404. The coordinator's
-dashboard panel (overdue checklist items, upcoming events) is here too.
+dashboard panel (overdue checklist items, upcoming events) is in events.panels.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from participants.dashboard import Panel, register_dashboard_panel
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role
@@ -25,19 +24,19 @@ from sks.roles import Role
 from ..access import access_event_for_coordinator
 from ..enums import EventStatus
 from ..forms.events import ChecklistItemForm, EventForm
-from ..models import ChecklistItem, Event
+from ..models import Event
 from ..selectors.events import (
     EVENT_EDITABLE_STATUSES,
     EVENT_TRANSITIONS_BY_ACTION,
     access_checklist_item_for_coordinator,
     checklist_for_event,
-    checklist_overdue_for_coordinator,
+    checklist_item_for_form,
     coordinator_orgs_of,
     event_company_count,
+    event_for_form,
     event_list_for_coordinator,
     event_next_step,
     event_status_ladder,
-    events_upcoming_for_coordinator,
 )
 from ..services.events import (
     EVENT_ACTIONS,
@@ -61,8 +60,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     events = list(event_list_for_coordinator(user=user))
     context = {
-        "upcoming": [e for e in events if not e.is_past],  # type: ignore[attr-defined]
-        "past": [e for e in events if e.is_past],  # type: ignore[attr-defined]
+        "upcoming": [e for e in events if not e.is_past],  # type: ignore[attr-defined]  # is_past is annotated by event_list_for_coordinator
+        "past": [e for e in events if e.is_past],  # type: ignore[attr-defined]  # is_past is annotated by event_list_for_coordinator
     }
     return render(request, "events/event_list.html", context)
 
@@ -76,7 +75,7 @@ def _event_form(request: HttpRequest, *, event: Event | None) -> HttpResponse:
         )
         return redirect("events:event_detail", pk=event.pk)
     # A fresh instance for the form: a bound ModelForm writes the typed values onto it.
-    instance = Event.objects.get(pk=event.pk) if event is not None else None
+    instance = event_for_form(event) if event is not None else None
     form = EventForm(request.POST or None, instance=instance, coordinator_orgs=orgs)
     if request.method == "POST" and form.is_valid():
         fields: dict[str, Any] = dict(form.cleaned_data)
@@ -215,7 +214,7 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_checklist_item_for_coordinator(user=user, pk=pk)
     event = item.event
     # A fresh instance for the form: a bound ModelForm writes the typed values onto it.
-    form = ChecklistItemForm(request.POST or None, instance=ChecklistItem.objects.get(pk=item.pk), event=event)
+    form = ChecklistItemForm(request.POST or None, instance=checklist_item_for_form(item), event=event)
     if request.method == "POST" and form.is_valid():
         try:
             checklist_item_update(item=item, by=user, **form.cleaned_data)
@@ -242,27 +241,3 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("「%(title)s」を未完了に戻しました。") % {"title": item.title})
     return redirect(f"{reverse('events:checklist', args=[item.event_id])}#item-{item.pk}")
-
-
-# --- the dashboard panel --------------------------------------------------------------------------------------
-
-_OVERDUE_SHOWN = 10
-
-
-@register_dashboard_panel
-def coordinator_preparation_panel(request: HttpRequest, user: Any) -> Panel | None:
-    """For coordinators: the overdue checklist items across their events (made to stand out), and their
-    upcoming events with their status. Registered when events.panels imports it."""
-    if Role.COORDINATOR not in user.roles:
-        return None
-    overdue = list(checklist_overdue_for_coordinator(user=user)[: _OVERDUE_SHOWN + 1])
-    count = len(overdue)
-    if count > _OVERDUE_SHOWN:
-        count = checklist_overdue_for_coordinator(user=user).count()
-    context = {
-        "overdue": overdue[:_OVERDUE_SHOWN],
-        "overdue_count": count,
-        "overdue_more": max(count - _OVERDUE_SHOWN, 0),
-        "events": list(events_upcoming_for_coordinator(user=user)[:5]),
-    }
-    return Panel(template="events/panel_coordinator.html", context=context, order=10)

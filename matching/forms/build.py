@@ -29,7 +29,7 @@ class MeetingEditForm(forms.Form):
     other = forms.IntegerField(required=False, min_value=1, label=_("入れ替える面談"))
 
     def __init__(self, *args: object, slots: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__'s parameters are typed one by one; these are passed through unchanged
         self.slots = slots
 
     def clean(self) -> dict[str, object]:
@@ -62,7 +62,7 @@ class MeetingAddForm(forms.Form):
     )
 
     def __init__(self, *args: object, slots: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__'s parameters are typed one by one; these are passed through unchanged
         self.slots = slots
 
     def clean_slot(self) -> int:

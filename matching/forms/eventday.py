@@ -24,8 +24,8 @@ class CheckinActionForm(forms.Form):
     def __init__(self, *args: Any, rounds: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "")] + [(str(i), str(i)) for i in range(rounds)]
-        self.fields["arrival_slot"].choices = choices  # type: ignore[attr-defined]
-        self.fields["leaving_slot"].choices = choices  # type: ignore[attr-defined]
+        self.fields["arrival_slot"].choices = choices  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["leaving_slot"].choices = choices  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
 
 
 class WalkInForm(forms.Form):
@@ -41,7 +41,7 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args: Any, enrolments: list[tuple[int, EventCompany]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["companies"].choices = [  # type: ignore[attr-defined]
+        self.fields["companies"].choices = [  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
             (
                 str(e.pk),
                 _("%(n)s番 %(company)s（%(bank)s）") % {"n": n, "company": e.company.name, "bank": e.institution.name},

@@ -154,8 +154,8 @@ class AgreementForm(forms.Form):
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["responsible_staff"]
-        field.queryset = User.objects.filter(pk__in=[u.pk for u in staff]).order_by("name", "pk")  # type: ignore[attr-defined]
-        field.label_from_instance = lambda u: u.get_full_name()  # type: ignore[attr-defined]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in staff]).order_by("name", "pk")  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        field.label_from_instance = lambda u: u.get_full_name()  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
 
 
 class NotAgreedForm(forms.Form):

@@ -14,7 +14,7 @@ class TimetablePublishForm(forms.Form):
     )
 
     def __init__(self, *args: object, republish: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__'s parameters are typed one by one; these are passed through unchanged
         if republish:
             # Replacing a published version: only those whose schedule changed are mailed.
             self.fields["confirm"].label = _(

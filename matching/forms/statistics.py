@@ -43,10 +43,10 @@ class StatisticsFilterForm(forms.Form):
             (name, BREAKDOWNS[name].label) for name in scope.breakdowns
         ]
         if scope.kind == "coordinator":
-            self.fields["institution"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            self.fields["institution"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
                 kind=OrganizationKind.FINANCIAL_INSTITUTION
             ).order_by("name")
-            self.fields["coordinator"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            self.fields["coordinator"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
                 kind=OrganizationKind.COORDINATOR
             ).order_by("name")
         else:

@@ -26,6 +26,7 @@ __all__ = [
     "CheckinCounts",
     "CheckinRows",
     "CheckinSenior",
+    "attendance_of",
     "checkin_company_row",
     "checkin_counts",
     "checkin_rows",
@@ -37,6 +38,11 @@ __all__ = [
 ]
 
 SEARCH_LIMIT = 20
+
+
+def attendance_of(*, event: Event, senior: SeniorProfile | None, enrolment: EventCompany | None) -> Attendance | None:
+    """The attendance row of one participant of an event the caller has authorised (a senior or a table)."""
+    return Attendance.objects.filter(event=event, senior=senior, enrolment=enrolment).first()
 
 
 @dataclass

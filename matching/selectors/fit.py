@@ -37,10 +37,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import Http404
 from django.utils import timezone
 
-from events.access import enrolments_of_event, hearing_issues_for_prefetch
-from events.enums import IssueCategory
+from events.access import enrolments_of_event, events_for_senior, hearing_issues_for_prefetch, senior_profile_of
+from events.enums import EventStatus, IssueCategory
 from events.models import Event, EventCompany, HearingIssue, SeniorInvitation
 from events.selectors.hearings import issue_list_labels
 from events.selectors.selection import live_choices
@@ -53,8 +54,9 @@ from participants.models import (
     PledgeVersion,
     Region,
     SeniorProfile,
+    User,
 )
-from participants.selectors import senior_profiles_visible_to_institutions
+from participants.selectors import senior_has_current_pledge, senior_profiles_visible_to_institutions
 
 from ..access import agreement_category_counts
 from ..engine.fit import CATEGORY_EXPERTISE, Fit, IssueFacts, IssueIndex, SeniorFacts, SeniorIndex, rank_seniors
@@ -72,6 +74,7 @@ __all__ = [
     "ThinIssue",
     "agreement_seniors_in",
     "fit_issues_for_senior",
+    "fit_panel_rows",
     "fit_suggestions_for_enrolment",
     "fit_thin_issues",
     "issue_display_names",
@@ -283,8 +286,7 @@ def _candidates(issues: Sequence[IssueFacts], *, exclude: Iterable[int], limit: 
         SeniorProfile.expertise.through.objects.filter(expertisearea_id__in=list(area_ids))
         .values("seniorprofile_id")
         .annotate(rank=Count("*") + Max(in_category, output_field=IntegerField()))
-        # django-stubs cannot see an annotation on the auto-created through model; it is there (above).
-        .order_by("-rank", "-seniorprofile_id")  # type: ignore[misc]
+        .order_by("-rank", "-seniorprofile_id")  # type: ignore[misc]  # stubs miss annotations on a through model
         .values_list("seniorprofile_id", "rank")
     )
     rank: dict[int, int] = {}
@@ -389,7 +391,7 @@ def published_issues(*, event: Event) -> PublishedIssues:
     prepared = PublishedIssues(
         facts=facts,
         index=IssueIndex(facts),
-        titles={pk: e.hearing.public_title for pk, e in enrolments.items()},  # type: ignore[attr-defined]
+        titles={pk: e.hearing.public_title for pk, e in enrolments.items()},  # type: ignore[attr-defined]  # prefetched
         names=issue_display_names(event=event, enrolments=enrolments),
         categories={i.key: i.category_label for i in facts},
         groups={i.key: i.group for i in facts},
@@ -494,3 +496,29 @@ def fit_thin_issues(*, event: Event, suggestions: int = 5) -> list[ThinIssue]:
         )
     thin.sort(key=lambda t: (t.fitting_applicants, t.enrolment.pk))
     return thin
+
+
+# --- the senior's dashboard -----------------------------------------------------------------------------------
+
+FIT_PANEL_EVENTS = 3
+FIT_PANEL_ISSUES = 3
+
+
+def fit_panel_rows(*, user: User) -> list[dict[str, object]]:
+    """For a senior under the pledge in force: the best few fits of each event open for applications (the
+    soonest FIT_PANEL_EVENTS); empty for anyone else."""
+    try:
+        profile = senior_profile_of(user)
+    except Http404:
+        return []
+    if not senior_has_current_pledge(profile):
+        return []
+    events = events_for_senior(user=user).filter(
+        status=EventStatus.PUBLISHED, application_deadline__gte=timezone.localdate()
+    )
+    rows: list[dict[str, object]] = []
+    for event in events.order_by("date", "pk")[:FIT_PANEL_EVENTS]:
+        suggestions = fit_issues_for_senior(event=event, senior=profile, limit=FIT_PANEL_ISSUES)
+        if suggestions:
+            rows.append({"event": event, "suggestions": suggestions})
+    return rows

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from events.access import enrolments_for_staff
 from events.enums import EventStatus
 from events.models import Event, EventCompany
 from events.selectors.hearings import issue_list_labels
@@ -332,29 +333,27 @@ class FollowupTodo:
 
 def followup_todo(*, user: User) -> FollowupTodo:
     """Counts from database aggregation (four queries, however many events, after the user's institutions);
-    own institution only."""
-    ids = list(user.institution_ids)
+    own institution only, as staff (events.access and matching.access say which rows those are)."""
     meetings = dict(
         TimetableMeeting.objects.filter(
             timetable__status=TimetableStatus.PUBLISHED,
             timetable__event__status__in=RECORDABLE_EVENT_STATUSES,
-            enrolment__institution_id__in=ids,
+            enrolment__in=enrolments_for_staff(user=user).values("pk"),
         )
         .values_list("timetable__event_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     recorded = dict(
-        InterviewResult.objects.filter(
-            institution_id__in=ids, event_id__in=list(meetings), company_recorded_at__isnull=False
-        )
+        access.interview_results_for_staff(user=user)
+        .filter(event_id__in=list(meetings), company_recorded_at__isnull=False)
         .values_list("event_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     left = {event_id: n - recorded.get(event_id, 0) for event_id, n in meetings.items()}
     events = Event.objects.filter(pk__in=[pk for pk, n in left.items() if n > 0]).order_by("date", "pk")
-    counts = SecondInterview.objects.filter(institution_id__in=ids).aggregate(
+    counts = access.second_interviews_for_staff(user=user).aggregate(
         unscheduled=Count(
             "pk", filter=Q(status__in=[SecondInterviewStatus.PROPOSED, SecondInterviewStatus.SCHEDULING])
         ),

@@ -225,9 +225,9 @@ class TimetablePrint:
 
 
 def _profile_line(profile: object) -> str:
-    expertise = [area.name for area in profile.expertise.all()]  # type: ignore[attr-defined]
+    expertise = [area.name for area in profile.expertise.all()]  # type: ignore[attr-defined]  # profile is a SeniorProfile; typed object to keep printing free of participants' models
     parts = ["・".join(expertise[:3])] if expertise else []
-    prefecture = profile.get_prefecture_display() if profile.prefecture else ""  # type: ignore[attr-defined]
+    prefecture = profile.get_prefecture_display() if profile.prefecture else ""  # type: ignore[attr-defined]  # as above
     if prefecture:
         parts.append(str(prefecture))
     return "／".join(parts)

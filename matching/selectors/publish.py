@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ __all__ = [
     "NOTIFICATION_KIND",
     "PersonalSchedule",
     "ScheduleItem",
+    "access_own_schedule",
     "my_schedules",
     "personal_schedule_for",
     "personal_schedules",
@@ -290,6 +292,20 @@ def _published_meetings_for(user: User) -> QuerySet[TimetableMeeting]:
     if COMPANY in user.roles:
         condition |= Q(enrolment__in=enrolments_for_contact(user=user).values("pk"))
     return TimetableMeeting.objects.filter(condition, timetable__status=TimetableStatus.PUBLISHED)
+
+
+def access_own_schedule(*, user: User, pk: object) -> tuple[Timetable, list[PersonalSchedule]]:
+    """A published timetable in which `user` has a schedule, with their schedules; else 404 (a draft, a
+    timetable they take no part in, and a missing one look the same)."""
+    if not str(pk).isdigit():
+        raise Http404
+    timetable = (
+        Timetable.objects.select_related("event").filter(pk=int(str(pk)), status=TimetableStatus.PUBLISHED).first()
+    )
+    schedules = personal_schedule_for(timetable=timetable, user=user) if timetable is not None else []
+    if timetable is None or not schedules:
+        raise Http404
+    return timetable, schedules
 
 
 def personal_schedule_for(*, timetable: Timetable, user: User) -> list[PersonalSchedule]:

@@ -33,6 +33,7 @@ from matching.problems import company_key, event_problem, senior_key
 from participants.models import SeniorProfile, User
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
 __all__ = [
     "TIMETABLE_BUILD_STATUSES",
@@ -146,7 +147,7 @@ def timetable_version_queue(
     )
     from matching.tasks import task_solve_timetable
 
-    task_solve_timetable.delay_on_commit(timetable_id=timetable.pk)  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
+    enqueue_on_commit(task_solve_timetable, timetable_id=timetable.pk)
     return timetable
 
 

@@ -144,6 +144,8 @@ def fit_mails_enqueue(*, event_id: int) -> int:
     """Split the event's fit mail into batches of BATCH seniors, one Celery task each, so that any number of
     workers share the scoring (issue 19: the run for 100,000 seniors must take under a minute). Returns the
     number of batches."""
+    from sks.tasks import enqueue_on_commit
+
     from ..tasks import task_send_fit_mails_batch
 
     event = Event.objects.filter(pk=event_id, status=EventStatus.PUBLISHED).first()
@@ -153,7 +155,7 @@ def fit_mails_enqueue(*, event_id: int) -> int:
     ids = fit_mail_candidates(event=event)
     batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
     for batch in batches:
-        task_send_fit_mails_batch.delay(event_id=event.pk, senior_ids=batch)
+        enqueue_on_commit(task_send_fit_mails_batch, event_id=event.pk, senior_ids=batch)
     return len(batches)
 
 

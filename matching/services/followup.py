@@ -31,6 +31,7 @@ from participants.selectors import is_active_staff_of
 from participants.services.notifications import notification_create, notification_render
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
 from .. import access
 from ..enums import (
@@ -331,9 +332,7 @@ def second_interview_schedule(
     )
     from ..tasks import task_send_second_interview_invitations
 
-    task_send_second_interview_invitations.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-        second_interview_id=current.pk
-    )
+    enqueue_on_commit(task_send_second_interview_invitations, second_interview_id=current.pk)
     return _refreshed(si, current)
 
 

@@ -25,6 +25,7 @@ from participants.models import Notification, User
 from participants.services.notifications import notification_create
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
 from ..enums import TimetableStatus
 from ..models import Timetable
@@ -86,9 +87,7 @@ def timetable_publish(*, timetable: Timetable, by: User) -> Timetable:
     )
     from ..tasks import task_send_personal_schedules
 
-    task_send_personal_schedules.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-        timetable_id=current.pk
-    )
+    enqueue_on_commit(task_send_personal_schedules, timetable_id=current.pk)
     # The caller's instance shows the new state as well.
     timetable.status, timetable.published_at, timetable.published_by = current.status, now, by
     return current

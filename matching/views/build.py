@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from events.access import access_enrolment_for_coordinator, access_event_for_coordinator
 from events.models import EventCompany
-from participants.models import SeniorProfile
+from participants.selectors import senior_by_pk
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role
@@ -98,7 +98,7 @@ def _swap_options(grid: TimetableGrid) -> None:
                     "senior": senior_display_name(o.senior),
                 }
                 options.append((o.pk, label))
-        m.swap_options = options  # type: ignore[attr-defined]
+        m.swap_options = options  # type: ignore[attr-defined]  # an attribute the template reads, set on the meeting for this page only
 
 
 def _detail_context(timetable: Timetable) -> dict[str, object]:
@@ -227,7 +227,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Http404:
         enrolment = None  # answered as a combination that cannot be added, below
-    senior = SeniorProfile.objects.filter(pk=senior_id).first()
+    senior = senior_by_pk(senior_id, include_anonymised=True)
     if enrolment is None or senior is None:
         messages.error(
             request, _("変更できませんでした：%(reason)s") % {"reason": _("この組み合わせは応募・招待がありません。")}

@@ -20,15 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from events.access import access_enrolment_for_coordinator, access_event_for_coordinator
 from events.models import Event, EventCompany
 from participants.models import SeniorProfile
-from participants.selectors import senior_has_current_pledge
+from participants.selectors import senior_by_pk, senior_has_current_pledge
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import Role
 
 from ..enums import AttendanceStatus
 from ..forms.eventday import CheckinActionForm, WalkInForm
-from ..models import Attendance
 from ..selectors.eventday import (
+    attendance_of,
     checkin_company_row,
     checkin_counts,
     checkin_rows,
@@ -88,13 +88,13 @@ def _act(request: HttpRequest, event: Event, *, senior: SeniorProfile | None, en
         attendance_check_in(event=event, by=user, senior=senior, enrolment=enrolment)
         return _("受付しました。")
     if action == "no_show":
-        was = Attendance.objects.filter(event=event, senior=senior, enrolment=enrolment).first()
+        was = attendance_of(event=event, senior=senior, enrolment=enrolment)
         attendance_mark_no_show(event=event, by=user, senior=senior, enrolment=enrolment)
         if was is not None and was.status == AttendanceStatus.CHECKED_IN:
             return _("受付済でしたが、欠席に変更しました。時間割の組み直しが必要です。")
         return _("欠席にしました。時間割の組み直しが必要です。")
     if action == "undo":
-        row = Attendance.objects.filter(event=event, senior=senior, enrolment=enrolment).first()
+        row = attendance_of(event=event, senior=senior, enrolment=enrolment)
         if row is not None:
             attendance_undo(attendance=row, by=user)
         return _("未到着に戻しました。")
@@ -126,7 +126,7 @@ def _respond(request: HttpRequest, event: Event, row: object, message: str, ok: 
 @role_required(COORDINATOR)
 def checkin_senior(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse:
     event = access_event_for_coordinator(user=signed_in_user(request), pk=pk)
-    senior = SeniorProfile.objects.filter(pk=senior_pk, anonymised_at__isnull=True).select_related("user").first()
+    senior = senior_by_pk(senior_pk)
     if senior is None:
         raise Http404
     try:
@@ -161,7 +161,7 @@ def walkin(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = WalkInForm(request.POST, enrolments=enrolments)
         if form.is_valid():
-            chosen = SeniorProfile.objects.filter(pk=form.cleaned_data["senior"], anonymised_at__isnull=True).first()
+            chosen = senior_by_pk(form.cleaned_data["senior"])
             if chosen is None:
                 form.add_error("senior", _("この新現役は見つかりませんでした。もう一度検索してください。"))
             else:
@@ -183,11 +183,11 @@ def walkin(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("matching:walkin", pk=event.pk)
         status = 400
         if chosen is None and str(request.POST.get("senior", "")).isdigit():
-            chosen = SeniorProfile.objects.filter(pk=request.POST["senior"], anonymised_at__isnull=True).first()
+            chosen = senior_by_pk(request.POST["senior"])
     else:
         senior_pk = request.GET.get("senior", "")
         if senior_pk.isdigit():
-            chosen = SeniorProfile.objects.filter(pk=senior_pk, anonymised_at__isnull=True).first()
+            chosen = senior_by_pk(senior_pk)
         form = WalkInForm(initial={"senior": chosen.pk if chosen else None}, enrolments=enrolments)
     context = {
         "event": event,

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import EventCompany
-from participants.models import SeniorProfile
-from participants.selectors import institution_staff
+from participants.selectors import institution_staff, senior_by_pk
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import SENIOR, Role
@@ -96,7 +95,7 @@ def result_table(request: HttpRequest, pk: int) -> HttpResponse:
 def result_record(request: HttpRequest, pk: int, senior_pk: int) -> HttpResponse:
     user = signed_in_user(request)
     enrolment, coordinator = access.access_table(user=user, pk=pk)
-    senior = SeniorProfile.objects.filter(pk=senior_pk).select_related("user").first()
+    senior = senior_by_pk(senior_pk, include_anonymised=True)
     rows = selectors.table_rows(enrolment=enrolment, only_senior=senior) if senior is not None else []
     if not rows:
         raise Http404
@@ -371,7 +370,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     event = request.GET.get("event", "")
     agreements = selectors.agreements_for(user=user, event_id=int(event) if event.isdigit() else None)
     # visit_count is annotated by agreements_for (one query for the whole list).
-    rows = [(a, a.visit_count, selectors.visits_remaining(a, a.visit_count)) for a in agreements]  # type: ignore[attr-defined]
+    rows = [(a, a.visit_count, selectors.visits_remaining(a, a.visit_count)) for a in agreements]  # type: ignore[attr-defined]  # visit_count is annotated by agreements_for
     return render(request, "matching/followup/agreement_list.html", {"rows": rows})
 
 

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,12 +19,10 @@ from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
 
-from ..enums import TimetableStatus
 from ..forms.publish import TimetablePublishForm
-from ..models import Timetable
 from ..selectors import publish as selectors
 from ..selectors.build import access_timetable_for_coordinator
-from ..selectors.followup import my_second_interviews, senior_wish_rows  # issue 6: senior's wish
+from ..selectors.followup import my_second_interviews, senior_wish_rows
 from ..services import publish as services
 
 SCHEDULE_ROLES = (SENIOR, COMPANY, *INSTITUTION_ROLES)
@@ -74,11 +72,11 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
             timetables.append(
                 {"timetable": schedule.timetable, "event": schedule.event, "schedules": [], "prints": False}
             )
-        timetables[-1]["schedules"].append(schedule)  # type: ignore[attr-defined]
+        timetables[-1]["schedules"].append(schedule)  # type: ignore[attr-defined]  # the dict's values are mixed; this key always holds a list
         # Bank staff may print their own institution's table and route sheets of a published timetable.
         if schedule.role == selectors.ROLE_STAFF:
             timetables[-1]["prints"] = True
-    # issue 6: senior's wish (their held interviews, to record whether they want to meet again)
+    # A senior's wish: their held interviews, to record whether they want to meet again.
     wish_rows = senior_wish_rows(user=signed_in_user(request), schedules=schedules)
     second_interviews = my_second_interviews(user=signed_in_user(request))
     user = signed_in_user(request)
@@ -100,12 +98,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
 @role_required(*SCHEDULE_ROLES)
 @require_GET
 def my_schedule_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    timetable = Timetable.objects.select_related("event").filter(pk=pk, status=TimetableStatus.PUBLISHED).first()
-    if timetable is None:
-        raise Http404
-    schedules = selectors.personal_schedule_for(timetable=timetable, user=signed_in_user(request))
-    if not schedules:
-        raise Http404
+    timetable, schedules = selectors.access_own_schedule(user=signed_in_user(request), pk=pk)
     response = HttpResponse(selectors.schedule_ics(schedules), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="schedule-{timetable.event.date:%Y%m%d}-{timetable.pk}.ics"'

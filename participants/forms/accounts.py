@@ -41,12 +41,12 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organizations = organizations_invitable_by(user=user)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         if len(organizations) == 1:  # an institution admin invites to their own institution
             self.fields["organization"].initial = organizations[0].pk
-        self.fields["branch"].queryset = branches_invitable_by(user=user)  # type: ignore[attr-defined]
+        self.fields["branch"].queryset = branches_invitable_by(user=user)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         grantable = set(Role.values) if Role.COORDINATOR in user.roles else set(INSTITUTION_ROLES)
-        self.fields["role"].choices = [  # type: ignore[attr-defined]
+        self.fields["role"].choices = [  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
             (value, label) for value, label in Role.choices if value in grantable
         ]
 

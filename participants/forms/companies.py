@@ -15,7 +15,7 @@ from ..models import Branch, Company, Industry, Organization, User
 from ..normalize import normalize_code, normalize_digits, normalize_kana, parse_amount
 from ..reference import DATA_DIR
 from ..selectors import company_branches_for, company_staff_for
-from ..services.companies import company_import_limits
+from ..services.companies import company_import_limits, company_industry_error
 from ..validators import validate_year
 from .fields import YearField
 
@@ -46,10 +46,10 @@ class CompanyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = company_branches_for(user=user)  # type: ignore[attr-defined]
+        self.fields["branch"].queryset = company_branches_for(user=user)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         if len(user.institution_ids) == 1:
-            self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]
-        self.fields["industry"].choices = [("", _("すべて")), *_industry_major_choices()]  # type: ignore[attr-defined]
+            self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry"].choices = [("", _("すべて")), *_industry_major_choices()]  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
 
 
 class AmountField(forms.IntegerField):
@@ -131,14 +131,14 @@ class CompanyForm(forms.ModelForm):
     def __init__(self, *args: Any, institution: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.institution = institution
-        self.fields["branch"].queryset = Branch.objects.filter(organization=institution)  # type: ignore[attr-defined]
-        self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]
-        self.fields["responsible_staff"].queryset = company_staff_for(institution=institution)  # type: ignore[attr-defined]
-        self.fields["industry_major"].queryset = Industry.objects.majors()  # type: ignore[attr-defined]
-        self.fields["industry_major"].label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[attr-defined]
+        self.fields["branch"].queryset = Branch.objects.filter(organization=institution)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["responsible_staff"].queryset = company_staff_for(institution=institution)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry_major"].queryset = Industry.objects.majors()  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry_major"].label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         # Middle groups listed under their major division, so the choice that fits is easy to see.
         groups: dict[str, list[tuple[Any, str]]] = {}
-        for industry in self.fields["industry"].queryset:  # type: ignore[attr-defined]
+        for industry in self.fields["industry"].queryset:  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
             groups.setdefault(f"{industry.parent.code} {industry.parent.name}", []).append(
                 (industry.pk, f"{industry.code} {industry.name}")
             )
@@ -162,12 +162,8 @@ class CompanyForm(forms.ModelForm):
         if middle is not None:
             if major is None:
                 data["industry_major"] = middle.parent
-            elif middle.parent_id != major.pk:
-                self.add_error(
-                    "industry",
-                    _("「%(middle)s」は大分類「%(major)s」に含まれません（「%(parent)s」の中分類です）。")
-                    % {"middle": middle.name, "major": major.name, "parent": middle.parent.name},
-                )
+            elif message := company_industry_error(major=major, middle=middle):
+                self.add_error("industry", message)
         return data
 
 

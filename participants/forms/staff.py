@@ -70,7 +70,7 @@ class BranchForm(forms.Form):
 
 class BranchChoiceField(forms.ModelChoiceField):
     # The stubs type `obj` as any model; this field only ever lists branches.
-    def label_from_instance(self, obj: Branch) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Branch) -> str:  # type: ignore[override]  # the stubs type `obj` as any model; this field lists branches only
         # Not str(branch): it repeats the institution's name and costs a query per option.
         return f"{obj.code} {obj.name}" if obj.code else obj.name
 

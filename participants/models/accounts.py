@@ -163,10 +163,6 @@ class Organization(TimeStampedModel):
         if self.kind != OrganizationKind.FINANCIAL_INSTITUTION and self.institution_type:
             raise ValidationError({"institution_type": _("業態は金融機関にだけ設定できます。")})
 
-    @property
-    def is_financial_institution(self) -> bool:
-        return self.kind == OrganizationKind.FINANCIAL_INSTITUTION
-
     def grantable_roles(self) -> frozenset[str]:
         return ROLES_BY_KIND.get(self.kind, frozenset())
 

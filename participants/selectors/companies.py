@@ -26,15 +26,16 @@ __all__ = [
     "COMPANY_IMPORT_SALT",
     "CompanyHistoryChange",
     "CompanyHistoryEntry",
+    "CompanyKeys",
     "PendingCompanyImport",
     "access_company",
     "access_company_import",
     "company_branches_for",
     "company_contacts_of",
-    "company_find_duplicate",
     "company_history",
     "company_import_storage",
     "company_institution_for",
+    "company_keys_for",
     "company_list_for",
     "company_staff_for",
 ]
@@ -111,34 +112,66 @@ def access_company(*, user: User, pk: int) -> Company:
     return get_or_404(company_list_for(user=user), pk=pk)
 
 
-def company_find_duplicate(
+# Key values are looked up in chunks (SQLite allows ~32k parameters in one statement).
+_KEY_CHUNK = 2000
+
+
+@dataclass
+class CompanyKeys:
+    """An institution's companies by the values no two of them may share: 法人番号, client code, and name
+    within a prefecture. Loaded once for one company (the form) or for a whole file (the import), and read
+    by the one duplicate rule (participants.services.companies.company_errors)."""
+
+    by_corporate_number: dict[str, Company] = field(default_factory=dict)
+    by_client_code: dict[str, Company] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], list[Company]] = field(default_factory=dict)
+
+    def add(self, company: Company) -> None:
+        if company.corporate_number:
+            self.by_corporate_number.setdefault(company.corporate_number, company)
+        if company.client_code:
+            self.by_client_code.setdefault(company.client_code, company)
+        self.by_name.setdefault((company.name, company.prefecture), []).append(company)
+
+    def duplicate_of(self, company: Company) -> tuple[str, Company] | None:
+        """The other company that this one would duplicate, and the field that says so (the same 法人番号,
+        the same client code, or the same name in the same prefecture, in that order)."""
+        for field_name, other in (
+            ("corporate_number", self.by_corporate_number.get(company.corporate_number)),
+            ("client_code", self.by_client_code.get(company.client_code)),
+        ):
+            if getattr(company, field_name) and other is not None and other.pk != company.pk:
+                return field_name, other
+        if company.name:
+            for other in self.by_name.get((company.name, company.prefecture), []):
+                if other.pk != company.pk:
+                    return "name", other
+        return None
+
+
+def company_keys_for(
     *,
     institution: Organization,
-    corporate_number: str,
-    client_code: str,
-    name: str,
-    prefecture: str,
-    exclude_pk: int | None = None,
-) -> tuple[str, Company] | None:
-    """The company of the same institution that this one would duplicate, and the field that says so.
-
-    The same 法人番号, the same client code, or the same name in the same prefecture.
-    """
-    checks: list[tuple[str, Q]] = []
-    if corporate_number:
-        checks.append(("corporate_number", Q(corporate_number=corporate_number)))
-    if client_code:
-        checks.append(("client_code", Q(client_code=client_code)))
-    if name:
-        checks.append(("name", Q(name=name, prefecture=prefecture)))
-    others = Company.objects.filter(institution=institution)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    for field_name, condition in checks:
-        existing = others.filter(condition).order_by("pk").first()
-        if existing is not None:
-            return field_name, existing
-    return None
+    corporate_numbers: set[str] | frozenset[str] = frozenset(),
+    client_codes: set[str] | frozenset[str] = frozenset(),
+    names: set[str] | frozenset[str] = frozenset(),
+) -> CompanyKeys:
+    """The institution's companies that hold any of these values (a few queries, however many values)."""
+    own = Company.objects.filter(institution=institution).order_by("pk")
+    found: dict[int, Company] = {}
+    for attribute, values in (
+        ("corporate_number", corporate_numbers),
+        ("client_code", client_codes),
+        ("name", names),
+    ):
+        ordered = sorted(v for v in values if v)
+        for start in range(0, len(ordered), _KEY_CHUNK):
+            for company in own.filter(Q(**{f"{attribute}__in": ordered[start : start + _KEY_CHUNK]})):
+                found.setdefault(company.pk, company)
+    keys = CompanyKeys()
+    for pk in sorted(found):
+        keys.add(found[pk])
+    return keys
 
 
 # --- history ------------------------------------------------------------------------------------------

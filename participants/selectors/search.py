@@ -213,7 +213,7 @@ def _regex_literal(text: str) -> str:
 
 def _occurrences(variant: str, vendor: str) -> Any:
     """How often `variant` occurs in search_text (capped): the text's length lost when it is cut out."""
-    if _has_case(variant) and vendor == "postgresql" and connection.pg_version >= 150000:  # type: ignore[attr-defined]
+    if _has_case(variant) and vendor == "postgresql" and connection.pg_version >= 150000:  # type: ignore[attr-defined]  # pg_version exists on PostgreSQL connections only, checked by vendor first
         return Least(_RegexpCountIgnoringCase(F("search_text"), Value(_regex_literal(variant))), Value(MAX_OCCURRENCES))
     haystack = Lower("search_text") if _has_case(variant) else F("search_text")
     removed = Length("search_text") - Length(Replace(haystack, Value(variant), Value("")))

@@ -43,6 +43,7 @@ __all__ = [
     "access_own_senior_profile",
     "consent_purpose_current",
     "pledge_current",
+    "senior_by_pk",
     "senior_consent_ledger",
     "senior_current_pledge_acceptance",
     "senior_data_export",
@@ -61,6 +62,19 @@ WIZARD_STEPS: list[tuple[int, Promise]] = [
     (4, _("自己紹介")),
     (5, _("活動条件")),
 ]
+
+
+def senior_by_pk(pk: object, *, include_anonymised: bool = False) -> SeniorProfile | None:
+    """A senior picked by id on a staff page (a check-in row, a walk-in, a result row, a timetable cell),
+    or None. Seniors belong to no institution; whether the senior may be acted on there (takes part in the
+    event, sits at the table) is the page's own access selector's or service's question. Anonymised seniors
+    are left out unless asked for (their past rows still name them as 退会済み)."""
+    if not str(pk).isdigit():
+        return None
+    seniors = SeniorProfile.objects.filter(pk=int(str(pk))).select_related("user")
+    if not include_anonymised:
+        seniors = seniors.filter(anonymised_at__isnull=True)
+    return seniors.first()
 
 
 def access_own_senior_profile(*, user: User) -> SeniorProfile:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
 from ..models import Branch, Membership, Organization, SeniorProfile, StaffInvitation, User
 from ..selectors import roles_invitable_by
@@ -62,9 +63,7 @@ def invitation_create(
     )
     from ..tasks import task_send_invitation_email
 
-    task_send_invitation_email.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-        invitation_id=invitation.pk, token=token
-    )
+    enqueue_on_commit(task_send_invitation_email, invitation_id=invitation.pk, token=token)
     return invitation, token
 
 

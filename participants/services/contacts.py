@@ -7,13 +7,9 @@ login is optional: staff can record the company's approval on its behalf instead
 
 from __future__ import annotations
 
-import logging
-from smtplib import SMTPException
-
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.tasks import enqueue_on_commit
 
-from ..access import company_contact_for_task, company_contact_get_or_create
+from ..access import company_contact_get_or_create
 from ..models import Company, CompanyContact, SeniorProfile, User
 from .notifications import notification_create
 
@@ -34,10 +31,7 @@ __all__ = [
     "company_contact_invite",
     "company_contact_invite_url",
     "company_contact_send_invite",
-    "task_send_company_contact_invite",
 ]
-
-logger = logging.getLogger(__name__)
 
 
 class CompanyContactError(DomainError):
@@ -116,9 +110,9 @@ def company_contact_invite(*, company: Company, by: User, name: str, email: str)
             body=_("事前ヒアリングシートの確認と承認は「参加する交流会」のページからできます。"),
             url=reverse("events:company_home"),
         )
-    task_send_company_contact_invite.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-        contact_id=contact.pk
-    )
+    from ..tasks import task_send_company_contact_invite
+
+    enqueue_on_commit(task_send_company_contact_invite, contact_id=contact.pk)
     return contact
 
 
@@ -151,20 +145,3 @@ def company_contact_send_invite(*, contact: CompanyContact) -> bool:
         message = render_to_string("participants/company_contact_invite_email.txt", context)
     send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
     return True
-
-
-# The task lives beside its service: participants.tasks belongs to another area of this issue. It is
-# registered in every worker all the same, since participants.tasks imports this package.
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def task_send_company_contact_invite(*, contact_id: int) -> bool:
-    """Mail a contact's invitation; the set-password key is made here, from the account as it is now."""
-    contact = company_contact_for_task(pk=contact_id)
-    if contact is None:
-        logger.info("company contact %s is gone; nothing to send", contact_id)
-        return False
-    return company_contact_send_invite(contact=contact)

@@ -53,6 +53,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from sks.tasks import enqueue_on_commit
+
 from ..models import Notification, Reminder, User
 from ..selectors.notifications import reminders_due_for_redelivery, unread_count_cache_key
 
@@ -160,9 +162,7 @@ def notify(
     if email:
         from ..tasks import task_send_notification_email
 
-        task_send_notification_email.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4 API, not in celery-types
-            notification_id=notification.pk
-        )
+        enqueue_on_commit(task_send_notification_email, notification_id=notification.pk)
     return notification
 
 
@@ -233,7 +233,7 @@ def reminder_schedule(
     if created:
         from ..tasks import task_deliver_reminder
 
-        task_deliver_reminder.delay_on_commit(reminder_id=reminder.pk)  # type: ignore[attr-defined]  # Celery 5.4 API
+        enqueue_on_commit(task_deliver_reminder, reminder_id=reminder.pk)
     return reminder, created
 
 
@@ -309,7 +309,7 @@ def reminders_redeliver_pending() -> int:
 
     ids = list(reminders_due_for_redelivery(now=timezone.now()).values_list("pk", flat=True)[:REDELIVER_BATCH])
     for reminder_id in ids:
-        task_deliver_reminder.delay_on_commit(reminder_id=reminder_id)  # type: ignore[attr-defined]  # Celery 5.4 API
+        enqueue_on_commit(task_deliver_reminder, reminder_id=reminder_id)
     if ids:
         logger.info("redelivering %s unsent reminders", len(ids))
     return len(ids)

@@ -64,7 +64,7 @@ def _page(companies: QuerySet[Company], number: str | None) -> Page:
     start = (wanted - 1) * PAGE_SIZE
     rows = list(companies.annotate(total_rows=Window(Count("pk")))[start : start + PAGE_SIZE])
     if rows or wanted == 1:
-        paginator.count = rows[0].total_rows if rows else 0  # type: ignore[attr-defined]
+        paginator.count = rows[0].total_rows if rows else 0  # type: ignore[attr-defined]  # total_rows is the Window annotation above
         return Page(rows, wanted, paginator)
     return paginator.get_page(wanted)  # past the last page: Django's own handling shows the last one
 

@@ -11,63 +11,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sks.roles import SENIOR, Role
+from sks.pages import steps_for
+from sks.roles import SENIOR
 
 from ..dashboard import dashboard_panels
 from ..selectors import senior_has_current_pledge, senior_profile_completeness, senior_standing_consent
 
 
 def _next_steps(user: Any) -> list[dict[str, str]]:
-    """What each role should do next, in the order they should do it."""
+    """What each role should do next, in the order they should do it: a senior's own steps first (they
+    follow the profile), then the steps every app registered for the user's roles (sks.pages)."""
     steps: list[dict[str, str]] = []
-    roles = user.roles
-    if SENIOR in roles:
+    if SENIOR in user.roles:
         steps += _senior_steps(user.senior_profile)
-    if roles & {Role.BANK_STAFF, Role.INSTITUTION_ADMIN}:
-        steps.append(
-            {
-                "title": _("取引先企業を登録しましょう"),
-                "text": _("1社ずつ登録するか、Excel や CSV のファイルからまとめて取り込めます。"),
-                "url": reverse("participants:company_import"),
-                "label": _("ファイルから一括取込"),
-            }
-        )
-        steps.append(
-            {
-                "title": _("取引先企業を確認しましょう"),
-                "text": _("自機関が登録した企業だけが表示されます。他の金融機関からは見えません。"),
-                "url": reverse("participants:company_list"),
-                "label": _("取引先企業の一覧へ"),
-            }
-        )
-    if roles & {Role.BANK_STAFF, Role.INSTITUTION_ADMIN, Role.COORDINATOR}:
-        steps.append(
-            {
-                "title": _("新現役を探しましょう"),
-                "text": _("専門分野・業種・資格・地域などで、公開に同意した新現役を探せます。"),
-                "url": reverse("participants:senior_search"),
-                "label": _("新現役を探す"),
-            }
-        )
-    if Role.INSTITUTION_ADMIN in roles:
-        steps.append(
-            {
-                "title": _("職員と支店を管理しましょう"),
-                "text": _("職員の招待・役割の変更・利用停止、支店の登録ができます。"),
-                "url": reverse("participants:staff_list"),
-                "label": _("職員の管理へ"),
-            }
-        )
-    if Role.COORDINATOR in roles:
-        steps.append(
-            {
-                "title": _("職員を招待しましょう"),
-                "text": _("招待リンクは、招待したメールアドレスで一度だけ、有効期限内に使えます。"),
-                "url": reverse("participants:invitation_list"),
-                "label": _("職員の招待へ"),
-            }
-        )
-    return steps
+    return steps + steps_for(user)
 
 
 def _senior_steps(profile: Any) -> list[dict[str, str]]:

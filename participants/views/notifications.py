@@ -1,11 +1,9 @@
-"""The in-app inbox (お知らせ): every signed-in user's own notifications, and its dashboard panel.
+"""The in-app inbox (お知らせ): every signed-in user's own notifications (its dashboard panel: participants.panels).
 
 Everyone who signs in has an inbox; a notification of someone else's answers 404 like a missing one.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_POST
 from sks.access import signed_in_user
 
 from .. import selectors, services
-from ..dashboard import Panel, register_dashboard_panel
 
 PAGE_SIZE = 30
 
@@ -53,16 +50,3 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(request, _("%(count)s件のお知らせを既読にしました。") % {"count": count})
     return redirect("participants:notification_list")
-
-
-@register_dashboard_panel
-def notifications_panel(request: HttpRequest, user: Any) -> Panel | None:
-    """Unread notifications (the latest few) and, for coordinators, the unread copies of reminders."""
-    panel = selectors.notification_panel_for(user=user)
-    if not panel:
-        return None
-    return Panel(
-        template="participants/notification_panel.html",
-        context={"unread": panel.unread, "copies": panel.copies},
-        order=10,
-    )

@@ -18,7 +18,6 @@ from events.services import (
     checklist_item_update,
     checklist_schedule,
     event_create,
-    event_hosts_set,
     event_update,
 )
 from sks.roles import Role
@@ -168,7 +167,7 @@ def test_checklist_adding_a_first_time_host_moves_start_to_4_months(coord, coord
     veteran = veteran_bank()
     event = create(coord, coord_org, [veteran])
 
-    event_hosts_set(event=event, by=coord, hosts=[veteran, OrganizationFactory()])
+    event_update(event=event, by=coord, hosts=[veteran, OrganizationFactory()])
 
     assert checklist_dates(event) == FIRST_TIME
 

@@ -19,7 +19,6 @@ from events.services import (
     EVENT_ACTIONS,
     EventSetupError,
     event_create,
-    event_hosts_set,
     event_mark_held,
     event_open_recruitment,
     event_publish_issue_list,
@@ -316,23 +315,26 @@ def test_event_update_refused_for_another_coordinator(coord_org, bank):
         event_update(event=event, by=coord, venue="乗っ取り")
 
 
-def test_event_hosts_set_adds_and_removes_hosts(coord, coord_org, bank):
+def test_event_update_hosts_adds_and_removes_hosts(coord, coord_org, bank):
     event = create(coord, coord_org, [bank])
     other = OrganizationFactory(name="C銀行")
 
-    event_hosts_set(event=event, by=coord, hosts=[other])
+    event_update(event=event, by=coord, hosts=[other])
 
     assert list(event.hosts.all()) == [other]
-    assert audit_events(event)[-1] == ("event.hosts_set", {"added": [other.pk], "removed": [bank.pk]})
+    assert audit_events(event)[-1] == (
+        "event.updated",
+        {"fields": [], "hosts_added": [other.pk], "hosts_removed": [bank.pk]},
+    )
 
 
-def test_event_hosts_set_refuses_removing_a_host_with_enrolled_companies(coord, coord_org, bank):
+def test_event_update_hosts_refuses_removing_a_host_with_enrolled_companies(coord, coord_org, bank):
     other = OrganizationFactory(name="C銀行")
     event = create(coord, coord_org, [bank, other])
     enrol_company(event, institution=bank)
 
     with pytest.raises(EventSetupError) as exc:
-        event_hosts_set(event=event, by=coord, hosts=[other])
+        event_update(event=event, by=coord, hosts=[other])
 
     assert exc.value.message == "A信用金庫は企業を登録済みのため、主催から外せません。"
     assert set(event.hosts.all()) == {bank, other}

@@ -391,9 +391,7 @@ def test_company_import_preview_industry_middle_outside_major_reported(world):
     report = preview(world["staff_a"], [["企業名", "業種大分類", "業種中分類"], ["株式会社食品", "I", "09"]])
 
     assert errors_by_line(report) == {
-        2: [
-            "業種中分類：業種中分類「食料品製造業」は業種大分類「卸売業，小売業」に含まれません。「製造業」の中分類です。"
-        ]
+        2: ["業種中分類：「食料品製造業」は大分類「卸売業，小売業」に含まれません（「製造業」の中分類です）。"]
     }
 
 
