@@ -17,9 +17,10 @@ have already authorised the row, or that serve no reader; each says why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from events.access import (
@@ -45,6 +46,7 @@ __all__ = [
     "access_second_interview",
     "access_senior_meeting",
     "access_table",
+    "agreement_category_counts",
     "agreement_for_update",
     "agreement_visits_of_senior",
     "agreements_for_statistics",
@@ -336,6 +338,28 @@ def second_interviews_for_statistics() -> QuerySet[SecondInterview]:
 def agreements_for_statistics() -> QuerySet[SupportAgreement]:
     """System path, unscoped: as second_interviews_for_statistics."""
     return SupportAgreement.unscoped.all()
+
+
+def agreement_category_counts(*, senior_ids: Iterable[int] | None) -> dict[int, dict[str, int]]:
+    """How many support agreements each senior reached, per issue category of the company's hearing sheet
+    (every senior when `senior_ids` is None).
+
+    System path, unscoped: only counts per senior and category leave this function (no company, institution
+    or agreement), shown as 「この分類で支援成立 N 件」 beside a senior who consented to being shown to
+    institutions (matching.selectors.fit); a bank thereby learns that a senior succeeded elsewhere, never
+    where or with whom.
+    """
+    rows = SupportAgreement.unscoped.filter(enrolment__hearing__issues__isnull=False)
+    if senior_ids is not None:
+        rows = rows.filter(senior_id__in=list(senior_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for senior_id, category, n in (
+        rows.order_by()
+        .values_list("senior_id", "enrolment__hearing__issues__category")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        counts.setdefault(senior_id, {})[category] = n
+    return counts
 
 
 # --- personal data: export and erasure ---

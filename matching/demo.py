@@ -306,3 +306,63 @@ def seed_followup_demo() -> None:
             satisfaction=(5, 4, 5, 3, 4, 5)[n % 6],
             comment=comments[n % len(comments)],
         )
+
+
+# --- fit (あなたに合いそうな課題, suggested seniors) ---
+# Two of the past event's seniors keep a profile that asks for the same work as 株式会社川崎精密工業's issue
+# (東南アジアの販路開拓) on the open demo event: on that company's 「合いそうな新現役」, the demo senior comes first
+# with 「この分類で支援成立 1 件」 (their agreement with the same company in the past event), ahead of two
+# seniors whose profiles fit as well on paper. The demo senior's own list shows the same success.
+FIT_SENIORS = [
+    (
+        "senior5",
+        "14",
+        "川崎市中原区",
+        ["overseas", "sales-channels"],
+        "商社で20年間、東南アジア向けの機械部品の輸出を担当しました。現地代理店の開拓と契約交渉が得意です。",
+    ),
+    (
+        "senior6",
+        "13",
+        "大田区",
+        ["overseas"],
+        "自動車部品メーカーでタイ工場の立ち上げに携わりました。海外取引の実務をお手伝いします。",
+    ),
+]
+
+
+def seed_fit_demo() -> None:
+    """Profiles, pledge and consent for FIT_SENIORS, through the same services as the wizard (idempotent)."""
+    from participants import selectors as participant_selectors
+    from participants import services as participant_services
+    from participants.models import ExpertiseArea, Industry
+
+    pledge = participant_selectors.pledge_current()
+    purpose = participant_selectors.consent_purpose_current()
+    for local, prefecture, city, areas, introduction in FIT_SENIORS:
+        profile = SeniorProfile.objects.filter(
+            user__email=f"{local}@past.demo.sks.example.jp", anonymised_at__isnull=True
+        ).first()
+        if profile is None or profile.self_introduction:
+            continue
+        participant_services.senior_basic_info_update(
+            profile=profile,
+            name=profile.user.name,
+            name_kana=profile.user.name_kana,
+            birth_year=1956,
+            prefecture=prefecture,
+            city=city,
+            phone="",
+        )
+        participant_services.senior_expertise_update(
+            profile=profile,
+            expertise=ExpertiseArea.objects.filter(code__in=areas),
+            industries=Industry.objects.majors().filter(code="E"),
+            qualifications=[],
+            other_qualifications="",
+        )
+        participant_services.senior_introduction_update(profile=profile, self_introduction=introduction)
+        if pledge is not None and not participant_selectors.senior_has_current_pledge(profile):
+            participant_services.senior_pledge_accept(profile=profile, pledge=pledge)
+        if purpose is not None and participant_selectors.senior_standing_consent(profile) is None:
+            participant_services.senior_consent_grant(profile=profile, purpose=purpose)

@@ -55,6 +55,19 @@ def followup_panel(request: HttpRequest, user: Any) -> Panel | None:
     return Panel(template="matching/followup/panel.html", context={"todo": todo}, order=6)
 
 
+# --- fit ---
+def fit_panel(request: HttpRequest, user: Any) -> Panel | None:
+    """Seniors under the pledge in force: 「あなたに合いそうな課題」 of each event open for applications."""
+    if SENIOR not in user.roles:
+        return None
+    from .selectors.fit import fit_panel_rows
+
+    rows = fit_panel_rows(user=user)
+    if not rows:
+        return None
+    return Panel(template="matching/fit/panel.html", context={"rows": rows}, order=4)
+
+
 def register_panels() -> None:
-    for panel in (schedule_panel, statistics_panel, followup_panel):
+    for panel in (schedule_panel, statistics_panel, followup_panel, fit_panel):
         register_dashboard_panel(panel)

@@ -33,6 +33,7 @@ from .enums import TimetableStatus
 from .models import (
     AgreementVisit,
     Attendance,
+    FitMailOptOut,
     InterviewResult,
     SecondInterview,
     SupportAgreement,
@@ -55,6 +56,16 @@ def _attendances(person: Person) -> QuerySet[Attendance]:
     if person.senior is None:
         return Attendance.objects.none()
     return Attendance.objects.filter(senior=person.senior)
+
+
+def _fit_mail_opt_outs(person: Person) -> QuerySet[FitMailOptOut]:
+    if person.senior is None:
+        return FitMailOptOut.objects.none()
+    return FitMailOptOut.objects.filter(senior=person.senior)
+
+
+def _export_fit_mail_opt_outs(person: Person) -> Rows:
+    return [{"created_at": local(o.created_at)} for o in _fit_mail_opt_outs(person)]
 
 
 def _results(person: Person) -> QuerySet[InterviewResult]:
@@ -331,5 +342,17 @@ def register_personal_data() -> None:
                 "submitted_at": _("回答日時"),
             },
             kept="kept: the role and satisfaction (the mean on the statistics page); the comment is blanked",
+        )
+    )
+    register(
+        PersonalData(
+            model=FitMailOptOut,
+            label=_("おすすめ課題メールの配信停止"),
+            person=("senior",),
+            rows=_fit_mail_opt_outs,
+            export=_export_fit_mail_opt_outs,
+            key="fit_mail_opt_out",
+            columns={"created_at": _("配信停止の日時")},
+            kept="kept: the wish not to be mailed (no free text), so that an erased person is not mailed again",
         )
     )

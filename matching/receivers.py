@@ -17,8 +17,20 @@ def event_closed_send_summary(*, event: Any, target: str, **_kwargs: Any) -> Non
     followup_closed_summary_schedule(event=event)
 
 
+def event_published_send_fit_mails(*, event: Any, target: str, **_kwargs: Any) -> None:
+    """The issue list is out: tell the seniors who fit (matching.services.fit), on commit of the transition."""
+    if target != EventStatus.PUBLISHED:
+        return
+    from sks.tasks import enqueue_on_commit
+
+    from .tasks import task_send_fit_mails
+
+    enqueue_on_commit(task_send_fit_mails, event_id=event.pk)
+
+
 def connect_receivers() -> None:
     """Called from MatchingConfig.ready(); dispatch_uid keeps a second call from connecting twice."""
     from events.signals import event_status_changed
 
     event_status_changed.connect(event_closed_send_summary, dispatch_uid="matching.event_closed_send_summary")
+    event_status_changed.connect(event_published_send_fit_mails, dispatch_uid="matching.event_published_send_fit_mails")

@@ -61,3 +61,23 @@ def task_send_followup_reminders(as_of: str | None = None) -> int:
     created = followup_reminders_scan(today=today)
     logger.info("follow-up reminders for %s: %s newly scheduled", today, created)
     return created
+
+
+# --- fit (あなたに合いそうな課題) ---
+@task
+def task_send_fit_mails(*, event_id: int) -> int:
+    """When an event's issue list is published: split its fit mail into batches of seniors, one
+    task_send_fit_mails_batch each (any number of workers share the scoring). Returns the number of batches."""
+    from matching.services.fit import fit_mails_enqueue
+
+    return fit_mails_enqueue(event_id=event_id)
+
+
+@task
+def task_send_fit_mails_batch(*, event_id: int, senior_ids: list[int]) -> int:
+    """Record the fit mail of each senior of the batch with a good fit, once per event and senior (the
+    reminder ledger's key: a retried or repeated batch records nothing twice; each mail is then delivered by
+    task_deliver_reminder, which claims the row before sending). Returns how many were newly recorded."""
+    from matching.services.fit import fit_mails_schedule
+
+    return fit_mails_schedule(event_id=event_id, senior_ids=senior_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import build, eventday, followup, printing, publish, repair, statistics, survey
+from .views import build, eventday, fit, followup, printing, publish, repair, statistics, survey
 
 app_name = "matching"
 
@@ -52,4 +52,9 @@ urlpatterns: list = [
     # --- after the event (follow-up, survey) ---
     path("event/<int:pk>/survey/", survey.survey, name="survey"),
     path("event/<int:pk>/survey/results/", survey.survey_results, name="survey_results"),
+    # --- fit (あなたに合いそうな課題, suggested seniors) ---
+    path("fit/event/<int:pk>/", fit.fit_senior_event, name="fit_senior_event"),
+    path("fit/enrolment/<int:pk>/", fit.fit_enrolment_suggestions, name="fit_enrolment_suggestions"),
+    path("fit/event/<int:pk>/thin/", fit.fit_thin_issues, name="fit_thin_issues"),
+    path("fit/opt-out/<str:token>/", fit.fit_mail_opt_out, name="fit_mail_opt_out"),
 ]

@@ -675,3 +675,11 @@ def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
         "attachment": attachment,
     }
     return world["alumni"]
+
+
+# --- fit (issue 19) ---
+def fit_opt_out_token(world: dict[str, Any]) -> str:
+    """For the permission matrix: the signed opt-out token of the world senior's fit mail."""
+    from matching.services.fit import fit_mail_opt_out_token
+
+    return fit_mail_opt_out_token(world["senior_profile"])

@@ -813,6 +813,27 @@ ROWS: dict[str, Row] = {
             ),
         ]
     },
+    # --- fit (あなたに合いそうな課題, suggested seniors) ---
+    "matching:fit_senior_event": Row(
+        (302, 200, 404, 404, 404, 404, 404, 404),
+        url=lambda c: reverse("matching:fit_senior_event", args=[c["event"].pk]),
+        note="the senior's own list, behind the pledge gate (passed by the world senior)",
+    ),
+    "matching:fit_enrolment_suggestions": Row(
+        (302, 404, 200, 200, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:fit_enrolment_suggestions", args=[c["enrolment"].pk]),
+        note="A's company: A's staff and the event's coordinator; B hosts the same event but gets 404",
+    ),
+    "matching:fit_thin_issues": Row(
+        (302, 404, 404, 404, 200, 404, 404, 404),
+        url=lambda c: reverse("matching:fit_thin_issues", args=[c["event"].pk]),
+        note="the event's coordinator only",
+    ),
+    "matching:fit_mail_opt_out": Row(
+        everyone(200),
+        url=lambda c: reverse("matching:fit_mail_opt_out", args=[factories.fit_opt_out_token(c)]),
+        note="the signed token is the authority (no login); GET only shows the button",
+    ),
 }
 
 

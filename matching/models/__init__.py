@@ -1,5 +1,6 @@
 """matching's models: timetables and the event day (timetables.py); what follows the event (followup.py)."""
 
+from .fit import FitMailOptOut
 from .followup import (
     AgreementVisit,
     InterviewResult,
@@ -12,6 +13,7 @@ from .timetables import Attendance, Timetable, TimetableMeeting
 __all__ = [
     "AgreementVisit",
     "Attendance",
+    "FitMailOptOut",
     "InterviewResult",
     "SecondInterview",
     "SupportAgreement",
