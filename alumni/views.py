@@ -148,7 +148,7 @@ def network_home(request: HttpRequest, network: int) -> HttpResponse:
     return render(request, "alumni/network_home.html", context)
 
 
-# Counters (interest counts, member numbers) stay hidden until the network looks alive (issue 15).
+# Counters (interest counts, member numbers) stay hidden until the network looks alive.
 ACTIVE_NETWORK_SIZE = 30
 
 

@@ -1,4 +1,4 @@
-"""Benchmark the timetable engine on long days (16 slots), the way a coordinator runs it (issue 13).
+"""Benchmark the timetable engine on long days (16 slots), the way a coordinator runs it.
 
     cd /work/main && .venv/bin/python bench/engine_gaps.py            # the long-day problems, once each
     cd /work/main && .venv/bin/python bench/engine_gaps.py --twice    # and whether a second run agrees
@@ -10,13 +10,13 @@ Each problem (the shared sample long-50x130x16 and four made by shared/bench/gen
 on PYTHONHASHSEED: it draws from sets of strings) is solved by `manage.py solve_timetable --time-limit 10` in a
 fresh process, and the wall time is the whole command, start-up included. The solution is scored by
 shared/bench/check_solution.py, called as is. Printed per problem: the checker's verdict, score and the
-engine's bound (proven optimal or not), gaps, the best known from issue 13 where it gives one and the
+engine's bound (proven optimal or not), gaps, the best known where it gives one and the
 distance to it, the fewest gaps found by a long run of the gap search (1,000,000 moves, best of two
 seeds, from the score phase's timetable), the gap lower bound the engine proved (if any), wall time,
 whether the wall-clock safety net stopped a phase, and with --twice whether two runs gave the same
 timetable.
 
-Targets (issue 13): score at its proven optimum, gaps within 10% of the issue's best known, wall time
+Targets: score at its proven optimum, gaps within 10% of the best known, wall time
 within 10 s.
 """
 
@@ -40,7 +40,7 @@ TIME_LIMIT = 10.0
 
 HERE = Path(__file__).resolve().parent / "problems"
 
-# (problem file, best known gaps in issue 13 (4 minutes of CP-SAT on the gap phase) or None, fewest gaps
+# (problem file, best known gaps (4 minutes of CP-SAT on the gap phase) or None, fewest gaps
 # of a long run of the gap search). The generated ones: generate_problem.py --slots 16 --companies C
 # --seniors S --seed N, as the name says.
 PROBLEMS: list[tuple[Path, int | None, int]] = [

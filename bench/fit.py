@@ -3,7 +3,7 @@
     .venv/bin/python bench/fit.py                   # both; DATABASE_URL defaults to .../sks_bench_fit
     .venv/bin/python bench/fit.py --quality-only    # no database: the planted-fit quality table only
 
-Speed (targets from issue 19). Creates the database if missing, migrates, runs `seed_scale --seniors N` (adds
+Speed. Creates the database if missing, migrates, runs `seed_scale --seniors N` (adds
 only what is missing), gives every seeded senior the pledge in force (seed_scale makes consents only), adds
 an event of `--companies` approved companies (once), then times, each as the median of `--repeat` runs
 after one warm-up, through the same selectors the pages use:

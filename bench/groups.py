@@ -1,4 +1,4 @@
-"""Benchmark the dialogue-group engine on the four instances of issue 16 (plus the golfer's tenth round).
+"""Benchmark the dialogue-group engine on the four reference instances (plus the golfer's tenth round).
 
     cd /work/main && .venv/bin/python bench/groups.py            # all five
     cd /work/main && .venv/bin/python bench/groups.py --quick    # the three chapter-style instances only

@@ -24,7 +24,7 @@ class AttendanceStatus(models.TextChoices):
     NO_SHOW = "no_show", _("欠席")
 
 
-# --- after the event (issue 6): results, second interviews, agreements, surveys ---
+# --- after the event: results, second interviews, agreements, surveys ---
 class Wish(models.TextChoices):
     """Whether one side wants to meet the other again after the interview."""
 

@@ -1,6 +1,6 @@
 """The regional app's one access module: every read rule of networks, chapters, meetings and projects.
 
-The rules (issue 16, DESIGN.md "Regional networks and public-private projects"):
+The rules:
 
 * membership is individual: a user is a `NetworkMember` of a network and joins its chapters; a chapter's
   members, meetings, posts and groups are seen only by its active members (a pending request sees nothing);

@@ -373,7 +373,7 @@ def make_attendance(event: Any, *, senior: Any = None, enrolment: Any = None, **
     return Attendance.objects.create(event=event, senior=senior, enrolment=enrolment, **fields)
 
 
-# --- after the event (issue 6): results, second interviews, agreements ---
+# --- after the event: results, second interviews, agreements ---
 def make_result(enrolment: Any, senior: Any, **fields: object) -> Any:
     """An interview result of the pair (company wish, senior wish, notes etc. in `fields`)."""
     from matching.models import InterviewResult
@@ -677,7 +677,7 @@ def alumni_matrix(world: dict[str, Any]) -> dict[str, Any]:
     return world["alumni"]
 
 
-# --- fit (issue 19) ---
+# --- fit ---
 def fit_opt_out_token(world: dict[str, Any]) -> str:
     """For the permission matrix: the signed opt-out token of the world senior's fit mail."""
     from matching.services.fit import fit_mail_opt_out_token

@@ -1,5 +1,5 @@
 """Every model that refers to a person is declared in the personal-data registry (sks.personal_data), field
-by field, so that export and erasure cannot forget it (issue 11). Later apps (alumni, regional) too."""
+by field, so that export and erasure cannot forget it. Later apps (alumni, regional) too."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A senior who went through a whole event (applied, chose, met, second interview, agreement, survey): the
 export shows all of it as the senior may see it, and erasure leaves none of the free text anywhere in the
-database, the audit log included, while the statistics still count the person (issue 11)."""
+database, the audit log included, while the statistics still count the person."""
 
 from __future__ import annotations
 

@@ -142,7 +142,7 @@ def fit_mail_recipients(
 
 def fit_mails_enqueue(*, event_id: int) -> int:
     """Split the event's fit mail into batches of BATCH seniors, one Celery task each, so that any number of
-    workers share the scoring (issue 19: the run for 100,000 seniors must take under a minute). Returns the
+    workers share the scoring. Returns the
     number of batches."""
     from sks.tasks import enqueue_on_commit
 

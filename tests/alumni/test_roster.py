@@ -1,4 +1,4 @@
-"""Roster matching (issue 15): the roster is kept only as keyed hashes, and a matching signup is verified."""
+"""Roster matching: the roster is kept only as keyed hashes, and a matching signup is verified."""
 
 from __future__ import annotations
 

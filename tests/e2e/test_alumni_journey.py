@@ -1,4 +1,4 @@
-"""The alumni journey (issue 15): the office uploads a roster; an alumnus signs up through the network's link
+"""The alumni journey: the office uploads a roster; an alumnus signs up through the network's link
 and is verified by it; reads the news and sends feedback; the office answers and the alumnus sees 対応済;
 the alumnus RSVPs to a meetup.
 

@@ -1,4 +1,4 @@
-"""Issue 4's whole path through the real pages: a coordinator creates a joint event of two banks and opens
+"""The whole path through the real pages: a coordinator creates a joint event of two banks and opens
 company recruitment; each bank's staff enrol a client company and fill its hearing sheet; one company approves
 through its own login and the other bank records its company's approval; the coordinator writes the anonymised
 summaries and publishes the issue list; a senior accepts the confidentiality pledge and applies; the first

@@ -576,7 +576,7 @@ def test_dashboard_panel_not_shown_to_bank_staff(world):
     assert "交流会の準備" not in response.content.decode()
 
 
-# --- dates in the past (issue 12) -------------------------------------------------------------------------
+# --- dates in the past -------------------------------------------------------------------------
 
 
 def test_event_create_past_date_error_in_japanese_beside_the_field(world):
@@ -648,7 +648,7 @@ def test_event_update_of_an_event_whose_day_has_passed_keeps_its_date(world):
     assert (updated.venue, updated.date) == ("別の会場", EVENT_DAY)
 
 
-# --- advancing to 選考中 before the application deadline (issue 12) --------------------------------------------
+# --- advancing to 選考中 before the application deadline --------------------------------------------
 
 EARLY_WARNING = (
     "新現役の応募締切（2027年6月4日）はまだ来ていません（あと145日）。"

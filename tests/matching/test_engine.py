@@ -225,7 +225,7 @@ def test_solve_says_when_the_clock_stopped_it():
 
 
 def test_solve_long_day_sample_optimal_score_and_gaps_within_the_target():
-    # Issue 13: score 831 proven optimal; gaps at most 203 (10% above the best known 185) with a 10 s limit.
+    # The sample: score 831 proven optimal; gaps at most 203 (10% above the best known 185) with a 10 s limit.
     # The outcome follows the work allowance alone; a wide clock net keeps a busy machine from cutting it
     # (bench/engine_gaps.py measures the wall time).
     data = sample("long-50x130x16")

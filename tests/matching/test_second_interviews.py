@@ -517,7 +517,7 @@ def test_smtp_error_midway_then_rerun_tells_each_party_once(world, si, unscoped)
     assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
 
 
-# --- dates in the past (issue 12) -----------------------------------------------------------------------------
+# --- dates in the past -----------------------------------------------------------------------------
 
 
 def test_schedule_for_a_past_date_is_refused_and_nobody_is_invited(
