@@ -51,6 +51,8 @@ _OVERFLOW = """
 
 _AXE_RULE = """
 async (rule) => {
+  // The page guard audits every document once; axe refuses a second run while that one is going.
+  if (window.__sksAxeAudit) await window.__sksAxeAudit;
   const results = await window.axe.run(document, { runOnly: { type: 'rule', values: [rule] } });
   return results.violations.map((v) => v.nodes.map((n) => n.html).join(' | '));
 }
@@ -88,7 +90,7 @@ def _assert_fits(page: Page, selector: str) -> None:
 
 
 def _assert_rule_passes(page: Page, rule: str) -> None:
-    page.wait_for_function("() => !!window.axe")  # injected by the page guard's audit
+    page.wait_for_function("() => !!window.axe && !!window.__sksAxeAudit")  # the page guard's audit
     assert page.evaluate(_AXE_RULE, rule) == []
 
 
