@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/invitations/", accounts.invitation_list, name="invitation_list"),
     path("staff/invitations/<int:pk>/revoke/", accounts.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("account/delete/", accounts.account_delete, name="account_delete"),
     # --- companies ---
     path("companies/", companies.company_list, name="company_list"),
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),

@@ -144,6 +144,9 @@ ROWS: dict[str, Row] = {
     ),
     "participants:senior_data_export": Row((302, 200, 404, 404, 404, 404, 404, 404)),
     "participants:senior_data_export_json": Row((302, 200, 404, 404, 404, 404, 404, 404)),
+    "participants:account_delete": Row(
+        (302, 302, 404, 404, 404, 404, 404, 404), note="for people without a role; a senior is sent to senior_delete"
+    ),
     "participants:senior_delete": Row((302, 200, 404, 404, 404, 404, 404, 404), note="GET: the confirmation page"),
     # --- search ---
     "participants:senior_search": Row((302, 404, 200, 200, 200, 404, 404, 200)),

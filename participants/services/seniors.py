@@ -53,6 +53,7 @@ __all__ = [
     "SeniorDeletionError",
     "SeniorPledgeError",
     "SeniorProfileError",
+    "account_anonymise",
     "anonymised_email",
     "birth_year_bounds",
     "senior_anonymise",
@@ -421,17 +422,7 @@ def senior_anonymise(*, profile: SeniorProfile) -> SeniorProfile:
 
     # auditlog would record every old value as a change: exactly the personal data being removed.
     with disable_auditlog():
-        user.name = ANONYMISED_NAME
-        user.name_kana = ""
-        user.email = anonymised_email(user)
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.filter(user=user).delete()
-        Authenticator.objects.filter(user=user).delete()
-        for session in UserSession.objects.filter(user=user):
-            session.end()
-
+        _anonymise_user(user)
         if profile.birth_year is not None:
             profile.birth_year -= profile.birth_year % 10
         profile.city = profile.phone = profile.self_introduction = ""
@@ -456,6 +447,54 @@ def senior_anonymise(*, profile: SeniorProfile) -> SeniorProfile:
     # Last, so that it also cleans the entry just written (its actor may be the person, with their old email).
     _scrub_audit_log(user=user, rows=rows)
     return profile
+
+
+def _anonymise_user(user: User) -> None:
+    """The account itself: name, kana and email replaced, password unusable, deactivated, its email addresses,
+    authenticators and sessions gone. Called with the audit log disabled."""
+    user.name = ANONYMISED_NAME
+    user.name_kana = ""
+    user.email = anonymised_email(user)
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
+@transaction.atomic
+def account_anonymise(*, user: User) -> User:
+    """Delete the account of a person who is neither a 新現役 nor staff: a member of an alumni or regional
+    network who signed up for that alone (APPI 利用停止・消去).
+
+    The account is anonymised as a senior's is (`_anonymise_user`), everything the apps declared in the
+    personal-data registry is erased (alumni profiles and posts, regional memberships, messages, survey
+    comments, ...; rows, statuses and counts stay), and the audit log loses what could name the person.
+    A senior deletes through `senior_anonymise`, which also handles the profile; staff cannot delete here
+    (their institution deactivates them). Idempotent: an anonymised account is returned unchanged.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email == anonymised_email(user):
+        return user
+    if SeniorProfile.objects.filter(user=user).exists():
+        raise SeniorDeletionError(_("新現役として登録しています。プロフィールの「登録の削除」から削除してください。"))
+    if Membership.objects.filter(user=user, is_active=True).exists():
+        raise SeniorDeletionError(
+            _(
+                "このアカウントは金融機関などの職員としても使われているため、ここでは削除できません。"
+                "事務局にご連絡ください。"
+            )
+        )
+    person = Person(user=user, senior=None)
+    rows = personal_data_rows(person)
+    with disable_auditlog():
+        _anonymise_user(user)
+        personal_data_erase(person)
+    audit(obj=user, action="account.anonymised")
+    _scrub_audit_log(user=user, rows=rows)
+    return user
 
 
 def _scrub_audit_log(*, user: User, rows: dict[type[Model], list[int]]) -> None:

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from sks.access import role_required, signed_in_user
+from sks.access import role_required, signed_in_required, signed_in_user
+from sks.exceptions import DomainError
+from sks.personal_data import Person, entries
 from sks.roles import Role
 
 from .. import selectors, services
 from ..forms.accounts import InvitationAcceptForm, InvitationForm
+from ..forms.seniors import DeletionConfirmForm
 
 INVITER_ROLES = (Role.INSTITUTION_ADMIN, Role.COORDINATOR)
 
@@ -99,3 +103,30 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.user.is_authenticated:
         services.user_language_set(user=signed_in_user(request), language=request.POST.get("language", ""))
     return response
+
+
+@signed_in_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Deletion for a person who signed up only for an alumni or regional network: confirmed by a checkbox,
+    carried out at once by anonymising the account. A senior is sent to their own deletion page (which
+    also removes the profile); staff are deactivated by their institution, so the page is not theirs."""
+    user = signed_in_user(request)
+    if hasattr(user, "senior_profile"):
+        return redirect("participants:senior_delete")
+    if user.roles:
+        raise Http404
+    form = DeletionConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_anonymise(user=user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            logout(request)
+            messages.success(request, _("アカウントと個人情報を削除しました。ご利用ありがとうございました。"))
+            return redirect("home")
+    person = Person(user=user)
+    # What will be erased, by the registry's own headings: only the sections that hold something.
+    held = [(e.label, len(e.export(person))) for e in entries() if e.export is not None]
+    sections = [(label, count) for label, count in held if count]
+    return render(request, "participants/account_delete.html", {"form": form, "sections": sections})
