@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
+from alumni.enums import FeedbackStatus
 from participants.models import ExpertiseArea, Industry, Qualification, Region
 from participants.reference import DATA_DIR
 from participants.reference_names import REFERENCE_NAMES
@@ -211,3 +212,11 @@ def test_one_company_is_singular_in_english():
         assert render(source, n=6) == "6 <small>companies</small>"
     with translation.override("ja"):
         assert render(source, n=6) == "6<small>社</small>"
+
+
+def test_feedback_status_and_check_in_are_different_words_in_english():
+    with translation.override("en"):
+        assert str(FeedbackStatus.RECEIVED.label) == "Received"
+        assert render('{% load i18n %}{% translate "受付" %}') == "Check-in"
+    with translation.override("ja"):
+        assert str(FeedbackStatus.RECEIVED.label) == "受付"
