@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberStatus(models.TextChoices):
@@ -38,7 +39,7 @@ class NewsStatus(models.TextChoices):
 
 
 class FeedbackStatus(models.TextChoices):
-    RECEIVED = "received", _("受付")
+    RECEIVED = "received", pgettext_lazy("ご意見の状況", "受付")
     CONSIDERING = "considering", _("検討中")
     DONE = "done", _("対応済")
     DECLINED = "declined", _("見送り")

@@ -1025,7 +1025,7 @@ def meetup_reminders_scan(*, today: dt.date | None = None) -> int:
                 "template": "alumni/meetup_reminder",
                 "network": meetup.network.name,
                 "title": meetup.title,
-                "when": f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
+                "starts_at": local.isoformat(),
                 "venue": meetup.venue,
             },
             url=reverse("alumni:meetup_detail", args=[meetup.network_id, meetup.pk]),

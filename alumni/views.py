@@ -162,7 +162,7 @@ def _visible_fields(member: AlumniMember, viewer: Viewer) -> dict[str, Any]:
         "departments": member.departments,
         "employer": member.employer,
         "job_title": member.job_title,
-        "industry": member.industry.name if member.industry else "",
+        "industry": member.industry.label if member.industry else "",
         "skills": member.skills,
         "self_introduction": member.self_introduction,
     }

@@ -280,6 +280,9 @@ STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=7)
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("英語"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Named date formats per language (sks/formats/<lang>/formats.py): templates and code use the names,
+# never a hand-built "Y年n月j日", so dates follow the active language.
+FORMAT_MODULE_PATH = ["sks.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -280,8 +280,8 @@ def issue_list_entries(*, event: Event, institution_ids: Iterable[int] | None = 
         expertise: list[str] = []
         for issue in sheet_issues:
             for area in issue.expertise.all():
-                if area.name not in expertise:
-                    expertise.append(area.name)
+                if area.label not in expertise:
+                    expertise.append(area.label)
         categories: list[str] = []
         for issue in sheet_issues:
             if issue.get_category_display() not in categories:
@@ -296,7 +296,7 @@ def issue_list_entries(*, event: Event, institution_ids: Iterable[int] | None = 
                 summary=sheet.public_summary,
                 categories=categories,
                 expertise=expertise,
-                industry=company.industry_major.name if company.industry_major else "",
+                industry=company.industry_major.label if company.industry_major else "",
                 prefecture=str(_PREFECTURES.get(company.prefecture, "")),
                 employees=employees_band(company.employees),
                 support_form=str(sheet.get_support_form_display()) if sheet.support_form else "",

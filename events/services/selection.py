@@ -22,7 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from participants.models import Notification, SeniorProfile, User
@@ -106,7 +106,7 @@ def application_window_check(*, event: Event) -> None:
     if not application_window_open(event):
         raise SelectionError(
             _("応募の締切（%(date)s）を過ぎたため、変更できません。")
-            % {"date": date_format(event.application_deadline, "Y年n月j日")}
+            % {"date": date_format(event.application_deadline, "DATE_FORMAT")}
         )
 
 

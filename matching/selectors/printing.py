@@ -225,7 +225,7 @@ class TimetablePrint:
 
 
 def _profile_line(profile: object) -> str:
-    expertise = [area.name for area in profile.expertise.all()]  # type: ignore[attr-defined]  # profile is a SeniorProfile; typed object to keep printing free of participants' models
+    expertise = [area.label for area in profile.expertise.all()]  # type: ignore[attr-defined]  # profile is a SeniorProfile; typed object to keep printing free of participants' models
     parts = ["・".join(expertise[:3])] if expertise else []
     prefecture = profile.get_prefecture_display() if profile.prefecture else ""  # type: ignore[attr-defined]  # as above
     if prefecture:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events.access import enrolment_by_pk
@@ -375,7 +376,7 @@ def second_interview_mark_held(*, si: SecondInterview, by: User) -> SecondInterv
     if timezone.now() < current.scheduled_at:
         raise SecondInterviewError(
             _("二次面談の予定日時（%(when)s）より前に、実施済にすることはできません。")
-            % {"when": timezone.localtime(current.scheduled_at).strftime("%Y年%m月%d日 %H:%M")}
+            % {"when": date_format(timezone.localtime(current.scheduled_at), "DATE_TIME_FORMAT")}
         )
     current.held_at = timezone.now()
     _move(current, S.HELD, by=by, action="second_interview.held")

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from participants.models import User
@@ -95,7 +96,7 @@ def timetable_print_xlsx(*, by: User, data: TimetablePrint) -> bytes:
                 cell.font = Font(bold=True)
 
     event, timetable = data.event, data.timetable
-    heading = f"{event.title}　{event.date.year}年{event.date.month}月{event.date.day}日　{event.venue}"
+    heading = f"{event.title}　{date_format(event.date, 'DATE_FORMAT')}　{event.venue}"
     version = _("第%(version)s版（%(status)s）") % {
         "version": timetable.version,
         "status": timetable.get_status_display(),

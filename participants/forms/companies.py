@@ -135,12 +135,12 @@ class CompanyForm(forms.ModelForm):
         self.fields["branch"].label_from_instance = lambda branch: branch.name  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         self.fields["responsible_staff"].queryset = company_staff_for(institution=institution)  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         self.fields["industry_major"].queryset = Industry.objects.majors()  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
-        self.fields["industry_major"].label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
+        self.fields["industry_major"].label_from_instance = lambda i: f"{i.code} {i.label}"  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
         # Middle groups listed under their major division, so the choice that fits is easy to see.
         groups: dict[str, list[tuple[Any, str]]] = {}
         for industry in self.fields["industry"].queryset:  # type: ignore[attr-defined]  # form.fields is typed Field; this one is a ChoiceField
-            groups.setdefault(f"{industry.parent.code} {industry.parent.name}", []).append(
-                (industry.pk, f"{industry.code} {industry.name}")
+            groups.setdefault(f"{industry.parent.code} {industry.parent.label}", []).append(
+                (industry.pk, f"{industry.code} {industry.label}")
             )
         self.fields["industry"].widget.choices = [("", "---------"), *groups.items()]
 

@@ -8,6 +8,7 @@ taxonomy that companies' issues use, so matching can compare like with like.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +35,12 @@ class Industry(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the rows hold Japanese; participants/reference_names.py)."""
+        return gettext(self.name)
 
     @property
     def is_major(self) -> bool:
@@ -51,7 +57,12 @@ class _Choice(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the rows hold Japanese; participants/reference_names.py)."""
+        return gettext(self.name)
 
 
 class ExpertiseArea(_Choice):

@@ -277,9 +277,9 @@ def _display(value: Any) -> str:
     if isinstance(value, bool):
         return str(_("はい") if value else _("いいえ"))
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "Y年n月j日 H:i")
+        return date_format(timezone.localtime(value), "DATE_TIME_FORMAT")
     if isinstance(value, date):
-        return date_format(value, "Y年n月j日")
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

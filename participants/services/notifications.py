@@ -92,12 +92,17 @@ def _absolute(url: str) -> str:
 
 
 def _template_context(context: dict[str, Any]) -> dict[str, Any]:
-    """Dates travel as ISO text in the reminder's JSON context; templates get them back as dates."""
+    """Dates and times travel as ISO text in the reminder's JSON context; templates get them back as
+    dates (keys ending in deadline or _date) and datetimes (keys ending in _at), to format in the
+    recipient's language."""
     result = dict(context)
     for key, value in context.items():
         if isinstance(value, str) and (key.endswith("deadline") or key.endswith("_date")):
             with contextlib.suppress(ValueError):  # not a date after all: left as text
                 result[key] = dt.date.fromisoformat(value)
+        elif isinstance(value, str) and key.endswith("_at"):
+            with contextlib.suppress(ValueError):
+                result[key] = dt.datetime.fromisoformat(value)
     return result
 
 
