@@ -86,7 +86,19 @@ CATEGORY_EXPERTISE: dict[str, str] = {
     "management": "strategy",
 }
 
-WEEKDAY_NAMES = ("月", "火", "水", "木", "金", "土", "日")
+# A reason as a component gives it: its wording (a msgid), the wording's parameters, its share of the value.
+ReasonPart = tuple[str, Mapping[str, object], float]
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a reason's wording for the translation catalog (makemessages looks for this name). The engine
+    imports no Django: reasons carry their Japanese wording and parameters, and the pages translate both."""
+    return message
+
+
+WEEKDAY_NAMES = tuple(
+    gettext_noop(name) for name in ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
+)
 
 
 @dataclass(frozen=True)
@@ -132,8 +144,14 @@ class SeniorFacts:
 
 @dataclass(frozen=True)
 class Reason:
-    text: str
+    template: str  # the Japanese wording with %(name)s placeholders: a msgid of the catalog
+    params: Mapping[str, object]
     strength: float  # the weighted contribution, to order the reasons
+
+    @property
+    def text(self) -> str:
+        """The reason in Japanese (the pages translate `template` and `params` instead)."""
+        return self.template % self.params if self.params else self.template
 
 
 @dataclass(frozen=True)
@@ -149,20 +167,20 @@ class Fit:
         return [r.text for r in self.reasons]
 
 
-# --- components: each returns (value in [0, 1], [(reason text, share of the value)]) -----------------------
+# --- components: each returns (value in [0, 1], [(reason wording, its parameters, share of the value)]) ---
 
 
-def expertise_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[tuple[str, float]]]:
+def expertise_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
     """The category's own area counts 0.6, the other wanted areas share 0.4 (all 1.0 when none is asked)."""
     category_code = CATEGORY_EXPERTISE.get(issue.category, "")
     others = sorted(issue.wanted - {category_code})
-    reasons: list[tuple[str, float]] = []
+    reasons: list[ReasonPart] = []
     value = 0.0
     category_weight = 0.6 if others else 1.0
     if category_code and category_code in senior.expertise:
         value += category_weight
         label = issue.expertise_labels.get(category_code) or issue.category_label
-        reasons.append((f"{label}の経験", category_weight))
+        reasons.append((gettext_noop("%(area)sの経験"), {"area": label}, category_weight))
     elif not category_code and not others:
         return 0.0, []
     if others:
@@ -170,25 +188,32 @@ def expertise_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, 
         for code in others:
             if code in senior.expertise:
                 value += share
-                reasons.append((f"{issue.expertise_labels.get(code, code)}の経験", share))
+                area = issue.expertise_labels.get(code, code)
+                reasons.append((gettext_noop("%(area)sの経験"), {"area": area}, share))
     return min(value, 1.0), reasons
 
 
-def industry_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[tuple[str, float]]]:
+def industry_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
     """Same middle group 1.0, same division 0.6; a career entry naming the industry adds 0.4 (capped at 1)."""
     value = 0.0
-    reasons: list[tuple[str, float]] = []
+    reasons: list[ReasonPart] = []
     if issue.industry_middle and issue.industry_middle in senior.industry_middles:
         value = 1.0
-        reasons.append((f"同業種（{issue.industry_middle_label or issue.industry_major_label}）の経験", 1.0))
+        reasons.append(
+            (
+                gettext_noop("同業種（%(industry)s）の経験"),
+                {"industry": issue.industry_middle_label or issue.industry_major_label},
+                1.0,
+            )
+        )
     elif issue.industry_major and issue.industry_major in senior.industry_majors:
         value = 0.6
-        reasons.append((f"同業種（{issue.industry_major_label}）の経験", 0.6))
+        reasons.append((gettext_noop("同業種（%(industry)s）の経験"), {"industry": issue.industry_major_label}, 0.6))
     core = industry_core(issue.industry_middle_label)
     if core and core in senior.career_text and value < 1.0:
         value = min(1.0, value + 0.4)
         if not reasons:
-            reasons.append((f"職歴に「{core}」", 0.4))
+            reasons.append((gettext_noop("職歴に「%(word)s」"), {"word": core}, 0.4))
     return value, reasons
 
 
@@ -201,39 +226,40 @@ def industry_core(label: str) -> str:
     return label if len(label) >= 2 else ""
 
 
-def place_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[tuple[str, float]]]:
+def place_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
     if issue.prefecture and senior.prefecture == issue.prefecture:
-        return 1.0, [(f"同じ県（{issue.prefecture_label}）", 1.0)]
+        return 1.0, [(gettext_noop("同じ県（%(prefecture)s）"), {"prefecture": issue.prefecture_label}, 1.0)]
     if issue.prefecture and issue.prefecture in senior.travel_prefectures:
-        return 0.7, [(f"{issue.prefecture_label}へ訪問可能", 0.7)]
+        return 0.7, [(gettext_noop("%(prefecture)sへ訪問可能"), {"prefecture": issue.prefecture_label}, 0.7)]
     if senior.remote_ok:
-        return 0.5, [("オンライン支援可", 0.5)]
+        return 0.5, [(gettext_noop("オンライン支援可"), {}, 0.5)]
     return 0.0, []
 
 
-def weekday_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[tuple[str, float]]]:
+def weekday_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
     if issue.weekday is None:
         return 0.0, []
     if senior.weekdays & (1 << issue.weekday):
-        return 1.0, [(f"開催日の{WEEKDAY_NAMES[issue.weekday]}曜日に活動可", 1.0)]
+        return 1.0, [(gettext_noop("開催日の%(weekday)sに活動可"), {"weekday": WEEKDAY_NAMES[issue.weekday]}, 1.0)]
     if senior.weekdays == 0:
         return 0.5, []  # not said: neither for nor against
     return 0.0, []
 
 
-def outcome_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[tuple[str, float]]]:
+def outcome_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
     count = senior.agreements.get(issue.category, 0)
     if count <= 0:
         return 0.0, []
-    return min(count, OUTCOME_CAP) / OUTCOME_CAP, [(f"この分類で支援成立 {count} 件", 1.0)]
+    reason = (gettext_noop("この分類で支援成立 %(count)s 件"), {"count": count}, 1.0)
+    return min(count, OUTCOME_CAP) / OUTCOME_CAP, [reason]
 
 
-def text_component(similarity: float) -> tuple[float, list[tuple[str, float]]]:
+def text_component(similarity: float) -> tuple[float, list[ReasonPart]]:
     # Cosine similarities of short Japanese texts over char grams rarely pass 0.5; scaled so 0.5 counts fully.
     value = min(1.0, max(0.0, similarity) * 2.0)
     if value < 0.2:
         return value, []
-    return value, [("課題の内容と経歴・自己紹介が近い", 1.0)]
+    return value, [(gettext_noop("課題の内容と経歴・自己紹介が近い"), {}, 1.0)]
 
 
 def no_show_penalty(senior: SeniorFacts) -> float:
@@ -243,7 +269,7 @@ def no_show_penalty(senior: SeniorFacts) -> float:
 # --- the score ---------------------------------------------------------------------------------------------
 
 
-Parts = dict[str, tuple[float, list[tuple[str, float]]]]
+Parts = dict[str, tuple[float, list[ReasonPart]]]
 
 
 def _structure(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, Parts]:
@@ -265,9 +291,9 @@ def _assemble(issue: IssueFacts, senior: SeniorFacts, structure: tuple[float, Pa
     components = {name: value for name, (value, _r) in parts.items()}
     components["no_show"] = -no_show_penalty(senior)
     reasons = [
-        Reason(text=reason, strength=WEIGHTS[name] * share)
+        Reason(template=wording, params=params, strength=WEIGHTS[name] * share)
         for name, (_v, listed) in parts.items()
-        for reason, share in listed
+        for wording, params, share in listed
     ]
     reasons.sort(key=lambda r: -r.strength)  # stable: equal strengths keep the component order above
     return Fit(

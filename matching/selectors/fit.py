@@ -39,6 +39,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from events.access import enrolments_of_event, events_for_senior, hearing_issues_for_prefetch, senior_profile_of
 from events.enums import EventStatus, IssueCategory
@@ -96,6 +97,16 @@ FITTING_APPLICANTS_FLOOR = 3
 
 _PREFECTURES = dict(PREFECTURE_CHOICES)
 _CATEGORY_LABELS = {value: str(label) for value, label in IssueCategory.choices}
+
+
+def reason_texts(fit: Fit) -> list[str]:
+    """The fit's reasons in the active language: the engine gives each its Japanese wording (a msgid) and
+    parameters (reference names, counts), and both are translated here."""
+    texts = []
+    for reason in fit.reasons:
+        params = {k: gettext(v) if isinstance(v, str) and v else v for k, v in reason.params.items()}
+        texts.append(gettext(reason.template) % params if params else gettext(reason.template))
+    return texts
 
 
 # --- who may be suggested ---------------------------------------------------------------------------------
@@ -322,7 +333,7 @@ def fit_suggestions_for_enrolment(*, enrolment: EventCompany, limit: int = 10) -
     )
     profiles = SeniorProfile.objects.select_related("user").in_bulk([f.senior for f in fits])
     return [
-        SeniorSuggestion(senior=profiles[f.senior], reasons=f.reason_texts, invited=f.senior in invited)
+        SeniorSuggestion(senior=profiles[f.senior], reasons=reason_texts(f), invited=f.senior in invited)
         for f in fits
         if f.senior in profiles
     ]
@@ -422,7 +433,7 @@ def suggestions_from_fits(published: PublishedIssues, fits: Iterable[Fit]) -> li
             label=published.names.get(published.groups[f.issue], ""),
             title=published.titles.get(published.groups[f.issue], ""),
             category=published.categories[f.issue],
-            reasons=f.reason_texts,
+            reasons=reason_texts(f),
             score=f.score,
         )
         for f in fits
@@ -491,7 +502,7 @@ def fit_thin_issues(*, event: Event, suggestions: int = 5) -> list[ThinIssue]:
                 title=enrolment.hearing.public_title,  # type: ignore[attr-defined]  # prefetched
                 fitting_applicants=fitting,
                 applicants=len(applied.get(enrolment_id, set())),
-                suggestions=[SeniorSuggestion(senior=people[f.senior], reasons=f.reason_texts) for f in fits],
+                suggestions=[SeniorSuggestion(senior=people[f.senior], reasons=reason_texts(f)) for f in fits],
             )
         )
     thin.sort(key=lambda t: (t.fitting_applicants, t.enrolment.pk))

@@ -29,6 +29,17 @@ from matching.engine.fit import (
 LABELS = {"sales-channels": "販路開拓", "overseas": "海外展開", "marketing": "営業・マーケティング"}
 
 
+def said(result):
+    """A component's value and its reasons as the Japanese pages read them, with their shares."""
+    value, reasons = result
+    return value, [(wording % params if params else wording, share) for wording, params, share in reasons]
+
+
+def worded(reasons):
+    """A component's reasons as the Japanese pages read them."""
+    return [wording % params if params else wording for wording, params, _share in reasons]
+
+
 def issue(**kw) -> IssueFacts:
     base = {
         "key": 1,
@@ -60,13 +71,13 @@ def test_weights_sum_to_one():
 def test_expertise_category_area_counts_most_and_names_it():
     value, reasons = expertise_component(issue(), senior(expertise=frozenset({"sales-channels"})))
     assert value == pytest.approx(0.6)
-    assert [r for r, _s in reasons] == ["販路開拓の経験"]
+    assert worded(reasons) == ["販路開拓の経験"]
 
 
 def test_expertise_other_wanted_area_shares_the_rest():
     value, reasons = expertise_component(issue(), senior(expertise=frozenset({"sales-channels", "overseas"})))
     assert value == pytest.approx(1.0)
-    assert [r for r, _s in reasons] == ["販路開拓の経験", "海外展開の経験"]
+    assert worded(reasons) == ["販路開拓の経験", "海外展開の経験"]
 
 
 def test_expertise_only_category_when_nothing_else_wanted():
@@ -75,22 +86,22 @@ def test_expertise_only_category_when_nothing_else_wanted():
 
 
 def test_expertise_none_matching_is_zero():
-    assert expertise_component(issue(), senior(expertise=frozenset({"finance"}))) == (0.0, [])
+    assert said(expertise_component(issue(), senior(expertise=frozenset({"finance"})))) == (0.0, [])
 
 
 def test_industry_same_middle_group():
     value, reasons = industry_component(issue(), senior(industry_middles=frozenset({"09"})))
-    assert (value, [r for r, _ in reasons]) == (1.0, ["同業種（食料品製造業）の経験"])
+    assert (value, worded(reasons)) == (1.0, ["同業種（食料品製造業）の経験"])
 
 
 def test_industry_same_division():
     value, reasons = industry_component(issue(), senior(industry_majors=frozenset({"E"})))
-    assert (value, [r for r, _ in reasons]) == (0.6, ["同業種（製造業）の経験"])
+    assert (value, worded(reasons)) == (0.6, ["同業種（製造業）の経験"])
 
 
 def test_industry_career_entry_naming_it():
     value, reasons = industry_component(issue(), senior(career_text="日本食料品株式会社 営業部 部長"))
-    assert (value, [r for r, _ in reasons]) == (0.4, ["職歴に「食料品」"])
+    assert (value, worded(reasons)) == (0.4, ["職歴に「食料品」"])
 
 
 def test_industry_division_plus_career_is_capped():
@@ -99,27 +110,27 @@ def test_industry_division_plus_career_is_capped():
 
 
 def test_place_same_prefecture_then_travel_then_remote():
-    assert place_component(issue(), senior(prefecture="15")) == (1.0, [("同じ県（新潟県）", 1.0)])
-    assert place_component(issue(), senior(travel_prefectures=frozenset({"15"}))) == (
+    assert said(place_component(issue(), senior(prefecture="15"))) == (1.0, [("同じ県（新潟県）", 1.0)])
+    assert said(place_component(issue(), senior(travel_prefectures=frozenset({"15"})))) == (
         0.7,
         [("新潟県へ訪問可能", 0.7)],
     )
-    assert place_component(issue(), senior(prefecture="13", remote_ok=True)) == (0.5, [("オンライン支援可", 0.5)])
-    assert place_component(issue(), senior(prefecture="13")) == (0.0, [])
+    assert said(place_component(issue(), senior(prefecture="13", remote_ok=True))) == (0.5, [("オンライン支援可", 0.5)])
+    assert said(place_component(issue(), senior(prefecture="13"))) == (0.0, [])
 
 
 def test_weekday_available_unknown_and_unavailable():
-    assert weekday_component(issue(weekday=2), senior(weekdays=0b100)) == (1.0, [("開催日の水曜日に活動可", 1.0)])
-    assert weekday_component(issue(weekday=2), senior(weekdays=0)) == (0.5, [])
-    assert weekday_component(issue(weekday=2), senior(weekdays=0b11)) == (0.0, [])
+    assert said(weekday_component(issue(weekday=2), senior(weekdays=0b100))) == (1.0, [("開催日の水曜日に活動可", 1.0)])
+    assert said(weekday_component(issue(weekday=2), senior(weekdays=0))) == (0.5, [])
+    assert said(weekday_component(issue(weekday=2), senior(weekdays=0b11))) == (0.0, [])
 
 
 def test_outcome_counts_agreements_in_the_same_category_only():
-    assert outcome_component(issue(), senior(agreements={"sales": 2})) == (
+    assert said(outcome_component(issue(), senior(agreements={"sales": 2}))) == (
         pytest.approx(2 / 3),
         [("この分類で支援成立 2 件", 1.0)],
     )
-    assert outcome_component(issue(), senior(agreements={"finance": 5})) == (0.0, [])
+    assert said(outcome_component(issue(), senior(agreements={"finance": 5}))) == (0.0, [])
     assert outcome_component(issue(), senior(agreements={"sales": 9}))[0] == 1.0
 
 
@@ -130,8 +141,8 @@ def test_no_show_penalty_forgives_one_and_is_capped():
 
 
 def test_text_component_scales_and_gives_a_reason_when_close():
-    assert text_component(0.05) == (pytest.approx(0.1), [])
-    assert text_component(0.4) == (pytest.approx(0.8), [("課題の内容と経歴・自己紹介が近い", 1.0)])
+    assert said(text_component(0.05)) == (pytest.approx(0.1), [])
+    assert said(text_component(0.4)) == (pytest.approx(0.8), [("課題の内容と経歴・自己紹介が近い", 1.0)])
     assert text_component(0.9)[0] == 1.0
 
 
