@@ -176,8 +176,9 @@ def senior_pledge(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("守秘義務の誓約を受け付けました。"))
-            # Back where the senior came from; without a `next`, on to the dashboard's next step.
-            return redirect(next_url or reverse("dashboard"))
+            if next_url:
+                return redirect(next_url)
+        # Without a `next`, the page itself shows the pledge taken and the way on (the dashboard).
         return redirect(reverse("participants:senior_pledge") + (f"?{urlencode({'next': next_url})}" if next_url else ""))
     context = {
         "next_url": next_url,

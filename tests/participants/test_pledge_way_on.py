@@ -1,6 +1,6 @@
 """The pledge page leads on: the pages that send a senior to it pass where they came from (`next`, a path
-on this site only), the senior is brought back there after pledging, and without one they go on to the
-dashboard's next step, never back to the same page."""
+on this site only), the senior is brought back there after pledging, and without one the page shows the
+pledge taken with the way on to the dashboard's next step."""
 
 from __future__ import annotations
 
@@ -61,13 +61,15 @@ def test_pledging_brings_the_senior_back_where_they_came_from(senior, client):
 def test_pledging_never_follows_a_next_off_the_site_or_back_to_itself(senior, client, elsewhere):
     response = _accept(client, elsewhere)
 
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == PLEDGE
 
 
-def test_pledging_without_next_goes_on_to_the_dashboard(senior, client):
+def test_pledging_without_next_shows_the_way_on_to_the_dashboard(senior, client):
     response = _accept(client, None)
+    page = client.get(response["Location"]).content.decode()
 
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == PLEDGE
+    assert f'<a class="btn btn-primary btn-lg" href="{reverse("dashboard")}">次にすることを見る</a>' in page
 
 
 def test_pledge_page_of_a_senior_who_has_pledged_leads_on(senior, client):
