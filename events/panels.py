@@ -42,7 +42,9 @@ def senior_applications_panel(request: HttpRequest, user: Any) -> Panel | None:
             text = _("「%(title)s」の応募は下書きのままです。締切は%(deadline)sです。")
         else:
             title = _("交流会に応募しましょう")
-            text = _("「%(title)s」の課題一覧から、支援できそうな企業を選んで応募してください。締切は%(deadline)sです。")
+            text = _(
+                "「%(title)s」の課題一覧から、支援できそうな企業を選んで応募してください。締切は%(deadline)sです。"
+            )
         step = next_step(
             title=title,
             text=text % {"title": row.event.title, "deadline": deadline},
@@ -101,9 +103,7 @@ def company_hearing_panel(request: HttpRequest, user: Any) -> Panel | None:
             url=reverse("events:company_hearing", args=[first.pk]),
             label=_("シートを確認する"),
         )
-    return Panel(
-        template="events/company_panel.html", context={"rows": rows, "waiting": waiting}, order=10, step=step
-    )
+    return Panel(template="events/company_panel.html", context={"rows": rows, "waiting": waiting}, order=10, step=step)
 
 
 def staff_hearing_panel(request: HttpRequest, user: Any) -> Panel | None:
@@ -164,11 +164,11 @@ def coordinator_preparation_panel(request: HttpRequest, user: Any) -> Panel | No
     if overdue:
         first = overdue[0]
         step = next_step(
-            title=ngettext(
-                "期限を過ぎた準備が %(n)d件 あります", "期限を過ぎた準備が %(n)d件 あります", count
-            )
+            title=ngettext("期限を過ぎた準備が %(n)d件 あります", "期限を過ぎた準備が %(n)d件 あります", count)
             % {"n": count},
-            text=_("いちばん古いのは「%(item)s」（%(event)s、期限 %(due)s）です。済んでいれば、チェックを付けてください。")
+            text=_(
+                "いちばん古いのは「%(item)s」（%(event)s、期限 %(due)s）です。済んでいれば、チェックを付けてください。"
+            )
             % {"item": first.title, "event": first.event.title, "due": date_format(first.due_date, "n月j日")},
             url=reverse("events:checklist", args=[first.event_id]) + f"#item-{first.pk}",
             label=_("チェックリストを開く"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 

@@ -45,7 +45,7 @@ def test_each_demo_role_is_given_one_clear_next_step_that_agrees_with_its_panels
     with arranging():
         call_command("seed_demo")
     found = {}
-    for email, expected in EXPECTED.items():
+    for email in EXPECTED:
         with arranging():
             user = User.objects.get(email=email)
         client.force_login(user)
@@ -66,6 +66,4 @@ def test_each_demo_role_is_given_one_clear_next_step_that_agrees_with_its_panels
     assert {email: (title or "").startswith(EXPECTED[email]) for email, (title, *_rest) in found.items()} == {
         email: True for email in EXPECTED
     }, found
-    assert {email: rest for email, (_title, *rest) in found.items()} == {
-        email: [1, False, False] for email in EXPECTED
-    }
+    assert {email: rest for email, (_title, *rest) in found.items()} == {email: [1, False, False] for email in EXPECTED}

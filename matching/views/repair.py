@@ -45,7 +45,9 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
                 % version,
             )
         elif timetable.solve_status == SolveStatus.FAILED:
-            messages.error(request, _("欠席・当日参加を反映した時間割（第%(version)s版）を作れませんでした。") % version)
+            messages.error(
+                request, _("欠席・当日参加を反映した時間割（第%(version)s版）を作れませんでした。") % version
+            )
         else:
             messages.success(
                 request,

@@ -42,7 +42,9 @@ def _nothing_to_do(user: Any) -> str:
     """When nothing is asked of the user: say so, and who will tell them when something is (in their words)."""
     roles = user.roles
     if COMPANY in roles:
-        return _("いまお願いしていることはありません。交流会や事前ヒアリングシートのことは、担当の金融機関からご案内します。")
+        return _(
+            "いまお願いしていることはありません。交流会や事前ヒアリングシートのことは、担当の金融機関からご案内します。"
+        )
     if Role.ALUMNI_OFFICE in roles:
         return _("いまお願いしていることはありません。入会の申請やご意見が届くと、ここでお知らせします。")
     if Role.LOCAL_GOVERNMENT in roles:

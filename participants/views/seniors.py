@@ -155,7 +155,9 @@ def _pledge_next(request: HttpRequest) -> str:
     """Where the senior came from (the pages that send them to the pledge pass it as `next`): only a
     path on this site is followed, never the pledge page itself."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return ""
     if next_url.split("?")[0] == reverse("participants:senior_pledge"):
         return ""
@@ -179,7 +181,9 @@ def senior_pledge(request: HttpRequest) -> HttpResponse:
             if next_url:
                 return redirect(next_url)
         # Without a `next`, the page itself shows the pledge taken and the way on (the dashboard).
-        return redirect(reverse("participants:senior_pledge") + (f"?{urlencode({'next': next_url})}" if next_url else ""))
+        return redirect(
+            reverse("participants:senior_pledge") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+        )
     context = {
         "next_url": next_url,
         "pledge": current,

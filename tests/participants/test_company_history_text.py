@@ -12,7 +12,7 @@ from django.urls import reverse
 from participants.models import Company
 from participants.services import company_create, company_update
 from sks.roles import Role
-from tests.access import arranging, as_user, every
+from tests.access import arranging, as_user
 from tests.factories import BranchFactory, OrganizationFactory, enrol_company, make_event, staff_user
 
 pytestmark = pytest.mark.django_db
