@@ -39,7 +39,6 @@ def _accept(client, next_url: str | None):
     [
         (EVENTS, EVENTS),
         (reverse("dashboard"), reverse("dashboard")),
-        (reverse("participants:senior_profile_edit"), reverse("participants:senior_profile_edit")),
     ],
 )
 def test_pages_that_send_seniors_to_the_pledge_say_where_they_came_from(senior, client, page, came_from):
