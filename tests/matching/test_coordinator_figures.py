@@ -146,3 +146,17 @@ def test_checkin_with_published_timetable_offers_the_buttons(world, login_as):
     assert 'value="check_in"' in checkin
     assert "公開した時間割がまだありません" not in checkin
     assert reverse("matching:checkin", args=[world["event"].pk]) in versions
+
+
+def test_repair_in_process_announces_the_finished_timetable(world, login_as, committed_at_once):
+    with arranging():
+        Timetable.objects.filter(pk=world["t"].pk).update(status="published")
+        world["event"].status = "timetabling"
+        world["event"].save(update_fields=["status"])
+    client = login_as(world["coordinator"])
+
+    response = client.post(reverse("matching:repair", args=[world["event"].pk]))
+
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert every(Timetable).get(version=2).solve_status == "done"
+    assert shown == ["欠席・当日参加を反映した時間割（第2版）ができました。変更点を確認して公開してください。"]
