@@ -21,7 +21,14 @@ def schedule_panel(request: HttpRequest, user: Any) -> Panel | None:
         return None
     if not user_has_published_schedule(user=user):
         return None
-    return Panel(template="matching/schedule_panel.html", context={}, order=5)
+    # The panel asks the user to check their schedule: so does the dashboard, after anything more pressing.
+    step = next_step(
+        title=_("あなたの時間割を確認しましょう"),
+        text=_("交流会の時間割が公開されました。面談の時刻とテーブルを確認してください。"),
+        url=reverse("matching:my_schedule"),
+        label=_("あなたの時間割を見る"),
+    )
+    return Panel(template="matching/schedule_panel.html", context={}, order=5, step=step, step_order=900)
 
 
 # --- after the event (statistics) ---

@@ -21,8 +21,10 @@ from tests.factories import (
     enrol_company,
     make_application,
     make_event,
+    make_timetable,
     pledged_senior,
     staff_user,
+    three_bank_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,16 @@ def test_fit_panel_shows_the_fitting_issues(client):
     panel = re.search(r'<section class="card mb-4" aria-labelledby="fit-panel-heading">.*?</section>', html, re.S)
     assert panel is not None
     assert "百貨店への販路" in panel.group(0)
+
+
+def test_a_published_schedule_is_the_next_step_when_nothing_more_pressing_is_asked(client):
+    with arranging():
+        w = three_bank_event(status="timetabling")
+        senior = pledged_senior()
+        make_timetable(w["event"], [(w["enrolments"]["a"], senior, 0, "mutual")], status="published")
+        approved_hearing(w["enrolments"]["a"])
+
+    html = _dashboard(client, w["contacts"]["a"])
+
+    assert _first_step(html).startswith("次にすること あなたの時間割を確認しましょう")
+    assert "いまお願いしていることはありません" not in html
