@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+
+
+def _own_columns(model: type[Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
 
 
 class ParticipantsConfig(AppConfig):
@@ -16,8 +21,10 @@ class ParticipantsConfig(AppConfig):
         from .personal_data import register_personal_data
 
         # Confidential: a company belongs to its institution; senior profiles are personal data (APPI).
-        auditlog.register(models.Company)
-        auditlog.register(models.SeniorProfile)
+        # Only their own columns: auditlog would otherwise log each reverse relation (another app's rows
+        # pointing here) as the text of its manager, which says nothing ("events.EventCompany.None").
+        auditlog.register(models.Company, include_fields=_own_columns(models.Company))
+        auditlog.register(models.SeniorProfile, include_fields=_own_columns(models.SeniorProfile))
         auditlog.register(models.Membership)
         auditlog.register(models.StaffInvitation, exclude_fields=["token_hash"])
         auditlog.register(models.User, include_fields=["email", "name", "is_active", "is_staff", "is_superuser"])

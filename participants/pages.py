@@ -38,6 +38,8 @@ def register_pages() -> None:
         text=_("1社ずつ登録するか、Excel や CSV のファイルからまとめて取り込めます。"),
         label=_("ファイルから一括取込"),
         order=10,
+        other_url_name="participants:company_create",
+        other_label=_("1社ずつ登録"),
     )
     register_step(
         "participants:company_list",

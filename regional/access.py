@@ -87,6 +87,7 @@ __all__ = [
     "organisation",
     "organised_chapters_for",
     "partner_ids_for",
+    "pending_requests_for_organiser",
     "posts_of_chapter",
     "project_insider_rows",
     "project_updates_of",
@@ -125,6 +126,17 @@ def access_chapter(*, user: User, pk: object) -> Chapter:
 def organised_chapters_for(*, user: User) -> QuerySet[Chapter]:
     return Chapter.objects.filter(
         Exists(_active_memberships(user).filter(chapter=OuterRef("pk"), role=ChapterRole.ORGANISER))
+    )
+
+
+def pending_requests_for_organiser(*, user: User) -> QuerySet[ChapterMembership]:
+    """The requests to join the chapters the user organises, oldest first."""
+    return (
+        ChapterMembership.objects.filter(
+            chapter__in=organised_chapters_for(user=user), status=ChapterMembershipStatus.PENDING
+        )
+        .select_related("chapter")
+        .order_by("created_at", "pk")
     )
 
 

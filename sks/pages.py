@@ -44,6 +44,9 @@ class Step:
     label: Text
     order: int
     visible: Visible | None = None
+    # A second way to do the same step (another page), offered beside the first as a lighter button.
+    other_url_name: str | None = None
+    other_label: Text = ""
 
 
 _PAGES: dict[str, Page] = {}
@@ -56,10 +59,28 @@ def register_page(url_name: str, *, label: Text, order: int, visible: Visible | 
 
 
 def register_step(
-    url_name: str, *, title: Text, text: Text, label: Text, order: int, visible: Visible | None = None
+    url_name: str,
+    *,
+    title: Text,
+    text: Text,
+    label: Text,
+    order: int,
+    visible: Visible | None = None,
+    other_url_name: str | None = None,
+    other_label: Text = "",
 ) -> None:
-    """Put a next step on the dashboard of everyone the page's view lets in (at `order`, lowest first)."""
-    _STEPS[url_name] = Step(url_name=url_name, title=title, text=text, label=label, order=order, visible=visible)
+    """Put a next step on the dashboard of everyone the page's view lets in (at `order`, lowest first).
+    `other_url_name` offers a second page for the same step (shown to those its view lets in)."""
+    _STEPS[url_name] = Step(
+        url_name=url_name,
+        title=title,
+        text=text,
+        label=label,
+        order=order,
+        visible=visible,
+        other_url_name=other_url_name,
+        other_label=other_label,
+    )
 
 
 def registered_pages() -> list[Page]:
@@ -94,10 +115,14 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
     ]
 
 
+def _step_card(user: Any, step: Step) -> dict[str, str]:
+    card = {"title": str(step.title), "text": str(step.text), "url": reverse(step.url_name), "label": str(step.label)}
+    if step.other_url_name and user_has_any_role(user, page_roles(step.other_url_name)):
+        card["other_url"] = reverse(step.other_url_name)
+        card["other_label"] = str(step.other_label)
+    return card
+
+
 def steps_for(user: Any) -> list[dict[str, str]]:
     """The dashboard's next steps for this user's roles, in order."""
-    return [
-        {"title": str(step.title), "text": str(step.text), "url": reverse(step.url_name), "label": str(step.label)}
-        for step in registered_steps()
-        if _shown(user, step.url_name, step.visible)
-    ]
+    return [_step_card(user, step) for step in registered_steps() if _shown(user, step.url_name, step.visible)]

@@ -164,20 +164,30 @@ class SeniorEventRow:
     event: Event
     application_status: str | None
     accepting: bool
+    held: bool = False  # the event's day has passed
 
 
 def senior_event_rows(*, user: User, senior: SeniorProfile) -> list[SeniorEventRow]:
-    """Events whose issue list is published, with the senior's application status (one query)."""
+    """Events whose issue list is published, with the senior's application status (one query): those open
+    for applications, and those the senior applied to. An event the senior can no longer apply to and never
+    applied to (past, or its deadline gone) is not offered."""
     own = SeniorApplication.objects.filter(event=OuterRef("pk"), senior=senior)
     events = (
         events_for_senior(user=user)
         .annotate(application_status=Subquery(own.values("status")[:1]))
         .order_by("-date", "-pk")
     )
-    return [
-        SeniorEventRow(event=e, application_status=e.application_status, accepting=application_window_open(e))  # type: ignore[attr-defined]  # annotated above
+    today = timezone.localdate()
+    rows = [
+        SeniorEventRow(
+            event=e,
+            application_status=e.application_status,  # type: ignore[attr-defined]  # annotated above
+            accepting=application_window_open(e),
+            held=e.date < today,
+        )
         for e in events
     ]
+    return [row for row in rows if row.accepting or row.application_status is not None]
 
 
 def senior_application_for(*, event: Event, senior: SeniorProfile) -> SeniorApplication | None:

@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from events.access import coordinator_org_ids, enrolments_of_event
+from events.enums import RequestKind
 from events.models import Event, EventCompany
 from matching.enums import TimetableStatus
 from matching.models import Timetable, TimetableMeeting
@@ -24,12 +25,15 @@ from sks.access import get_or_404
 
 __all__ = [
     "GridRow",
+    "TimetableFigures",
     "TimetableGrid",
     "access_meeting_for_coordinator",
     "access_timetable_for_coordinator",
+    "grid_figures",
     "senior_display_name",
     "timetable_compare_target",
     "timetable_diff",
+    "timetable_figures",
     "timetable_grid",
     "timetables_for_event",
 ]
@@ -138,6 +142,63 @@ def timetable_grid(*, timetable: Timetable) -> TimetableGrid:
         seniors_without=[s for pk, s in seniors.items() if pk not in met],
         unplaced=unplaced,
     )
+
+
+@dataclass(frozen=True)
+class TimetableFigures:
+    """What a coordinator judges a version by, in their own words: interviews scheduled, how many of them
+    both sides asked for, companies left below their floor, and the waiting slots between interviews."""
+
+    meetings: int
+    mutual: int
+    below_floor: int
+    waiting: int | None
+
+
+def _floors(timetable: Timetable) -> dict[int, int]:
+    """Each company table's floor (minimum meetings), by enrolment id, from the problem the version solved."""
+    return {
+        int(c["id"][1:]): int(c.get("min_meetings", 0))
+        for c in timetable.problem.get("companies", [])
+        if str(c.get("id", "")).startswith("E") and str(c["id"][1:]).isdigit()
+    }
+
+
+def grid_figures(*, timetable: Timetable, grid: TimetableGrid) -> TimetableFigures:
+    """The figures of the version shown as `grid` (no query)."""
+    return TimetableFigures(
+        meetings=len(grid.meetings),
+        mutual=sum(1 for m in grid.meetings if m.kind == RequestKind.MUTUAL),
+        below_floor=len(grid.below_floor),
+        waiting=timetable.gaps,
+    )
+
+
+def timetable_figures(*, timetables: list[Timetable]) -> dict[int, TimetableFigures]:
+    """The figures of each version, by timetable id: one query however many versions and meetings."""
+    per_table: dict[int, dict[int, int]] = defaultdict(dict)
+    mutual: dict[int, int] = defaultdict(int)
+    rows = (
+        TimetableMeeting.objects.filter(timetable__in=[t.pk for t in timetables])
+        .values("timetable_id", "enrolment_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts = per_table[row["timetable_id"]]
+        counts[row["enrolment_id"]] = counts.get(row["enrolment_id"], 0) + row["n"]
+        if row["kind"] == RequestKind.MUTUAL:
+            mutual[row["timetable_id"]] += row["n"]
+    figures = {}
+    for t in timetables:
+        counts = per_table.get(t.pk, {})
+        figures[t.pk] = TimetableFigures(
+            meetings=sum(counts.values()),
+            mutual=mutual.get(t.pk, 0),
+            below_floor=sum(1 for pk, floor in _floors(t).items() if counts.get(pk, 0) < floor),
+            waiting=t.gaps,
+        )
+    return figures
 
 
 def timetable_compare_target(*, timetable: Timetable) -> Timetable | None:

@@ -16,7 +16,7 @@ from events.access import enrolments_for_coordinator, enrolments_of_event
 from events.enums import ApplicationStatus
 from events.models import Event, EventCompany, SeniorApplication
 from matching.enums import AttendanceStatus, TimetableStatus
-from matching.models import Attendance, TimetableMeeting
+from matching.models import Attendance, Timetable, TimetableMeeting
 from participants.models import SeniorProfile, User
 
 from .printing import table_numbers
@@ -32,6 +32,7 @@ __all__ = [
     "checkin_rows",
     "checkin_senior_row",
     "checkin_seniors_qs",
+    "event_has_published_timetable",
     "standby_candidates",
     "walkin_enrolments",
     "walkin_search",
@@ -109,6 +110,11 @@ class CheckinCounts:
     companies_checked_in: int
     companies_expected: int
     companies_no_show: int
+
+
+def event_has_published_timetable(*, event: Event) -> bool:
+    """The check-in lists come from the published timetable: without one there is no one to check in."""
+    return Timetable.objects.filter(event=event, status=TimetableStatus.PUBLISHED).exists()
 
 
 def _published_meetings(event: Event) -> QuerySet[TimetableMeeting]:

@@ -42,8 +42,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from events.access import enrolments_of_event, events_for_senior, hearing_issues_for_prefetch, senior_profile_of
-from events.enums import EventStatus, IssueCategory
-from events.models import Event, EventCompany, HearingIssue, SeniorInvitation
+from events.enums import ApplicationStatus, EventStatus, IssueCategory
+from events.models import ApplicationChoice, Event, EventCompany, HearingIssue, SeniorInvitation
 from events.selectors.hearings import issue_list_labels
 from events.selectors.selection import live_choices
 from participants.models import (
@@ -529,7 +529,17 @@ def fit_panel_rows(*, user: User) -> list[dict[str, object]]:
     )
     rows: list[dict[str, object]] = []
     for event in events.order_by("date", "pk")[:FIT_PANEL_EVENTS]:
-        suggestions = fit_issues_for_senior(event=event, senior=profile, limit=FIT_PANEL_ISSUES)
+        # Companies the senior has already chosen are not suggested again ("apply" to what they applied to).
+        chosen = set(
+            ApplicationChoice.objects.filter(application__event=event, application__senior=profile)
+            .exclude(application__status=ApplicationStatus.WITHDRAWN)
+            .values_list("enrolment_id", flat=True)
+        )
+        suggestions = [
+            s
+            for s in fit_issues_for_senior(event=event, senior=profile, limit=FIT_PANEL_ISSUES + len(chosen))
+            if s.enrolment_id not in chosen
+        ][:FIT_PANEL_ISSUES]
         if suggestions:
             rows.append({"event": event, "suggestions": suggestions})
     return rows

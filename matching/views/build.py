@@ -29,9 +29,11 @@ from ..selectors.build import (
     TimetableGrid,
     access_meeting_for_coordinator,
     access_timetable_for_coordinator,
+    grid_figures,
     senior_display_name,
     timetable_compare_target,
     timetable_diff,
+    timetable_figures,
     timetable_grid,
     timetables_for_event,
 )
@@ -62,21 +64,37 @@ def timetable_list(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(
+                _solve_message(
                     request,
-                    _("時間割（第%(version)s版）の計算を始めました。終わるまでこの画面でお待ちください。")
-                    % {"version": timetable.version},
+                    timetable,
+                    pending=_("時間割（第%(version)s版）の計算を始めました。終わるまでこの画面でお待ちください。"),
                 )
                 return redirect("matching:timetable_detail", pk=timetable.pk)
         else:
             messages.error(request, _("入力内容を確認してください。"))
+    timetables = list(timetables_for_event(event=event))
+    figures = timetable_figures(timetables=timetables)
     context = {
         "event": event,
-        "timetables": list(timetables_for_event(event=event)),
+        "timetables": [(t, figures[t.pk]) for t in timetables],
+        "has_published": any(t.status == TimetableStatus.PUBLISHED for t in timetables),
         "form": form,
         "can_build": event.status in TIMETABLE_BUILD_STATUSES,
     }
     return render(request, "matching/timetable_list.html", context, status=400 if form.errors else 200)
+
+
+def _solve_message(request: HttpRequest, timetable: Timetable, *, pending: str) -> None:
+    """Tell the coordinator where the new version's solve stands. Without a broker the task has already run
+    in-process by now (eager mode), so "please wait" is said only while it is really queued or running."""
+    timetable.refresh_from_db(fields=["solve_status", "solve_error"])
+    version = {"version": timetable.version}
+    if timetable.solve_status in SOLVING:
+        messages.success(request, pending % version)
+    elif timetable.solve_status == SolveStatus.FAILED:
+        messages.error(request, _("時間割（第%(version)s版）を作れませんでした。") % version)
+    else:
+        messages.success(request, _("時間割（第%(version)s版）ができました。") % version)
 
 
 def _swap_options(grid: TimetableGrid) -> None:
@@ -108,6 +126,7 @@ def _detail_context(timetable: Timetable) -> dict[str, object]:
         "event": timetable.event,
         "timetable": timetable,
         "grid": grid,
+        "figures": grid_figures(timetable=timetable, grid=grid),
         "solving": timetable.solve_status in SOLVING,
         "editable": timetable.status == TimetableStatus.DRAFT
         and timetable.solve_status in (SolveStatus.DONE, SolveStatus.MANUAL),
@@ -156,10 +175,7 @@ def timetable_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("matching:timetable_detail", pk=timetable.pk)
-    messages.success(
-        request,
-        _("固定した面談を残して、第%(version)s版の計算を始めました。") % {"version": new.version},
-    )
+    _solve_message(request, new, pending=_("固定した面談を残して、第%(version)s版の計算を始めました。"))
     return redirect("matching:timetable_detail", pk=new.pk)
 
 

@@ -33,6 +33,7 @@ from ..selectors.eventday import (
     checkin_counts,
     checkin_rows,
     checkin_senior_row,
+    event_has_published_timetable,
     standby_candidates,
     walkin_enrolments,
     walkin_search,
@@ -62,6 +63,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     context = {
         "event": event,
+        "has_timetable": event_has_published_timetable(event=event),
         "q": q,
         "rows": checkin_rows(user=user, event=event, q=q),
         "counts": checkin_counts(event=event),

@@ -32,14 +32,28 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("matching:repair", pk=event.pk)
-        messages.success(
-            request,
-            _(
-                "欠席・当日参加を反映した時間割（第%(version)s版）の計算を始めました。"
-                "終わったら変更点を確認して公開してください。"
+        # Without a broker the solve has already run in-process: say "started" only while it is pending.
+        timetable.refresh_from_db(fields=["solve_status"])
+        version = {"version": timetable.version}
+        if timetable.solve_status in (SolveStatus.QUEUED, SolveStatus.RUNNING):
+            messages.success(
+                request,
+                _(
+                    "欠席・当日参加を反映した時間割（第%(version)s版）の計算を始めました。"
+                    "終わったら変更点を確認して公開してください。"
+                )
+                % version,
             )
-            % {"version": timetable.version},
-        )
+        elif timetable.solve_status == SolveStatus.FAILED:
+            messages.error(
+                request, _("欠席・当日参加を反映した時間割（第%(version)s版）を作れませんでした。") % version
+            )
+        else:
+            messages.success(
+                request,
+                _("欠席・当日参加を反映した時間割（第%(version)s版）ができました。変更点を確認して公開してください。")
+                % version,
+            )
         return redirect("matching:timetable_detail", pk=timetable.pk)
     overview = repair_overview(event=event)
     context = {

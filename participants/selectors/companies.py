@@ -243,6 +243,10 @@ def company_history(*, company: Company, limit: int = 50) -> list[CompanyHistory
             except FieldDoesNotExist:  # a field removed since the entry was written: show its raw name
                 label, model_field = name, None
             else:
+                if not getattr(model_field, "concrete", False):
+                    # Another app's rows pointing at the company (older entries logged the manager's
+                    # text, "events.EventCompany.None"): not a change of the company.
+                    continue
                 label = str(getattr(model_field, "verbose_name", name))
             old, new = (_history_value(name, model_field, v, names) for v in values)
             if entry.action == LogEntry.Action.CREATE and new == "—":

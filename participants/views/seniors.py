@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -151,16 +151,26 @@ def _after_save(request: HttpRequest, profile: SeniorProfile, step: int, action:
 # --- pledge ------------------------------------------------------------------------------------------------
 
 
+def _pledge_next(request: HttpRequest) -> str:
+    """Where the senior came from (the pages that send them to the pledge pass it as `next`): only a
+    path on this site is followed, never the pledge page itself."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    if next_url.split("?")[0] == reverse("participants:senior_pledge"):
+        return ""
+    return next_url
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(SENIOR)
 def senior_pledge(request: HttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     current = selectors.pledge_current()
     form = PledgeAcceptForm(_post_data(request), initial={"pledge": current.pk if current else None})
-    # Where the senior came from (the issue list sends them here); only a path on this site is followed.
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
-        next_url = ""
+    next_url = _pledge_next(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.senior_pledge_accept(profile=profile, pledge=form.cleaned_data["pledge"])
@@ -170,7 +180,10 @@ def senior_pledge(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("守秘義務の誓約を受け付けました。"))
             if next_url:
                 return redirect(next_url)
-        return redirect("participants:senior_pledge")
+        # Without a `next`, the page itself shows the pledge taken and the way on (the dashboard).
+        return redirect(
+            reverse("participants:senior_pledge") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+        )
     context = {
         "next_url": next_url,
         "pledge": current,
