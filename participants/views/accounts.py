@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -12,6 +11,7 @@ from sks.access import role_required, signed_in_user
 from sks.roles import Role
 
 from .. import selectors, services
+from ..adapters import sign_in_with_new_password
 from ..forms.accounts import InvitationAcceptForm, InvitationForm
 
 INVITER_ROLES = (Role.INSTITUTION_ADMIN, Role.COORDINATOR)
@@ -75,7 +75,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.invitation_accept(
+            user = services.invitation_accept(
                 token=token,
                 email=data["email"],
                 name=data["name"],
@@ -85,11 +85,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationError as exc:
             form.add_error("email", exc.message)
         else:
-            messages.success(
-                request,
-                _("アカウントを作成しました。ログインすると、二要素認証の登録に進みます。"),
-            )
-            return redirect(reverse("account_login") + "?email=" + data["email"])
+            # The newcomer has just proved the address and chosen the password: signing in asks neither again.
+            sign_in_with_new_password(request, user)
+            messages.success(request, _("アカウントを作成しました。続けて、認証アプリを登録してください。"))
+            return redirect("mfa_activate_totp" if user.requires_mfa else "dashboard")
     return render(request, "participants/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
