@@ -137,3 +137,19 @@ def test_schedule_ics_has_a_japanese_file_name(client, world):
     response = _get(client, world["senior"], reverse("matching:my_schedule_ics", args=[world["timetable"].pk]))
 
     assert file_name(response) == "第3回新現役交流会_20270305_面談予定.ics"
+
+
+def test_schedule_mail_attaches_the_ics_under_a_japanese_name(world, mailoutbox, django_capture_on_commit_callbacks):
+    from matching.services import timetable_publish
+
+    with arranging():
+        type(world["event"]).objects.filter(pk=world["event"].pk).update(status="timetabling")
+        enrolment = world["timetable"].meetings.get().enrolment
+        draft = make_timetable(world["event"], meetings=[(enrolment, world["senior"].senior_profile, 1, "mutual")])
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        timetable_publish(timetable=draft, by=world["coord"])
+
+    senior_mail = next(m for m in mailoutbox if m.to == [world["senior"].email])
+    assert [name for name, _content, _type in senior_mail.attachments] == ["第3回新現役交流会_20270305_面談予定.ics"]
