@@ -87,8 +87,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             # The newcomer has just proved the address and chosen the password: signing in asks neither again.
             sign_in_with_new_password(request, user)
+            if not user.requires_mfa:
+                messages.success(request, _("アカウントを作成しました。"))
+                return redirect("dashboard")
             messages.success(request, _("アカウントを作成しました。続けて、認証アプリを登録してください。"))
-            return redirect("mfa_activate_totp" if user.requires_mfa else "dashboard")
+            return redirect("mfa_activate_totp")
     return render(request, "participants/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
