@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from participants.models import User
 from participants.selectors import search_keywords, search_text_match
 from sks.access import role_required, signed_in_required, signed_in_user
+from sks.export import attach_file_name, download_name
 from sks.personal_data import Person, personal_data_export
 from sks.roles import Role
 
@@ -259,8 +260,8 @@ def my_data(request: HttpRequest, network: int) -> HttpResponse:
         indent=2,
     )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return response
+    name = download_name(_("同窓会の登録データ"), f"{timezone.localdate():%Y%m%d}", extension="json")
+    return attach_file_name(response, name)
 
 
 @login_required

@@ -2,7 +2,14 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
+
+# Django's own length messages end in half-width brackets ("…(%(show_value)d 文字になっています)。") that
+# read as foreign in a Japanese form. Every CharField of every form and model checks its length through
+# these two validators, so their messages are set once here rather than on each field.
+MAX_LENGTH_MESSAGE = _("%(limit_value)d 文字以内で入力してください（現在 %(show_value)d 文字）。")
+MIN_LENGTH_MESSAGE = _("%(limit_value)d 文字以上で入力してください（現在 %(show_value)d 文字）。")
 
 
 class SksConfig(AppConfig):
@@ -11,6 +18,8 @@ class SksConfig(AppConfig):
 
     def ready(self) -> None:
         """Make the local directories a fresh clone lacks: reading the settings creates nothing."""
+        validators.MaxLengthValidator.message = MAX_LENGTH_MESSAGE
+        validators.MinLengthValidator.message = MIN_LENGTH_MESSAGE
         database = settings.DATABASES["default"]
         if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
             # SQLite creates its file but not the directory it goes in (var/ in development).

@@ -15,15 +15,17 @@ from django.utils.translation import gettext as _
 from sks.access import request_scope
 
 # Pages a staff member without MFA may still reach: enrolment itself, signing out, verifying an
-# address, the language switch and the health check.
+# address, an invitation link (a used one says so), the language switch, the health check and the icon.
 MFA_EXEMPT_URL_NAMES = frozenset(
     {
         "account_logout",
         "account_confirm_email",
         "account_email_verification_sent",
         "account_reauthenticate",
+        "invitation_accept",
         "set_language",
         "healthz",
+        "favicon",
     }
 )
 

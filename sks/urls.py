@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's i18n/setlang/, wrapped so that the choice is also saved on the account (mail language).
     path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

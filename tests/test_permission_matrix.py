@@ -68,6 +68,7 @@ ROWS: dict[str, Row] = {
     "home": Row(signed_in(200, 302)),
     "dashboard": Row(signed_in(302, 200)),
     "healthz": Row(everyone(200)),
+    "favicon": Row(everyone(302), note="a redirect to the static icon"),
     "set_language": Row(everyone(302), note="GET only redirects; the switch is a POST form"),
     # allauth: signed-in users are sent away from the entrance pages.
     "account_login": Row(signed_in(200, 302)),

@@ -33,6 +33,7 @@ from participants.services.notifications import notification_create, notificatio
 from sks import clock
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.export import download_name
 from sks.tasks import enqueue_on_commit
 
 from .. import access
@@ -520,7 +521,8 @@ def second_interview_invitations_send(*, second_interview_id: int) -> int:
         )
         with translation.override(language):
             message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
-        message.attach(f"second-interview-{si.pk}.ics", ics, "text/calendar")
+            ics_filename = download_name(si.event.title, _("二次面談"), f"{local:%Y%m%d}", extension="ics")
+        message.attach(ics_filename, ics, "text/calendar")
         message.send()
         notification_create(user=user, kind=INVITATION_KIND, title=subject, body=body, url=url)
         sent += 1

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from participants.models import User
 from sks.audit import audit
 from sks.exceptions import DomainError
-from sks.export import escape_formula
+from sks.export import escape_formula, sheet_title
 
 from ..selectors.printing import TimetablePrint
 
@@ -102,8 +102,10 @@ def timetable_print_xlsx(*, by: User, data: TimetablePrint) -> bytes:
         "status": timetable.get_status_display(),
     }
     workbook = Workbook()
+    workbook.properties.title = f"{event.title} {_('時間割')} {version}"
+    workbook.properties.creator = _("SKS 新現役交流会プラットフォーム")
     grid = workbook.active
-    grid.title = "全体"
+    grid.title = sheet_title(_("全体"))
     row(grid, [heading], bold=True)
     row(grid, [version])
     row(
@@ -120,7 +122,7 @@ def timetable_print_xlsx(*, by: User, data: TimetablePrint) -> bytes:
     grid.freeze_panes = "E4"
     for table_sheet in data.table_sheets():
         table = table_sheet.table
-        sheet = workbook.create_sheet(title=_("テーブル%(number)s") % {"number": table.number})
+        sheet = workbook.create_sheet(title=sheet_title(_("テーブル%(number)s") % {"number": table.number}))
         row(sheet, [heading], bold=True)
         row(sheet, [version])
         row(sheet, [_("テーブル%(number)s") % {"number": table.number}, table.company_name], bold=True)

@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from events.enums import EventStatus
 from events.models import Event
@@ -25,6 +26,7 @@ from participants.models import Notification, User
 from participants.services.notifications import notification_create
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.export import download_name
 from sks.tasks import enqueue_on_commit
 
 from ..enums import TimetableStatus
@@ -94,7 +96,8 @@ def timetable_publish(*, timetable: Timetable, by: User) -> Timetable:
 
 
 def _ics_filename(schedule: PersonalSchedule) -> str:
-    return f"schedule-{schedule.event.date:%Y%m%d}-{schedule.timetable.pk}.ics"
+    event = schedule.event
+    return download_name(event.title, f"{event.date:%Y%m%d}", gettext("面談予定"), extension="ics")
 
 
 def personal_schedule_send(
@@ -127,9 +130,10 @@ def personal_schedule_send(
         subject = " ".join(render_to_string(f"matching/emails/{prefix}_subject.txt", context).split())[:200]
         body = render_to_string(f"matching/emails/{prefix}_body.txt", context).strip() + "\n"
         ics = schedule_ics(schedules) if schedules else b""
+        ics_filename = _ics_filename(schedules[0]) if schedules else ""
     message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
     if schedules:
-        message.attach(_ics_filename(schedules[0]), ics, "text/calendar")
+        message.attach(ics_filename, ics, "text/calendar")
     message.send()
     notification_create(user=user, kind=NOTIFICATION_KIND, title=subject, body=body, url=url)
     return True

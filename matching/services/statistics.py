@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from participants.models import User
 from sks.audit import audit
 from sks.exceptions import DomainError
-from sks.export import escape_formula, utf8_csv_bytes
+from sks.export import escape_formula, sheet_title, utf8_csv_bytes
 
 from ..selectors.statistics import (
     BREAKDOWNS,
@@ -26,7 +26,7 @@ from ..selectors.statistics import (
     event_stat_rows,
 )
 
-__all__ = ["statistics_export", "statistics_table"]
+__all__ = ["statistics_export", "statistics_table", "statistics_table_title"]
 
 
 class StatisticsExportError(DomainError):
@@ -55,6 +55,12 @@ def _figure_headers() -> list[str]:
         _("支援成立企業数"),
         _("マッチング率"),
     ]
+
+
+def statistics_table_title(table: str) -> str:
+    """What a table is called in its file's name and on its worksheet: 「統計（金融機関別）」."""
+    by = _("交流会") if table == "events" else str(BREAKDOWNS[table].label)
+    return _("統計（%(by)s別）") % {"by": by}
 
 
 def statistics_table(*, scope: StatisticsScope, filters: StatFilters, table: str) -> tuple[list[str], list[list[Any]]]:
@@ -98,7 +104,7 @@ def statistics_export(*, by: User, scope: StatisticsScope, filters: StatFilters,
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = _("統計")
+        sheet.title = sheet_title(statistics_table_title(table))
         for row in cells:
             sheet.append(row)
         out = io.BytesIO()

@@ -9,10 +9,10 @@ Everyone else gets 404 (`access_timetable_for_print`).
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from sks.access import role_required, signed_in_user
+from sks.export import attach_file_name, download_name
 from sks.roles import INSTITUTION_ROLES, Role
 
 from ..models import Timetable
@@ -24,14 +24,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filename(timetable: Timetable, what: str, extension: str) -> str:
-    title = timetable.event.title.replace("/", "／").replace("\\", "＼")
-    return f"{title}_時間割第{timetable.version}版_{what}.{extension}"
+    version = _("時間割第%(version)s版") % {"version": timetable.version}
+    return download_name(timetable.event.title, version, what, extension=extension)
 
 
 def _file(data: bytes, content_type: str, filename: str, *, attachment: bool) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    # Django writes a non-ASCII name as RFC 5987 `filename*=utf-8''…`.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=attachment, filename=filename) or ""
+    attach_file_name(response, filename, attachment=attachment)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from participants.selectors import senior_has_current_pledge
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
+from sks.export import attach_file_name, download_name
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, Role
 
 from ..forms.publish import TimetablePublishForm
@@ -100,7 +101,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
 def my_schedule_ics(request: HttpRequest, pk: int) -> HttpResponse:
     timetable, schedules = selectors.access_own_schedule(user=signed_in_user(request), pk=pk)
     response = HttpResponse(selectors.schedule_ics(schedules), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="schedule-{timetable.event.date:%Y%m%d}-{timetable.pk}.ics"'
+    event = timetable.event
+    return attach_file_name(
+        response, download_name(event.title, f"{event.date:%Y%m%d}", _("面談予定"), extension="ics")
     )
-    return response

@@ -10,16 +10,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from sks.access import role_required, signed_in_user
 from sks.exceptions import DomainError
+from sks.export import attach_file_name, download_name
 from sks.roles import INSTITUTION_ROLES, Role
 
 from ..forms.statistics import EXPORT_FORMATS, StatisticsFilterForm
 from ..selectors import statistics as selectors
 from ..services.statistics import statistics_export as export_service
+from ..services.statistics import statistics_table_title
 
 EVENTS_PER_PAGE = 25
 CONTENT_TYPES = {
@@ -81,7 +82,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     except DomainError:
         raise Http404 from None
     response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
-    filename = f"統計_{table}_{timezone.localdate():%Y%m%d}.{file_format}"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
+    filename = download_name(statistics_table_title(table), f"{timezone.localdate():%Y%m%d}", extension=file_format)
+    attach_file_name(response, filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -173,6 +173,13 @@ class CareerForm(forms.Form):
     year_from = YearField(label=_("開始年"), required=False)
     year_to = YearField(label=_("終了年"), required=False, help_text=_("在職中は空欄にします。"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.empty_permitted:
+            # An extra row may stay empty, so nothing in it is marked 必須; the employer is asked for (in
+            # clean) only once something else is typed in the row.
+            self.fields["employer"].required = False
+
     def _check_year(self, name: str) -> int | None:
         year = self.cleaned_data.get(name)
         this_year = timezone.localdate().year
@@ -192,6 +199,8 @@ class CareerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("employer") and "employer" not in self.errors and self.has_changed():
+            self.add_error("employer", self.fields["employer"].error_messages["required"])
         start, end = data.get("year_from"), data.get("year_to")
         if start is not None and end is not None and end < start:
             self.add_error("year_to", _("終了年は開始年と同じか、それより後の年にしてください。"))

@@ -34,7 +34,7 @@ from django_scopes import scope
 
 from sks.audit import audit, audit_actor, audit_request_context
 from sks.exceptions import DomainError
-from sks.export import utf8_csv_bytes
+from sks.export import sheet_title, utf8_csv_bytes
 from sks.uploads import UploadLimits, UploadRefusedError, upload_guard
 
 from ..models import Branch, Company, Industry, Organization, User
@@ -774,6 +774,7 @@ def company_export(*, by: User, companies: QuerySet[Company], file_format: str) 
     if file_format not in {"csv", "xlsx"}:
         raise DomainError(_("CSV か Excel を選んでください。"))
     dataset = CompanyResource().export(companies)
+    dataset.title = sheet_title(_("取引先企業"))  # the worksheet's name; tablib's default is "Tablib Dataset"
     data: bytes = utf8_csv_bytes(dataset.csv) if file_format == "csv" else dataset.export("xlsx")
     # Who took a copy of the client list, and how much of it.
     audit(

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -15,6 +14,7 @@ from sks.personal_data import Person, entries
 from sks.roles import Role
 
 from .. import selectors, services
+from ..adapters import sign_in_with_new_password
 from ..forms.accounts import InvitationAcceptForm, InvitationForm
 from ..forms.seniors import DeletionConfirmForm
 
@@ -79,7 +79,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.invitation_accept(
+            user = services.invitation_accept(
                 token=token,
                 email=data["email"],
                 name=data["name"],
@@ -89,11 +89,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationError as exc:
             form.add_error("email", exc.message)
         else:
-            messages.success(
-                request,
-                _("アカウントを作成しました。ログインすると、二要素認証の登録に進みます。"),
-            )
-            return redirect(reverse("account_login") + "?email=" + data["email"])
+            # The newcomer has just proved the address and chosen the password: signing in asks neither again.
+            sign_in_with_new_password(request, user)
+            if not user.requires_mfa:
+                messages.success(request, _("アカウントを作成しました。"))
+                return redirect("dashboard")
+            messages.success(request, _("アカウントを作成しました。続けて、認証アプリを登録してください。"))
+            return redirect("mfa_activate_totp")
     return render(request, "participants/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

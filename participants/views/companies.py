@@ -13,11 +13,11 @@ from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from sks.access import role_required, signed_in_user
 from sks.audit import audit_read
+from sks.export import attach_file_name, download_name
 from sks.roles import INSTITUTION_ROLES
 
 from .. import selectors, services
@@ -213,6 +213,6 @@ def company_export(request: HttpRequest) -> HttpResponse:
     companies = selectors.company_list_for(user=user, **filters)
     data = services.company_export(by=user, companies=companies, file_format=file_format)
     response = HttpResponse(data, content_type=EXPORT_CONTENT_TYPES[file_format])
-    filename = f"取引先企業_{timezone.localdate():%Y%m%d}.{file_format}"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return attach_file_name(
+        response, download_name(_("取引先企業"), f"{timezone.localdate():%Y%m%d}", extension=file_format)
+    )

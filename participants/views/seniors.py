@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sks.access import role_required, signed_in_user
 from sks.audit import audit
 from sks.exceptions import DomainError
+from sks.export import attach_file_name, download_name
 from sks.roles import SENIOR
 
 from .. import selectors
@@ -259,8 +260,7 @@ def senior_data_export_json(request: HttpRequest) -> HttpResponse:
     audit(obj=profile, action="senior.data_exported", user=request.user)
     body = json.dumps(selectors.senior_data_export(profile), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"sks-my-data-{timezone.localdate():%Y%m%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach_file_name(response, download_name(_("SKS登録データ"), f"{timezone.localdate():%Y%m%d}", extension="json"))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sks.access import signed_in_user
+from sks.export import attach_file_name, download_name
 
 from .. import access
 from ..enums import RsvpStatus
@@ -210,9 +210,6 @@ def meeting_print(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
     pdf = meeting_print_pdf(meeting=meeting, sheet=sheet, by=user)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = {"cards": _("テーブルカード"), "itineraries": _("個人別の席次")}[sheet]
-    title = meeting.title.replace("/", "／").replace("\\", "＼")
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=False, filename=f"{title}_{name}.pdf") or ""
-    )
+    attach_file_name(response, download_name(meeting.title, name, extension="pdf"), attachment=False)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -32,3 +35,15 @@ def bs_widget(field: forms.BoundField) -> SafeString:
 @register.filter
 def is_checkbox(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def person_name(name: Any) -> SafeString:
+    """A person's name that wraps only between family and given name, never inside either.
+
+    Japanese text may break between any two characters, so 「佐々木 真由美」 in a narrow cell can end up as
+    「佐々木 真由」/「美」. Each space-separated part goes in a `.name-part` span, which the stylesheets
+    (sks.css, timetable_print.css) keep on one line. A name without a space stays whole.
+    """
+    parts = str(name or "").split()
+    return format_html_join(" ", '<span class="name-part">{}</span>', ((part,) for part in parts))

@@ -321,7 +321,7 @@ def test_confirmation_notifies_three_parties_with_a_parsing_ics(
         assert "二次面談の日程が決まりました" in message.subject
         assert "本店 会議室" in message.body
         (name, content, mimetype) = message.attachments[0]
-        assert (name, mimetype) == (f"second-interview-{si.pk}.ics", "text/calendar")
+        assert (name, mimetype) == (f"{si.event.title}_二次面談_{WHEN:%Y%m%d}.ics", "text/calendar")
         vevent = Calendar.from_ical(content).walk("VEVENT")[0]
         assert vevent.decoded("dtstart") == WHEN
         assert vevent.decoded("dtend") == WHEN + dt.timedelta(minutes=60)

@@ -138,7 +138,7 @@ def test_company_list_keyword_too_long_shows_error_beside_field(world):
     response = client_for(world["staff_a"]).get(reverse("participants:company_list"), {"q": "あ" * 101})
 
     assert (response.status_code, list_names(response)) == (200, [])
-    assert field_errors(response, "q") == ["この値は 100 文字以下でなければなりません( 101 文字になっています)。"]
+    assert field_errors(response, "q") == ["100 文字以内で入力してください（現在 101 文字）。"]
 
 
 def test_company_list_branch_of_other_institution_answers_404(world):

@@ -153,7 +153,7 @@ def test_export_json_is_an_attachment_with_all_data(client, person):
 
     data = json.loads(response.content.decode())
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="sks-my-data-')
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''SKS%E7%99%BB%E9%8C%B2")  # SKS登録
     assert data["user"] | {"date_joined": None, "last_login": None} == {
         "email": PERSON["email"],
         "name": PERSON["name"],
