@@ -8,11 +8,12 @@ from allauth.usersessions import app_settings as usersessions_settings
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from sks.access import request_scope
+from sks.views import error_404
 
 # Pages a staff member without MFA may still reach: enrolment itself, signing out, verifying an
 # address, an invitation link (a used one says so), the language switch, the health check and the icon.
@@ -106,3 +107,27 @@ class SessionActivityMiddleware:
     def _throttle_key(request: HttpRequest, session_key: str) -> str:
         client = "\n".join((session_key, request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")))
         return "session-activity:" + hashlib.sha256(client.encode()).hexdigest()
+
+
+class DebugNotFoundPageMiddleware:
+    """Under DEBUG, a 404 shows the product's page, not Django's technical page with the URL list.
+
+    `make run` serves with DEBUG on, and people try the product there: a mistyped address or a page they
+    may not see should look as it will in production. Technical 500 pages stay (they are for developers).
+    Last in MIDDLEWARE, so the page renders inside the request's scope, as Django's own handler404 does.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # No URL pattern matched: Django has already answered with its technical page.
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return error_404(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404):
+            return error_404(request, exception)
+        return None

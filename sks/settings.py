@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "sks.middleware.StaffMFARequiredMiddleware",
     "sks.middleware.InstitutionScopeMiddleware",
+    "sks.middleware.DebugNotFoundPageMiddleware",  # DEBUG only: the product's 404 page, not Django's URL list
 ]
 
 ROOT_URLCONF = "sks.urls"
