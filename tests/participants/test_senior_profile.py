@@ -294,7 +294,7 @@ def test_step1_impossible_birth_year_error_beside_field(client, senior, typed, m
         ("phone", "12345", "電話番号は市外局番から"),
         ("phone", "045-123-abcd", "電話番号は市外局番から"),
         ("prefecture", "99", "都道府県を一覧から選んでください。"),
-        ("city", "あ" * 101, "100 文字以下"),
+        ("city", "あ" * 101, "100 文字以内で入力してください（現在 101 文字）。"),
     ],
 )
 def test_step1_bad_input_error_beside_field(client, senior, field, typed, message):
@@ -533,7 +533,7 @@ def test_step4_too_long_error_beside_field(client, senior):
 
     html = response.content.decode()
     assert 'id="id_self_introduction-errors"' in html
-    assert "2000 文字以下" in html
+    assert "2000 文字以内で入力してください" in html
 
 
 # --- step 5: 活動条件 -----------------------------------------------------------------------------------
@@ -585,7 +585,7 @@ def test_step5_reads_yen_as_typed_in_japanese(client, senior):
         ({"fee_max": "99999999999999999999"}, "fee_max", "金額は1000万円以下で入力してください。"),
         ({"days_per_month": "40"}, "days_per_month", "日数は0から31までの数で入力してください。"),
         ({"weekdays": ["7"]}, "weekdays", "曜日は一覧から選んでください。"),
-        ({"registry_number": "x" * 31}, "registry_number", "30 文字以下"),
+        ({"registry_number": "x" * 31}, "registry_number", "30 文字以内で入力してください（現在 31 文字）。"),
     ],
 )
 def test_step5_bad_input_error_beside_field(client, senior, changes, field, message):
