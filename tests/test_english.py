@@ -220,3 +220,32 @@ def test_feedback_status_and_check_in_are_different_words_in_english():
         assert render('{% load i18n %}{% translate "受付" %}') == "Check-in"
     with translation.override("ja"):
         assert str(FeedbackStatus.RECEIVED.label) == "受付"
+
+
+@pytest.mark.django_db
+def test_fit_reasons_read_in_english_with_english_names():
+    """The fit engine gives each reason as a Japanese msgid with its parameters; in English both are
+    translated, the expertise area and the prefecture included."""
+    from matching.selectors.fit import fit_suggestions_for_enrolment
+    from participants.models import ExpertiseArea
+    from tests.factories import OrganizationFactory, UserFactory, approved_hearing, pledged_senior
+
+    with arranging():
+        bank = OrganizationFactory(name="A信用金庫")
+        coord = staff_user(Role.COORDINATOR)
+        event = make_event(coordinator_org=coord.active_memberships[0].organization, hosts=[bank], status="published")
+        company = CompanyFactory(institution=bank, prefecture="15", industry_major=Industry.objects.get(code="E"))
+        enrolment = enrol_company(event, company=company, staff=staff_user(Role.BANK_STAFF, bank))
+        approved_hearing(enrolment, title="百貨店への販路", summary="百貨店に販路を広げたい。", category="sales")
+        senior = pledged_senior(user=UserFactory(name="販路 太郎"), prefecture="15", weekdays=127)
+        senior.expertise.set(ExpertiseArea.objects.filter(code="sales-channels"))
+
+    with translation.override("ja"):
+        japanese = fit_suggestions_for_enrolment(enrolment=enrolment)[0].reasons
+    with translation.override("en"):
+        english = fit_suggestions_for_enrolment(enrolment=enrolment)[0].reasons
+
+    weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[event.date.weekday()]
+    assert japanese[:2] == ["販路開拓の経験", "同じ県（新潟県）"]
+    assert english[:2] == ["Experience in Sales channel development", "Same prefecture (Niigata)"]
+    assert f"Available on {weekday}, the event's weekday" in english

@@ -96,8 +96,15 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-WEEKDAY_NAMES = tuple(
-    gettext_noop(name) for name in ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
+# Each name written out in a gettext_noop call, so that makemessages finds it.
+WEEKDAY_NAMES = (
+    gettext_noop("月曜日"),
+    gettext_noop("火曜日"),
+    gettext_noop("水曜日"),
+    gettext_noop("木曜日"),
+    gettext_noop("金曜日"),
+    gettext_noop("土曜日"),
+    gettext_noop("日曜日"),
 )
 
 
