@@ -22,7 +22,7 @@ from participants.demo import DEMO_PASSWORD, DemoLogin, demo_user
 from participants.models import Company, CompanyContact, ExpertiseArea, Organization, SeniorProfile, User
 
 from . import services
-from .models import Event, HearingSheet
+from .models import ChecklistItem, Event, HearingSheet
 
 SINGLE_TITLE = "さくら台信用金庫 新現役交流会"
 JOINT_TITLE = "かながわ・しずおか合同 新現役交流会"
@@ -242,9 +242,18 @@ def _joint_event(*, coordinator: User, coord_org: Organization, today: dt.date) 
     services.event_start_hearing(event=event, by=coordinator)
 
 
+def _tick_past_checklist(*, title: str, coordinator: User, today: dt.date) -> None:
+    """The coordinator has done what was due before today: a demo event's checklist shows the work ahead,
+    not every task since its creation as overdue (its dates are counted back from the event)."""
+    for item in ChecklistItem.objects.filter(event__title=title, due_date__lt=today, done_at__isnull=True):
+        services.checklist_item_toggle_done(item=item, by=coordinator)
+
+
 def seed_events_demo() -> None:
     coordinator = demo_user("coordinator@demo.sks.example.jp")
     coord_org = Organization.objects.get(name="新現役交流会事務局")
     today = timezone.localdate()
     _single_host_event(coordinator=coordinator, coord_org=coord_org, today=today)
     _joint_event(coordinator=coordinator, coord_org=coord_org, today=today)
+    for title in (SINGLE_TITLE, JOINT_TITLE):
+        _tick_past_checklist(title=title, coordinator=coordinator, today=today)

@@ -22,7 +22,7 @@ EXPECTED = {
     "staff1@demo.sks.example.jp": "事前ヒアリングシートを仕上げましょう",
     "admin1@demo.sks.example.jp": "事前ヒアリングシートを仕上げましょう",
     "staff2@demo.sks.example.jp": "事前ヒアリングシートを仕上げましょう",
-    "coordinator@demo.sks.example.jp": "期限を過ぎた準備が",
+    "coordinator@demo.sks.example.jp": "次の交流会の準備を進めましょう",
     "alumni@demo.sks.example.jp": "入会の申請を確認しましょう",
     "city@demo.sks.example.jp": "次の対話会の準備をしましょう",
     "alumnus@demo.sks.example.jp": "新しいお知らせを確認しましょう",
@@ -67,3 +67,22 @@ def test_each_demo_role_is_given_one_clear_next_step_that_agrees_with_its_panels
         email: True for email in EXPECTED
     }, found
     assert {email: rest for email, (_title, *rest) in found.items()} == {email: [1, False, False] for email in EXPECTED}
+
+
+def test_the_demo_coordinator_has_done_what_was_due_and_has_the_rest_ahead():
+    """A demo event's checklist is counted back from its date: what fell due before today is ticked (by the
+    coordinator, through the service), what is ahead is not, so the demo does not open on 8 overdue tasks."""
+    from django.utils import timezone
+
+    from events.demo import JOINT_TITLE, SINGLE_TITLE
+    from events.models import ChecklistItem
+    from tests.access import every
+
+    with arranging():
+        call_command("seed_demo")
+    today = timezone.localdate()
+    items = every(ChecklistItem).filter(event__title__in=[SINGLE_TITLE, JOINT_TITLE])
+
+    assert items.filter(due_date__lt=today, done_at__isnull=True).count() == 0
+    assert items.filter(due_date__lt=today, done_by__email="coordinator@demo.sks.example.jp").exists()
+    assert items.filter(due_date__gte=today, done_at__isnull=True).exists()
