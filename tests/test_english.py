@@ -249,3 +249,34 @@ def test_fit_reasons_read_in_english_with_english_names():
     assert japanese[:2] == ["販路開拓の経験", "同じ県（新潟県）"]
     assert english[:2] == ["Experience in Sales channel development", "Same prefecture (Niigata)"]
     assert f"Available on {weekday}, the event's weekday" in english
+
+
+@pytest.mark.django_db
+def test_a_seniors_fit_list_is_in_each_readers_language_whatever_language_filled_the_cache():
+    """The published issue list is prepared once per process and reused for every senior: a senior reading
+    in English after one in Japanese (and the other way round) gets their own language's names."""
+    from matching.selectors.fit import fit_issues_for_senior
+    from participants.models import ExpertiseArea
+    from tests.factories import OrganizationFactory, UserFactory, approved_hearing, pledged_senior
+
+    with arranging():
+        bank = OrganizationFactory(name="A信用金庫")
+        coord = staff_user(Role.COORDINATOR)
+        event = make_event(coordinator_org=coord.active_memberships[0].organization, hosts=[bank], status="published")
+        company = CompanyFactory(institution=bank, prefecture="15", industry_major=Industry.objects.get(code="E"))
+        enrolment = enrol_company(event, company=company, staff=staff_user(Role.BANK_STAFF, bank))
+        approved_hearing(enrolment, title="百貨店への販路", summary="百貨店に販路を広げたい。", category="sales")
+        senior = pledged_senior(user=UserFactory(name="販路 太郎"), prefecture="15")
+        senior.expertise.set(ExpertiseArea.objects.filter(code="sales-channels"))
+
+    read = {}
+    for language in ("en", "ja", "en"):
+        with translation.override(language):
+            [suggestion] = fit_issues_for_senior(event=event, senior=senior)
+        read.setdefault(language, []).append((suggestion.category, suggestion.reasons[:2]))
+
+    assert read["ja"] == [("販路開拓", ["販路開拓の経験", "同じ県（新潟県）"])]
+    assert (
+        read["en"]
+        == [("Sales channel development", ["Experience in Sales channel development", "Same prefecture (Niigata)"])] * 2
+    )

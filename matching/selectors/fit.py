@@ -38,7 +38,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from events.access import enrolments_of_event, events_for_senior, hearing_issues_for_prefetch, senior_profile_of
@@ -95,8 +95,12 @@ FIT_THRESHOLD = 0.45
 # 応募が少ない課題: fewer fitting applicants than this.
 FITTING_APPLICANTS_FLOOR = 3
 
-_PREFECTURES = dict(PREFECTURE_CHOICES)
-_CATEGORY_LABELS = {value: str(label) for value, label in IssueCategory.choices}
+# Reason parameters are msgids, translated when a page shows them (reason_texts): the facts are cached across
+# requests in any language, so they must not hold one language's words. Prefecture names are localflavor's
+# msgids (English, translated to Japanese by its catalog); category labels are ours (Japanese).
+with translation.override(None):
+    _PREFECTURES = {code: str(label) for code, label in PREFECTURE_CHOICES}
+    _CATEGORY_LABELS = {value: str(label) for value, label in IssueCategory.choices}
 
 
 def reason_texts(fit: Fit) -> list[str]:
@@ -156,7 +160,7 @@ def _issue_facts(
         industry_middle=middle.code if middle else "",
         industry_middle_label=middle.name if middle else "",
         prefecture=company.prefecture,
-        prefecture_label=str(_PREFECTURES.get(company.prefecture, "")),
+        prefecture_label=_PREFECTURES.get(company.prefecture, ""),
         weekday=enrolment.event.date.weekday(),
     )
 
@@ -432,7 +436,7 @@ def suggestions_from_fits(published: PublishedIssues, fits: Iterable[Fit]) -> li
             enrolment_id=published.groups[f.issue],
             label=published.names.get(published.groups[f.issue], ""),
             title=published.titles.get(published.groups[f.issue], ""),
-            category=published.categories[f.issue],
+            category=gettext(published.categories[f.issue]),
             reasons=reason_texts(f),
             score=f.score,
         )
