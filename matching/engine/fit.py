@@ -25,6 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy
+
 __all__ = [
     "CATEGORY_EXPERTISE",
     "MAX_REASONS",
@@ -179,11 +181,9 @@ class Fit:
 
 def expertise_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
     """The category's own area counts 0.6, the other wanted areas share 0.4 (all 1.0 when none is asked)."""
-    category_code = CATEGORY_EXPERTISE.get(issue.category, "")
-    others = sorted(issue.wanted - {category_code})
+    category_code, others, category_weight = _expertise_plan(issue.category, issue.wanted)
     reasons: list[ReasonPart] = []
     value = 0.0
-    category_weight = 0.6 if others else 1.0
     if category_code and category_code in senior.expertise:
         value += category_weight
         label = issue.expertise_labels.get(category_code) or issue.category_label
@@ -198,6 +198,15 @@ def expertise_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, 
                 area = issue.expertise_labels.get(code, code)
                 reasons.append((gettext_noop("%(area)sの経験"), {"area": area}, share))
     return min(value, 1.0), reasons
+
+
+@functools.lru_cache(maxsize=4096)
+def _expertise_plan(category: str, wanted: frozenset[str]) -> tuple[str, tuple[str, ...], float]:
+    """An issue's category area, its other wanted areas (in a fixed order) and the category area's weight:
+    the same for every senior, so worked out once per issue (the publish-time mail scores every senior)."""
+    category_code = CATEGORY_EXPERTISE.get(category, "")
+    others = tuple(sorted(wanted - {category_code}))
+    return category_code, others, 0.6 if others else 1.0
 
 
 def industry_component(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, list[ReasonPart]]:
@@ -288,7 +297,9 @@ def _structure(issue: IssueFacts, senior: SeniorFacts) -> tuple[float, Parts]:
         "weekday": weekday_component(issue, senior),
         "outcome": outcome_component(issue, senior),
     }
-    score = sum(WEIGHTS[name] * value for name, (value, _r) in parts.items())
+    score = 0.0
+    for name, (value, _reasons) in parts.items():
+        score += WEIGHTS[name] * value
     return score - no_show_penalty(senior), parts
 
 
@@ -364,6 +375,9 @@ class IssueIndex:
         self.model = TfIdf(i.text for i in self.issues)
         self.vectors = {i.key: v for i, v in zip(self.issues, self.model.corpus_vectors, strict=True)}
         self.group = {i.key: i.group for i in self.issues}
+        self._rows = {i.key: row for row, i in enumerate(self.issues)}
+        self._columns = {gram: column for column, gram in enumerate(self.model.idf)}
+        self._matrix: numpy.ndarray | None = None  # issues x grams, see _similarities
         self.by_area: dict[str, list[IssueFacts]] = {}
         self.by_category: dict[str, list[IssueFacts]] = {}
         for issue in self.issues:
@@ -395,29 +409,56 @@ class IssueIndex:
         one_per_group: bool = True,
     ) -> list[Fit]:
         """The senior's fits, best first. With `threshold`, only those at or above it (the text is computed
-        only where the rest of the score leaves it a chance); with `related_only`, only related() issues."""
-        document: dict[str, float] | None = None
-        fits = []
+        only where the rest of the score leaves it a chance); with `related_only`, only related() issues.
+
+        The publish-time mail calls this for every senior, so it does the least per pair: the structural
+        part first (pairs it rules out get no text), the text similarities of the rest in one product with
+        the issues' matrix, the scores from both, and reasons (the costly part) only for the fits returned.
+        """
+        scored: list[tuple[float, int, IssueFacts, tuple[float, Parts], float]] = []
+        candidates = []
         for issue in self.related(senior) if related_only else self.issues:
             structure = _structure(issue, senior)
             if threshold is not None and structure[0] + WEIGHTS["text"] < threshold:
                 continue
-            if document is None:
-                document = self.model.vector(senior.document)
-            similarity = TfIdf.cosine(document, self.vectors[issue.key])
-            if threshold is not None and structure[0] + WEIGHTS["text"] * text_component(similarity)[0] < threshold:
+            candidates.append((issue, structure))
+        if not candidates:
+            return []
+        similarities = self._similarities(senior, [issue for issue, _structure_ in candidates])
+        for (issue, structure), similarity in zip(candidates, similarities, strict=True):
+            raw = structure[0] + WEIGHTS["text"] * text_component(similarity)[0]
+            if threshold is not None and raw < threshold:
                 continue
-            fits.append(_assemble(issue, senior, structure, similarity))
-        fits.sort(key=lambda f: (-f.score, f.issue))
+            scored.append((round(raw, 6), issue.key, issue, structure, similarity))  # the score _assemble gives
+        scored.sort(key=lambda row: (-row[0], row[1]))
         if one_per_group:
             seen: set[int] = set()
             kept = []
-            for f in fits:
-                if self.group[f.issue] not in seen:
-                    seen.add(self.group[f.issue])
-                    kept.append(f)
-            fits = kept
-        return fits if limit is None else fits[:limit]
+            for row in scored:
+                if self.group[row[1]] not in seen:
+                    seen.add(self.group[row[1]])
+                    kept.append(row)
+            scored = kept
+        if limit is not None:
+            scored = scored[:limit]
+        return [_assemble(issue, senior, structure, similarity) for _s, _k, issue, structure, similarity in scored]
+
+    def _similarities(self, senior: SeniorFacts, issues: Sequence[IssueFacts]) -> list[float]:
+        """Cosine similarities of the senior's document with each of `issues`' texts. Only the document's
+        grams that occur in some issue can count, so the document vector is cut to those and multiplied
+        with the issues' rows of a dense matrix (built on first use)."""
+        if self._matrix is None:
+            self._matrix = numpy.zeros((len(self.issues), len(self._columns)))
+            for row, issue in enumerate(self.issues):
+                for gram, weight in self.vectors[issue.key].items():
+                    self._matrix[row, self._columns[gram]] = weight
+        document = self.model.vector(senior.document)
+        columns = [self._columns[gram] for gram in document if gram in self._columns]
+        if not columns:
+            return [0.0] * len(issues)
+        weights = numpy.fromiter((document[g] for g in document if g in self._columns), dtype=float)
+        rows = [self._rows[issue.key] for issue in issues]
+        return [float(x) for x in self._matrix[numpy.ix_(rows, columns)] @ weights]
 
 
 # --- text similarity ----------------------------------------------------------------------------------------

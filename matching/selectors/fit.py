@@ -21,6 +21,7 @@ evidence is the free text can be missed by the first step; bench/fit.py measures
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,12 +106,18 @@ with translation.override(None):
 
 def reason_texts(fit: Fit) -> list[str]:
     """The fit's reasons in the active language: the engine gives each its Japanese wording (a msgid) and
-    parameters (reference names, counts), and both are translated here."""
-    texts = []
-    for reason in fit.reasons:
-        params = {k: gettext(v) if isinstance(v, str) and v else v for k, v in reason.params.items()}
-        texts.append(gettext(reason.template) % params if params else gettext(reason.template))
-    return texts
+    parameters (reference names, counts), and both are translated here. The publish-time mail words the same
+    few reasons for tens of thousands of seniors, so each wording is made once per language and process."""
+    language = translation.get_language()
+    return [_reason_text(language, reason.template, tuple(reason.params.items())) for reason in fit.reasons]
+
+
+@functools.lru_cache(maxsize=4096)
+def _reason_text(language: str | None, template: str, params: tuple[tuple[str, object], ...]) -> str:
+    """One reason in `language` (the active one: the argument only keys the cache). Catalogs load at start,
+    so a wording cannot change while the process runs."""
+    translated = {k: gettext(v) if isinstance(v, str) and v else v for k, v in params}
+    return gettext(template) % translated if translated else gettext(template)
 
 
 # --- who may be suggested ---------------------------------------------------------------------------------

@@ -230,3 +230,62 @@ def test_issue_index_threshold_and_related_only_agree_with_the_full_scan():
     assert [f.issue for f in index.fits(s, related_only=True)] == [2, 3]
     above = [f.issue for f in everything if f.score >= 0.4]
     assert [f.issue for f in index.fits(s, threshold=0.4, related_only=True)] == above
+
+
+def said_fits(fits, *, approx=False):
+    """What a fit says; with `approx`, its components up to the last bits of a float (a matrix product sums
+    the text similarity in another order than the plain loop)."""
+    return [
+        (f.issue, f.score, f.reasons, pytest.approx(f.components, abs=1e-12) if approx else f.components) for f in fits
+    ]
+
+
+def test_issue_index_gives_exactly_what_scoring_each_pair_gives_on_random_events():
+    """IssueIndex.fits (structure first, the text in one matrix product, reasons only for what it returns)
+    against the plain definition: fit_score of every pair with TfIdf.cosine, sorted, one per company."""
+    import random
+
+    from matching.engine.fit import IssueIndex
+
+    rng = random.Random(7)
+    words = ["販路", "百貨店", "資金繰り", "品質", "海外", "後継者", "工場", "ＤＸ", "受発注", "人材", "育成", "銀行"]
+    areas = ["sales-channels", "overseas", "marketing", "finance", "succession"]
+    categories = ["sales", "overseas", "finance", "succession", "quality"]
+
+    def text() -> str:
+        return "".join(rng.choice(words) + rng.choice(["を", "の", "と", "。", " "]) for _ in range(rng.randint(1, 8)))
+
+    for _event in range(20):
+        issues = [
+            issue(
+                key=k,
+                group=k // 2,
+                category=rng.choice(categories),
+                text=text(),
+                wanted=frozenset(rng.sample(areas, rng.randint(0, 2))),
+                prefecture=rng.choice(["13", "14", "15"]),
+            )
+            for k in range(rng.randint(1, 12))
+        ]
+        index = IssueIndex(issues)
+        for _senior in range(10):
+            s = senior(
+                expertise=frozenset(rng.sample(areas, rng.randint(0, 3))),
+                introduction=text(),
+                career_text=text(),
+                prefecture=rng.choice(["13", "14", "15"]),
+                agreements={rng.choice(categories): rng.randint(1, 3)} if rng.random() < 0.3 else {},
+            )
+            document = index.model.vector(s.document)
+            plain = sorted(
+                (fit_score(i, s, text=TfIdf.cosine(document, index.vectors[i.key])) for i in issues),
+                key=lambda f: (-f.score, f.issue),
+            )
+            for threshold in (None, 0.3, 0.45):
+                expected, groups = [], set()
+                for f in plain:
+                    if (threshold is None or f.score >= threshold) and index.group[f.issue] not in groups:
+                        groups.add(index.group[f.issue])
+                        expected.append(f)
+                assert said_fits(index.fits(s, threshold=threshold), approx=True) == said_fits(expected)
+                assert said_fits(index.fits(s, threshold=threshold, limit=3), approx=True) == said_fits(expected[:3])
