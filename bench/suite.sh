@@ -8,7 +8,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp "${TMPDIR:-/tmp}/sks-suite-bench.XXXXXX")
-trap 'rm -f "$log"' EXIT
 
 make --no-print-directory install-dev >"$log" 2>&1 || { cat "$log"; exit 1; }
 workers=${PYTEST_WORKERS:-auto}
@@ -26,5 +25,8 @@ printf 'wall: %.1f s; passed: %s, skipped: %s, failed: %s, errors: %s; load afte
   "$(cut -d' ' -f1-3 /proc/loadavg)" "$status"
 if [ "$status" -ne 0 ]; then
   grep -E '^(FAILED|ERROR) ' "$log" | head -n 40
+  echo "the whole output: $log"
+else
+  rm -f "$log"
 fi
 exit "$status"
