@@ -47,9 +47,14 @@ site-url:
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-## test: install with dev dependencies and run the whole suite
+## test: install with dev dependencies and run the whole suite, in parallel (pytest-xdist): one pytest worker
+## per core by default (make test PYTEST_WORKERS=1 for one, PYTEST_WORKERS=0 for no workers at all). Tests
+## marked with an xdist_group (the real Celery worker's) stay together on one worker. PYTEST_ARGS go to
+## pytest as they are: make test PYTEST_ARGS='-m "not browser"', PYTEST_ARGS='-k matrix -x'.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from sks.celery import app
-from tests.conftest import need
+from tests.conftest import cache_key_prefix, need, worker_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SEPARATOR = b"-" * 79
@@ -33,7 +33,6 @@ def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess
     of what a killed worker left, at the end."""
     need(bool(settings.REDIS_URL), "REDIS_URL is not set: no broker for a real Celery worker")
     need(connection.vendor == "postgresql", "the worker needs a database shared across processes (PostgreSQL)")
-    db = connection.settings_dict
     started: list[tuple[subprocess.Popen, object]] = []
 
     def start(name: str, mail_dir: Path, **extra_env: str) -> subprocess.Popen:
@@ -42,11 +41,9 @@ def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess
             "DJANGO_ENV": "test",
             "DJANGO_SETTINGS_MODULE": "tests.reminder_worker_settings",
             "SKS_TEST_QUEUE": queue,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                f"/{db['NAME']}"
-            ),
+            "DATABASE_URL": worker_database_url(),
             "REDIS_URL": settings.REDIS_URL,
+            "CACHE_KEY_PREFIX": cache_key_prefix(),
             "EMAIL_URL": "filemail://" + str(mail_dir),
             **extra_env,
         }

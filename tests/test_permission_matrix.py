@@ -17,13 +17,16 @@ when a URL pattern has no row, so every new view must state who may see it. Colu
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
 
 from participants.services import invitation_create
 from sks.roles import Role
@@ -890,8 +893,7 @@ def test_no_row_without_a_url_pattern():
     assert sorted(set(ROWS) - names) == []
 
 
-@pytest.fixture
-def world(db, unscoped) -> dict[str, Any]:
+def _build_world() -> dict[str, Any]:
     bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
     admin_a = staff_user(Role.INSTITUTION_ADMIN, bank_a)
     users = {
@@ -930,6 +932,25 @@ def world(db, unscoped) -> dict[str, Any]:
         "sheet": sheet,
         "senior_profile": senior_profile,
     }
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
+    """The world, built once for the module inside a transaction that is rolled back at its end.
+
+    Each row's test runs inside it in a savepoint of its own (the `db` fixture), rolled back after the row,
+    so every row starts from this same world, as if it had been built for that row alone.
+    """
+    with django_db_blocker.unblock(), scopes_disabled(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_once, db, unscoped) -> dict[str, Any]:
+    # A copy per row, as TestCase.setUpTestData gives: a row that changes an instance in memory (a login
+    # sets last_login) leaves the next row's instances as built.
+    return copy.deepcopy(_world_once)
 
 
 ALL_ROWS = {**ROWS, **{k: v for rows in NAMESPACE_ROWS.values() for k, v in rows.items()}}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,10 +33,37 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
-def _setting(name: str, env: dict[str, str]) -> str:
-    result = _manage("shell", "-c", f"from django.conf import settings; print(repr(settings.{name}))", env=env)
+def _read_settings(env: dict[str, str], *names: str) -> dict[str, str]:
+    """The repr() of each setting (a name, or an expression on settings) as one manage.py process sees it."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: repr(eval('settings.' + name)) for name in {list(names)!r}}}))"
+    )
+    result = _manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# One process per configuration, reading everything the tests below look at.
+@pytest.fixture(scope="module")
+def production_settings() -> dict[str, str]:
+    return _read_settings(
+        PROD_ENV, "DEBUG", "PASSWORD_HASHERS", "SESSION_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"
+    )
+
+
+@pytest.fixture(scope="module")
+def redis_settings() -> dict[str, str]:
+    env = {"DJANGO_ENV": "development", "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    return _read_settings(env, "CACHES['default']['BACKEND']", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER")
+
+
+@pytest.fixture(scope="module")
+def development_settings() -> dict[str, str]:
+    env = {"DJANGO_ENV": "development"}
+    return _read_settings(
+        env, "CACHES['default']['BACKEND']", "CELERY_TASK_ALWAYS_EAGER", "DATABASES['default']['NAME']"
+    )
 
 
 def test_check_deploy_production_is_clean():
@@ -55,31 +83,27 @@ def test_production_without_required_variable_refuses_to_start(missing):
     assert missing in result.stderr
 
 
-def test_production_hardening_values():
-    assert _setting("DEBUG", PROD_ENV) == "False"
-    assert _setting("PASSWORD_HASHERS", PROD_ENV) == "['django.contrib.auth.hashers.Argon2PasswordHasher']"
-    assert _setting("SESSION_COOKIE_SECURE", PROD_ENV) == "True"
-    assert _setting("SECURE_SSL_REDIRECT", PROD_ENV) == "True"
-    assert int(_setting("SECURE_HSTS_SECONDS", PROD_ENV)) >= 31536000
+def test_production_hardening_values(production_settings):
+    assert production_settings["DEBUG"] == "False"
+    assert production_settings["PASSWORD_HASHERS"] == "['django.contrib.auth.hashers.Argon2PasswordHasher']"
+    assert production_settings["SESSION_COOKIE_SECURE"] == "True"
+    assert production_settings["SECURE_SSL_REDIRECT"] == "True"
+    assert int(production_settings["SECURE_HSTS_SECONDS"]) >= 31536000
 
 
-def test_redis_url_switches_cache_and_celery():
-    env = {"DJANGO_ENV": "development", "REDIS_URL": "redis://127.0.0.1:6379/3"}
-
-    assert "RedisCache" in _setting("CACHES['default']['BACKEND']", env)
-    assert _setting("CELERY_BROKER_URL", env) == "'redis://127.0.0.1:6379/3'"
-    assert _setting("CELERY_TASK_ALWAYS_EAGER", env) == "False"
+def test_redis_url_switches_cache_and_celery(redis_settings):
+    assert "RedisCache" in redis_settings["CACHES['default']['BACKEND']"]
+    assert redis_settings["CELERY_BROKER_URL"] == "'redis://127.0.0.1:6379/3'"
+    assert redis_settings["CELERY_TASK_ALWAYS_EAGER"] == "False"
 
 
-def test_without_redis_url_tasks_are_eager_and_cache_is_local():
-    env = {"DJANGO_ENV": "development"}
-
-    assert "LocMemCache" in _setting("CACHES['default']['BACKEND']", env)
-    assert _setting("CELERY_TASK_ALWAYS_EAGER", env) == "True"
+def test_without_redis_url_tasks_are_eager_and_cache_is_local(development_settings):
+    assert "LocMemCache" in development_settings["CACHES['default']['BACKEND']"]
+    assert development_settings["CELERY_TASK_ALWAYS_EAGER"] == "True"
 
 
-def test_default_database_is_sqlite_in_var():
-    result = _setting("DATABASES['default']['NAME']", {"DJANGO_ENV": "development"})
+def test_default_database_is_sqlite_in_var(development_settings):
+    result = development_settings["DATABASES['default']['NAME']"]
 
     assert result == repr(str(ROOT / "var" / "db.sqlite3"))
 

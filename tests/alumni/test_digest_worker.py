@@ -13,14 +13,13 @@ from alumni import services
 from alumni.enums import NewsStatus
 from alumni.models import DigestDelivery, NewsPost
 from tests.factories import UserFactory, alumni_member, alumni_network, alumni_viewer
-from tests.test_celery import celery_worker_process  # noqa: F401  (the session's real worker)
 
 MONDAY = dt.date(2026, 12, 7)
 
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_digest_mailed_once_by_the_real_worker(celery_worker_process: Path, unscoped) -> None:  # noqa: F811
+def test_digest_mailed_once_by_the_real_worker(celery_worker_process: Path, unscoped) -> None:
     network = alumni_network()
     alumni_member(network, user=UserFactory(email="digest-worker@example.jp"))
     news = services.news_save(
