@@ -39,6 +39,8 @@ def fit_senior_event(request: HttpRequest, pk: int) -> HttpResponse:
         "event": event,
         "suggestions": selectors.fit_issues_for_senior(event=event, senior=profile, limit=selectors.SENIOR_LIST),
         "window_open": application_window_open(event),
+        # Loaded into the issue list, which has its own apply button: the panel does not repeat it.
+        "embedded": bool(request.headers.get("HX-Request")),
     }
     if request.headers.get("HX-Request"):
         return render(request, "matching/fit/senior_event_list.html", context)

@@ -50,7 +50,9 @@ def test_senior_sees_fits_and_applies_then_staff_invite_a_suggested_senior(page:
     expect(first).to_contain_text("百貨店への販路")
     expect(first).to_contain_text("販路開拓の経験")
     expect(first).to_contain_text("同じ県（神奈川県）")
-    fits.get_by_role("link", name="企業を選んで応募する").click()
+    # One apply button on the page: the issue list's own (the fit panel loaded into it does not repeat it).
+    expect(page.get_by_role("link", name="企業を選んで応募する")).to_have_count(1)
+    page.get_by_role("link", name="企業を選んで応募する").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("応募する企業と提案")
     choice = page.locator("fieldset").filter(has_text="百貨店への販路")
     choice.get_by_role("checkbox", name=re.compile("に応募する$")).check()

@@ -306,3 +306,19 @@ def test_the_mail_run_in_batches_mails_every_recipient_once(world, monkeypatch, 
         task_send_fit_mails.delay(event_id=world["event"].pk)  # a repeated run: nothing twice
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(s.user.email for s in sellers)
+
+
+def test_the_fit_panel_inside_the_issue_list_does_not_repeat_its_apply_button(world, login_as):
+    """The standalone page offers the apply button; the panel loaded into the issue list (htmx) leaves it
+    to the list, so the page has one."""
+    seller = _seller()
+    client = login_as(seller.user)
+    url = reverse("matching:fit_senior_event", args=[world["event"].pk])
+
+    standalone = client.get(url).content.decode()
+    embedded = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    issue_list = client.get(reverse("events:senior_issue_list", args=[world["event"].pk])).content.decode()
+
+    assert standalone.count("企業を選んで応募する") == 1
+    assert "企業を選んで応募する" not in embedded
+    assert issue_list.count("企業を選んで応募する") == 1
