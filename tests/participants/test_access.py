@@ -5,7 +5,7 @@ import pytest
 from participants.access import contacts_of_companies, is_active_contact_of
 from participants.models import CompanyContact
 from sks.roles import COMPANY
-from tests.access import every
+from tests.access import arranging
 from tests.factories import CompanyFactory, company_contact
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,8 @@ def test_company_role_follows_the_active_contact_row():
     user = company_contact(company)
     assert COMPANY in user.roles
 
-    every(CompanyContact).filter(user=user).update(is_active=False)
+    with arranging():
+        CompanyContact.objects.filter(user=user).update(is_active=False)
     user.refresh_from_db()
     del user.roles  # a cached property
 
