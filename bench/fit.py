@@ -320,9 +320,11 @@ def _create_event(companies: int, seed: int) -> Any:
             )
         )
     created = Company.objects.bulk_create(rows)
+    # Benchmark data outside any request: no institution scope to write in.
     enrolments = EventCompany.unscoped.bulk_create(
         [EventCompany(event=event, company=c, institution=bank, attending_staff=staff) for c in created]
     )
+    # Benchmark data outside any request, as above.
     sheets = HearingSheet.unscoped.bulk_create(
         [
             HearingSheet(
@@ -346,7 +348,7 @@ def _create_event(companies: int, seed: int) -> Any:
                     position=position,
                 )
             )
-    issues = HearingIssue.unscoped.bulk_create(issues)
+    issues = HearingIssue.unscoped.bulk_create(issues)  # benchmark data outside any request
     through = HearingIssue.expertise.through
     through.objects.bulk_create(
         [through(hearingissue_id=i.pk, expertisearea_id=areas[CATEGORY_EXPERTISE[i.category]].pk) for i in issues]

@@ -39,6 +39,8 @@ def arranging() -> Iterator[None]:
 def every(model: type[M]) -> QuerySet[M]:
     """Every row of `model`, whatever institution owns it: for checking what the code under test wrote."""
     manager: Any = getattr(model, "unscoped", None) or model._default_manager  # scope bypass: checking
+    if hasattr(manager, "with_scopes_disabled"):  # a scoped model with no second manager (Company)
+        manager = manager.with_scopes_disabled()
     return manager.all()
 
 

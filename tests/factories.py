@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from participants.enums import FinancialInstitutionType, OrganizationKind
 from participants.models import Branch, Company, Membership, Organization, SeniorProfile, User
 from sks.roles import Role
+from tests.access import arranging
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -183,6 +184,7 @@ def make_event(
     return event
 
 
+@arranging()  # factories arrange a test's world across institutions
 def enrol_company(
     event: Any, *, company: Company | None = None, institution: Organization | None = None, staff: User | None = None
 ) -> Any:
@@ -193,13 +195,14 @@ def enrol_company(
         company = CompanyFactory(institution=institution or event.hosts.order_by("pk").first())
     if staff is None:
         staff = staff_user(Role.BANK_STAFF, company.institution)
-    enrolment = EventCompany.unscoped.create(
+    enrolment = EventCompany.objects.create(
         event=event, company=company, institution=company.institution, attending_staff=staff, enrolled_by=staff
     )
-    HearingSheet.unscoped.create(enrolment=enrolment)
+    HearingSheet.objects.create(enrolment=enrolment)
     return enrolment
 
 
+@arranging()  # factories arrange a test's world across institutions
 def approved_hearing(
     enrolment: Any,
     *,
@@ -213,7 +216,7 @@ def approved_hearing(
 
     from events.models import HearingIssue, HearingSheet
 
-    sheet = HearingSheet.unscoped.get(enrolment=enrolment)
+    sheet = HearingSheet.objects.get(enrolment=enrolment)
     sheet.status = "approved"
     sheet.support_form = "ongoing"
     sheet.payment_capacity = "subsidy_only"
@@ -225,7 +228,7 @@ def approved_hearing(
     sheet.public_summary = summary
     sheet.internal_notes = "内部メモ：融資の相談あり"
     sheet.save()
-    HearingIssue.unscoped.create(sheet=sheet, category=category, description="販路拡大の具体策が必要")
+    HearingIssue.objects.create(sheet=sheet, category=category, description="販路拡大の具体策が必要")
     return sheet
 
 
@@ -296,12 +299,13 @@ def matrix_invitation(world: dict[str, Any]) -> Any:
 
 
 # --- events (hearing) ---
+@arranging()  # factories arrange a test's world across institutions
 def company_contact(company: Company, **user_fields: object) -> User:
     """A company's own login (CompanyContact): a user with no staff role and no senior profile."""
     from participants.models import CompanyContact
 
     user = UserFactory(**user_fields)
-    CompanyContact.unscoped.create(company=company, user=user)
+    CompanyContact.objects.create(company=company, user=user)
     return User.objects.get(pk=user.pk)
 
 
@@ -374,25 +378,28 @@ def make_attendance(event: Any, *, senior: Any = None, enrolment: Any = None, **
 
 
 # --- after the event: results, second interviews, agreements ---
+@arranging()  # factories arrange a test's world across institutions
 def make_result(enrolment: Any, senior: Any, **fields: object) -> Any:
     """An interview result of the pair (company wish, senior wish, notes etc. in `fields`)."""
     from matching.models import InterviewResult
 
-    return InterviewResult.unscoped.create(
+    return InterviewResult.objects.create(
         event=enrolment.event, enrolment=enrolment, senior=senior, institution=enrolment.institution, **fields
     )
 
 
+@arranging()  # factories arrange a test's world across institutions
 def make_second_interview(enrolment: Any, senior: Any, **fields: object) -> Any:
     """A second interview of the pair, by default proposed and handled by the enrolment's attending staff."""
     from matching.models import SecondInterview
 
     fields.setdefault("staff", enrolment.attending_staff)
-    return SecondInterview.unscoped.create(
+    return SecondInterview.objects.create(
         event=enrolment.event, enrolment=enrolment, senior=senior, institution=enrolment.institution, **fields
     )
 
 
+@arranging()  # factories arrange a test's world across institutions
 def make_agreement(enrolment: Any, senior: Any, **fields: object) -> Any:
     """A support agreement of the pair (default: subsidised, 3 visits, starting on the event's date)."""
     from matching.models import SupportAgreement
@@ -400,7 +407,7 @@ def make_agreement(enrolment: Any, senior: Any, **fields: object) -> Any:
     fields.setdefault("kind", "subsidised")
     fields.setdefault("start_date", enrolment.event.date)
     fields.setdefault("responsible_staff", enrolment.attending_staff)
-    return SupportAgreement.unscoped.create(
+    return SupportAgreement.objects.create(
         event=enrolment.event,
         enrolment=enrolment,
         company=enrolment.company,
@@ -450,6 +457,7 @@ def followup_matrix_agreement(world: dict[str, Any]) -> Any:
 
 
 # --- after the event (statistics) ---
+@arranging()  # factories arrange a test's world across institutions
 def statistics_world() -> dict[str, Any]:
     """The hand-made statistics dataset (tests/matching/test_statistics.py works out every answer).
 
@@ -504,7 +512,7 @@ def statistics_world() -> dict[str, Any]:
             for category in categories[1:]:
                 from events.models import HearingIssue
 
-                HearingIssue.unscoped.create(sheet=sheet, category=category, description="追加の課題")
+                HearingIssue.objects.create(sheet=sheet, category=category, description="追加の課題")
         return enrolment
 
     a1, a2, b1 = enrol(e1, "a1", "sales", "dx"), enrol(e1, "a2", "sales"), enrol(e1, "b1", "hr")

@@ -29,17 +29,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 # Run by `manage.py shell -c` in the server's database: arranges the event day and prints what the
-# requests need. Test data outside any request, so the institution scope is off.
+# requests need. Test data outside any request, arranged across institutions.
 _ARRANGE = """
 import json
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django_scopes import scopes_disabled
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import OrganizationFactory, enrol_company, make_event, make_timetable, pledged_senior, staff_user
 
-with scopes_disabled():
+with arranging():
     bank = OrganizationFactory(name="さくら信用金庫")
     coordinator = staff_user(Role.COORDINATOR)
     event = make_event(

@@ -3,6 +3,11 @@
 The unscoped managers (`.unscoped`) and `scopes_disabled` may appear only in an app's `access.py` (and in
 management commands, demo data and migrations, which serve no request). Inside an access module, every
 bypass sits in a function with a docstring saying why, or carries a comment on its line or the line before.
+
+Tests run the code under test scoped, as production does: they go around the scope only through
+`tests/access.py` (`arranging()`, `every()`), which `tests/conftest.py` builds on; no other test module uses
+`.unscoped`, `scopes_disabled` or the `unscoped` fixture. Benchmarks serve no request either, and say why at
+each bypass.
 """
 
 from __future__ import annotations
@@ -83,6 +88,43 @@ def bypasses_without_reason(relative: Path, source: str) -> list[str]:
     return sorted(set(missing), key=lambda s: int(s.rsplit(":", 1)[1]))
 
 
+TESTS_ALLOWED = {"tests/access.py", "tests/conftest.py"}
+# Still on the whole-test `unscoped` fixture, being converted to arranging()/every()/as_user() in another
+# branch (issue 11): take each one off this list as it lands.
+TESTS_BEING_CONVERTED = {
+    "tests/alumni/test_digest_worker.py",
+    "tests/test_celery.py",
+    "tests/test_celery_followup.py",
+    "tests/test_celery_reminders.py",
+    "tests/test_permission_matrix.py",
+}
+# This module names the bypasses in its own patterns and samples.
+SCANNER = "tests/test_access_sources.py"
+
+
+def unscoped_fixture_uses(relative: Path, source: str) -> list[str]:
+    """`file:line` of every test or fixture that asks for the `unscoped` fixture (as a parameter or through
+    `usefixtures`), which switches the scope off for the whole test, the code under test included."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            lines += [a.lineno for a in arguments if a.arg == "unscoped"]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "usefixtures":
+            lines += [a.lineno for a in node.args if isinstance(a, ast.Constant) and a.value == "unscoped"]
+    return [f"{relative}:{n}" for n in sorted(set(lines))]
+
+
+def bypasses_in_tests(relative: Path, source: str) -> list[str]:
+    """`file:line` of every scope bypass in a test module other than tests/access.py and tests/conftest.py:
+    `.unscoped`, `scopes_disabled` and the `unscoped` fixture."""
+    if str(relative) in TESTS_ALLOWED | TESTS_BEING_CONVERTED | {SCANNER}:
+        return []
+    tree = ast.parse(source)
+    found = [f"{relative}:{node.lineno}" for node in _uses(tree)] + unscoped_fixture_uses(relative, source)
+    return sorted(set(found), key=lambda s: int(s.rsplit(":", 1)[1]))
+
+
 def app_directories() -> list[Path]:
     """The project's app directories: the known ones and every installed app that lives in this repo."""
     found = {REPO / name for name in APP_DIRS}
@@ -124,6 +166,29 @@ def test_access_sources_walks_every_app_and_its_access_modules():
 
     assert {"sks", "participants", "events", "matching"} <= directories
     assert {"sks/access.py", "participants/access.py", "events/access.py", "matching/access.py"} <= access_modules
+
+
+def test_access_sources_tests_bypass_only_through_tests_access():
+    offenders = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        relative = path.relative_to(REPO)
+        offenders += bypasses_in_tests(relative, path.read_text(encoding="utf-8"))
+
+    assert offenders == [], "arrange with arranging(), check with every(), act scoped: " + ", ".join(offenders)
+
+
+def test_access_sources_tests_being_converted_still_exist():
+    missing = sorted(name for name in TESTS_BEING_CONVERTED if not (REPO / name).is_file())
+
+    assert missing == [], "take these off TESTS_BEING_CONVERTED: " + ", ".join(missing)
+
+
+def test_access_sources_every_bypass_in_benchmarks_has_a_reason():
+    missing = []
+    for path in sorted((REPO / "bench").rglob("*.py")):
+        missing += bypasses_without_reason(path.relative_to(REPO), path.read_text(encoding="utf-8"))
+
+    assert missing == [], "say why the benchmark bypasses the scope (docstring or comment): " + ", ".join(missing)
 
 
 # --- the scanner itself ----------------------------------------------------------------------------------------
@@ -194,3 +259,43 @@ def silent_context():
 '''
 
     assert bypasses_without_reason(Path("x/access.py"), source) == ["x/access.py:22", "x/access.py:26"]
+
+
+TEST_MODULE = """
+import pytest
+
+pytestmark = pytest.mark.usefixtures("unscoped")
+
+
+@pytest.fixture
+def world(unscoped):
+    return make_world()
+
+
+def test_reads(world):
+    assert EventCompany.unscoped.count() == 1
+
+
+def test_arranges():
+    with scopes_disabled():
+        make_world()
+
+
+def test_names_the_word_only():
+    \"\"\"The `unscoped` fixture and `.unscoped` manager, mentioned.\"\"\"
+"""
+
+
+def test_access_sources_scanner_finds_every_bypass_in_a_test_module():
+    assert bypasses_in_tests(Path("tests/events/test_x.py"), TEST_MODULE) == [
+        "tests/events/test_x.py:4",
+        "tests/events/test_x.py:8",
+        "tests/events/test_x.py:13",
+        "tests/events/test_x.py:17",
+    ]
+
+
+def test_access_sources_scanner_allows_tests_access_and_conftest():
+    allowed = [Path("tests/access.py"), Path("tests/conftest.py")]
+
+    assert [bypasses_in_tests(p, TEST_MODULE) for p in allowed] == [[], []]

@@ -3,11 +3,11 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import reverse
-from django_scopes import scopes_disabled
 
 from participants.demo import seed_logins
 from participants.models import Branch, Company, Membership, Organization, User
 from sks.roles import Role
+from tests.access import every
 from tests.factories import senior_user, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -97,13 +97,11 @@ def test_senior_profile_saves(client):
 
 def test_seed_demo_is_idempotent():
     call_command("seed_demo")
-    with scopes_disabled():
-        counts = [m.objects.count() for m in (User, Organization, Branch, Membership, Company)]
+    counts = [every(m).count() for m in (User, Organization, Branch, Membership, Company)]
 
     call_command("seed_demo")
 
-    with scopes_disabled():
-        assert [m.objects.count() for m in (User, Organization, Branch, Membership, Company)] == counts
+    assert [every(m).count() for m in (User, Organization, Branch, Membership, Company)] == counts
     assert counts[1] == 6
 
 

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sks.roles import Role
+from tests.access import arranging
 
 from .factories import followup_world, staff_user
 
@@ -25,10 +26,11 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 @pytest.fixture
-def world(db, unscoped) -> dict[str, Any]:
-    w = followup_world()
-    w["local_government"] = staff_user(Role.LOCAL_GOVERNMENT)
-    return w
+def world(db) -> dict[str, Any]:
+    with arranging():
+        w = followup_world()
+        w["local_government"] = staff_user(Role.LOCAL_GOVERNMENT)
+        return w
 
 
 def _users(world: dict[str, Any]) -> dict[str, Any]:

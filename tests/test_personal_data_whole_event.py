@@ -49,9 +49,10 @@ from participants.services import (
     senior_introduction_update,
 )
 from sks.personal_data import entries
+from tests.access import every
 from tests.factories import approved_hearing, followup_world, make_application, make_attendance, make_invitation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
+pytestmark = pytest.mark.django_db
 
 # ASCII markers, so that they are found in JSON columns too (Django writes JSON with ensure_ascii).
 MARKERS = {
@@ -109,7 +110,7 @@ def journey() -> dict[str, Any]:
 
     # Both said yes: proposed at once. That one is cancelled, the coordinator proposes again, and it ends in
     # an agreement with a visit.
-    first = SecondInterview.unscoped.get(senior=senior, enrolment=a)
+    first = every(SecondInterview).get(senior=senior, enrolment=a)
     second_interview_cancel(si=first, by=staff_a, note=f"中止 {MARKERS['cancel_note']}")
     si = second_interview_propose(result=result, by=world["coordinator"])
     second_interview_start_scheduling(si=si, by=staff_a)
@@ -170,12 +171,12 @@ def counted_rows(senior: SeniorProfile) -> dict[str, int]:
         "invitations": SeniorInvitation.objects.filter(senior=senior).count(),
         "meetings": TimetableMeeting.objects.filter(senior=senior).count(),
         "attendances": Attendance.objects.filter(senior=senior).count(),
-        "results": InterviewResult.unscoped.filter(senior=senior, held=True).count(),
-        "wishes": InterviewResult.unscoped.filter(senior=senior, senior_wish="yes", company_wish="yes").count(),
-        "second_interviews": SecondInterview.unscoped.filter(senior=senior).count(),
-        "agreed": SecondInterview.unscoped.filter(senior=senior, status="agreed").count(),
-        "agreements": SupportAgreement.unscoped.filter(senior=senior).count(),
-        "visits": AgreementVisit.unscoped.filter(agreement__senior=senior).count(),
+        "results": every(InterviewResult).filter(senior=senior, held=True).count(),
+        "wishes": every(InterviewResult).filter(senior=senior, senior_wish="yes", company_wish="yes").count(),
+        "second_interviews": every(SecondInterview).filter(senior=senior).count(),
+        "agreed": every(SecondInterview).filter(senior=senior, status="agreed").count(),
+        "agreements": every(SupportAgreement).filter(senior=senior).count(),
+        "visits": every(AgreementVisit).filter(agreement__senior=senior).count(),
         "survey": SurveyResponse.objects.filter(user=senior.user, satisfaction=4).count(),
     }
 

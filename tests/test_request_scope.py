@@ -8,19 +8,21 @@ from django.urls import reverse
 from participants.models import Company
 from sks.middleware import InstitutionScopeMiddleware
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import BranchFactory, CompanyFactory, OrganizationFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_banks(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    own = CompanyFactory(institution=bank_a, branch=BranchFactory(organization=bank_a), name="自行の取引先")
-    other = CompanyFactory(institution=bank_b, branch=BranchFactory(organization=bank_b), name="他行の取引先")
-    # A platform operator who is also bank staff of bank A, and nothing of bank B.
-    operator = staff_user(Role.BANK_STAFF, bank_a, is_staff=True, is_superuser=True)
-    return {"own": own, "other": other, "operator": operator}
+def two_banks():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        own = CompanyFactory(institution=bank_a, branch=BranchFactory(organization=bank_a), name="自行の取引先")
+        other = CompanyFactory(institution=bank_b, branch=BranchFactory(organization=bank_b), name="他行の取引先")
+        # A platform operator who is also bank staff of bank A, and nothing of bank B.
+        operator = staff_user(Role.BANK_STAFF, bank_a, is_staff=True, is_superuser=True)
+        return {"own": own, "other": other, "operator": operator}
 
 
 def _names_seen_at(path: str, user) -> list[str]:

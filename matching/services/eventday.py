@@ -174,7 +174,10 @@ def walk_in_add(*, event: Event, by: User, senior: SeniorProfile, companies: lis
     row.no_show_at = None
     row.updated_by = by
     row.save()
-    row.wanted.set(companies)
+    # Replaced on the link table: under the coordinator's scope (no host institution) `wanted.set()` reads the
+    # old wishes through the scoped EventCompany manager, finds none, and so would keep them beside the new ones.
+    Attendance.wanted.through.objects.filter(attendance=row).exclude(eventcompany__in=companies).delete()
+    row.wanted.add(*companies)
     audit(
         obj=row,
         action="attendance.walk_in",

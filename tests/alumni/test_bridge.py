@@ -11,6 +11,7 @@ from alumni.models import ConflictDeclaration
 from matching.problems import company_key, event_problem, senior_key
 from participants.models import SeniorProfile
 from participants.selectors import senior_has_current_pledge, senior_standing_consent
+from tests.access import arranging
 from tests.factories import (
     UserFactory,
     alumni_member,
@@ -24,7 +25,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_become_senior_carries_the_profile_over_without_consent(client, unscoped):
+def test_become_senior_carries_the_profile_over_without_consent(client):
     network = alumni_network()
     member = alumni_member(
         network,
@@ -54,14 +55,15 @@ def test_become_senior_carries_the_profile_over_without_consent(client, unscoped
 
 
 @pytest.fixture
-def w(unscoped):
-    w = three_bank_event(status="selection", rounds=4, table_capacity=1)
-    e = w["enrolments"]
-    w["senior"] = pledged_senior()
-    make_application(w["senior"], [e["a"], e["b"]], decisions=["accepted", "accepted"])
-    network = alumni_network()
-    w["viewer"] = alumni_viewer(network, alumni_member(network, user=w["senior"].user).user)
-    return w
+def w():
+    with arranging():
+        w = three_bank_event(status="selection", rounds=4, table_capacity=1)
+        e = w["enrolments"]
+        w["senior"] = pledged_senior()
+        make_application(w["senior"], [e["a"], e["b"]], decisions=["accepted", "accepted"])
+        network = alumni_network()
+        w["viewer"] = alumni_viewer(network, alumni_member(network, user=w["senior"].user).user)
+        return w
 
 
 def pairs(event):
@@ -80,7 +82,8 @@ def test_conflict_by_name_excludes_the_pair(w):
 
 def test_conflict_by_corporate_number_excludes_the_pair(w):
     b, s = w["enrolments"]["b"], w["senior"]
-    type(b.company).objects.filter(pk=b.company.pk).update(corporate_number="1234567890123")
+    with arranging():
+        type(b.company).objects.filter(pk=b.company.pk).update(corporate_number="1234567890123")
 
     services.conflict_declare(viewer=w["viewer"], company_name="別名の会社", corporate_number="1234567890123")
 
@@ -99,7 +102,7 @@ def test_conflict_of_another_senior_changes_nothing(w):
     assert pairs(w["event"]) == before
 
 
-def test_conflicts_page_declares_and_removes(client, unscoped):
+def test_conflicts_page_declares_and_removes(client):
     network = alumni_network()
     member = alumni_member(network)
     client.force_login(member.user)

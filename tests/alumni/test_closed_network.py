@@ -8,6 +8,7 @@ from django.urls import get_resolver, reverse
 
 from alumni.enums import MemberStatus
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import UserFactory, alumni_matrix, alumni_member, alumni_network, senior_user, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -74,23 +75,24 @@ def test_every_alumni_url_is_in_this_test():
 
 
 @pytest.fixture
-def world(unscoped):
-    office_org_user = staff_user(Role.ALUMNI_OFFICE)
-    w = {"users": {"alumni": office_org_user}}
-    a = alumni_matrix(w)
-    other = alumni_network()
-    return {
-        "a": a,
-        "office": office_org_user,
-        "outsiders": {
-            "signed-in user": UserFactory(),
-            "senior": senior_user(),
-            "member of another network": alumni_member(other).user,
-            "office of another network": other.office,
-            "pending member": a["pending"].user,
-            "member who left": alumni_member(a["network"], status=MemberStatus.LEFT).user,
-        },
-    }
+def world():
+    with arranging():
+        office_org_user = staff_user(Role.ALUMNI_OFFICE)
+        w = {"users": {"alumni": office_org_user}}
+        a = alumni_matrix(w)
+        other = alumni_network()
+        return {
+            "a": a,
+            "office": office_org_user,
+            "outsiders": {
+                "signed-in user": UserFactory(),
+                "senior": senior_user(),
+                "member of another network": alumni_member(other).user,
+                "office of another network": other.office,
+                "pending member": a["pending"].user,
+                "member who left": alumni_member(a["network"], status=MemberStatus.LEFT).user,
+            },
+        }
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -22,7 +22,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_alumni_network_twice(client, unscoped):
+def test_seed_demo_alumni_network_twice(client):
     call_command("seed_demo", verbosity=0)
     first = counts()
     call_command("seed_demo", verbosity=0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from participants.reference import load_reference_data
@@ -46,9 +45,8 @@ def upload(page: Page, content: str) -> None:
 def test_bank_staff_import_companies_fixing_a_bad_row(page: Page, live_server, settings, tmp_path, audit_page) -> None:
     settings.MEDIA_ROOT = tmp_path
     load_reference_data()  # the browser tests' database is flushed between tests
-    with scopes_disabled():
-        bank = OrganizationFactory(name="さくら台信用金庫")
-        BranchFactory(organization=bank, name="川崎支店")
+    bank = OrganizationFactory(name="さくら台信用金庫")
+    BranchFactory(organization=bank, name="川崎支店")
     user = staff_user(Role.BANK_STAFF, bank)
     sign_in(page, live_server, user)
 

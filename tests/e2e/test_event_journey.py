@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from events.models import Event, EventCompany
 from sks.roles import Role
+from tests.access import every
 from tests.e2e.locators import label
 from tests.e2e.session import screenshot, sign_in
 from tests.factories import (
@@ -307,6 +308,6 @@ def test_event_from_creation_to_a_senior_accepted(page: Page, live_server) -> No
     screenshot(page, "journey-12")
 
     # What the pages did is what the database holds.
-    enrolment = EventCompany.unscoped.get(company=company_1)
+    enrolment = every(EventCompany).get(company=company_1)
     assert list(enrolment.choices.values_list("decision", flat=True)) == ["accepted"]
-    assert EventCompany.unscoped.get(company=company_2).hearing.approval_method == "phone"
+    assert every(EventCompany).get(company=company_2).hearing.approval_method == "phone"

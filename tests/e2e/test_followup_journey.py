@@ -13,11 +13,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from matching.models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.e2e.locators import label
 from tests.e2e.session import screenshot, sign_in
 from tests.factories import (
@@ -52,7 +52,7 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     takahashi = pledged_senior(user=UserFactory(name="高橋 健"))
     sato = pledged_senior(user=UserFactory(name="佐藤 花子"))
     make_timetable(event, [(enrolment, takahashi, 0, "mutual"), (enrolment, sato, 1, "mutual")], status="published")
-    with scopes_disabled():  # arranging: 高橋 has already said they want to meet again
+    with arranging():  # has already said they want to meet again
         make_result(enrolment, takahashi, senior_wish="yes")
 
     # Before: the bank's matching rate on the dashboard is 0% (one company took part, none supported yet).
@@ -81,12 +81,11 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     expect(page.locator(f"#row-{sato.pk}").get_by_text("保存しました")).to_be_visible()
     audit_page()
     screenshot(page, "followup-table")
-    with scopes_disabled():
-        assert sorted(InterviewResult.unscoped.values_list("senior__user__name", "company_wish")) == [
-            ("佐藤 花子", "no"),
-            ("高橋 健", "yes"),
-        ]
-        si = SecondInterview.unscoped.get()
+    assert sorted(every(InterviewResult).values_list("senior__user__name", "company_wish")) == [
+        ("佐藤 花子", "no"),
+        ("高橋 健", "yes"),
+    ]
+    si = every(SecondInterview).get()
     assert si.status == "proposed"
 
     # 2. The mutual "yes" became a proposal: schedule it. A day already gone is refused beside the date.
@@ -110,8 +109,8 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
         [staff.email, takahashi.user.email]
     )
     # Time passes: the second interview took place yesterday at 14:00 (arranged, not clicked).
-    with scopes_disabled():
-        SecondInterview.unscoped.filter(pk=si.pk).update(
+    with arranging():
+        SecondInterview.objects.filter(pk=si.pk).update(
             scheduled_at=dt.datetime.combine(day, dt.time(14), tzinfo=ZoneInfo("Asia/Tokyo"))
         )
     page.reload()
@@ -132,9 +131,8 @@ def test_staff_records_results_schedules_second_interview_and_logs_a_visit(page:
     expect(page.get_by_text("訪問を記録しました。")).to_be_visible()
     expect(page.get_by_text("3回のうち 残り2回")).to_be_visible()
     screenshot(page, "followup-agreement")
-    with scopes_disabled():
-        agreement = SupportAgreement.unscoped.get()
-        assert (agreement.kind, agreement.subsidised_visits, AgreementVisit.unscoped.count()) == ("subsidised", 3, 1)
+    agreement = every(SupportAgreement).get()
+    assert (agreement.kind, agreement.subsidised_visits, every(AgreementVisit).count()) == ("subsidised", 3, 1)
 
     # 5. The matching rate on the dashboard and on the statistics page has changed: 1 of 1 company supported.
     page.goto(reverse("dashboard"))

@@ -12,14 +12,16 @@ from events.access import (
 )
 from events.selectors import coordinator_selection_overview
 from events.selectors.hearings import coordinator_hearing_rows
+from tests.access import arranging
 from tests.factories import make_event, three_bank_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    return three_bank_event()
+def world():
+    with arranging():
+        return three_bank_event()
 
 
 def _companies(enrolments) -> set[str]:

@@ -21,6 +21,7 @@ from events.services import (
     event_update,
 )
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import CoordinatorOrgFactory, OrganizationFactory, make_event, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +61,9 @@ REPEAT = [
 
 
 @pytest.fixture
-def coord_org(unscoped):
-    return CoordinatorOrgFactory(name="SKS事務局")
+def coord_org():
+    with arranging():
+        return CoordinatorOrgFactory(name="SKS事務局")
 
 
 @pytest.fixture

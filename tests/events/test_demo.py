@@ -11,10 +11,11 @@ from events.selectors import application_window_open
 from matching.demo import PAST_TITLE
 from participants.models import User
 from sks.roles import COMPANY
+from tests.access import every
 
 
 @pytest.mark.django_db
-def test_seed_demo_events_twice_gives_an_open_event_and_a_joint_event_of_three_banks(client, unscoped):
+def test_seed_demo_events_twice_gives_an_open_event_and_a_joint_event_of_three_banks(client):
     call_command("seed_demo")
     call_command("seed_demo")
 
@@ -25,7 +26,7 @@ def test_seed_demo_events_twice_gives_an_open_event_and_a_joint_event_of_three_b
     assert (single.status, application_window_open(single)) == (EventStatus.PUBLISHED, True)
     assert SeniorApplication.objects.filter(event=single, status=ApplicationStatus.SUBMITTED).count() == 2
     assert (joint.status, joint.hosts.count(), joint.co_hosts.count()) == (EventStatus.HEARING, 3, 1)
-    assert EventCompany.unscoped.filter(event=joint).count() == 6
+    assert every(EventCompany).filter(event=joint).count() == 6
     assert COMPANY in User.objects.get(email="company@demo.sks.example.jp").roles
 
     client.force_login(User.objects.get(email="senior@demo.sks.example.jp"))

@@ -16,6 +16,7 @@ from events.enums import EventStatus
 from events.models import EventCompany, HearingSheet
 from events.services.hearings import EnrolmentError, enrolment_create, enrolment_update
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.factories import (
     CompanyFactory,
     OrganizationFactory,
@@ -30,8 +31,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    return three_bank_event()
+def world():
+    with arranging():
+        return three_bank_event()
 
 
 def client_for(user) -> Client:
@@ -50,7 +52,7 @@ def test_enrolment_create_own_company_creates_enrolment_and_empty_sheet(world):
         event=world["event"], company=world["companies"]["a2"], attending_staff=staff_a, by=staff_a, min_interviews=4
     )
 
-    sheet = HearingSheet.unscoped.get(enrolment=enrolment)
+    sheet = every(HearingSheet).get(enrolment=enrolment)
     assert (enrolment.institution, enrolment.attending_staff, enrolment.floor, sheet.status) == (
         world["banks"]["a"],
         staff_a,
@@ -70,7 +72,7 @@ def test_enrolment_create_other_institutions_company_refused(world):
     assert (error.value.message, error.value.field) == ("登録できるのは自機関の取引先企業だけです。", "company")
 
 
-def test_enrolment_create_company_of_non_host_institution_refused(unscoped):
+def test_enrolment_create_company_of_non_host_institution_refused():
     bank_a, bank_x = OrganizationFactory(), OrganizationFactory()
     event = make_event(hosts=[bank_a], status="recruiting")
     # A user working for both banks, enrolling the client of the bank that does not host.
@@ -94,7 +96,7 @@ def test_enrolment_create_duplicate_refused(world):
         enrolment_create(event=world["event"], company=world["companies"]["a"], attending_staff=staff_a, by=staff_a)
 
     assert error.value.message == "「株式会社秘密の精密A」はすでにこの交流会に登録されています。"
-    assert EventCompany.unscoped.filter(event=world["event"], company=world["companies"]["a"]).count() == 1
+    assert every(EventCompany).filter(event=world["event"], company=world["companies"]["a"]).count() == 1
 
 
 def test_enrolment_create_after_deadline_refused(world):
@@ -174,7 +176,7 @@ def test_enrolment_create_view_enrols_and_redirects(world):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("events:staff_event_detail", args=[world["event"].pk])
-    assert EventCompany.unscoped.filter(event=world["event"], company=world["companies"]["a2"]).exists()
+    assert every(EventCompany).filter(event=world["event"], company=world["companies"]["a2"]).exists()
 
 
 def test_enrolment_create_view_other_banks_company_is_not_a_choice(world):
@@ -201,7 +203,7 @@ def test_enrolment_create_view_duplicate_shows_error(world):
     ]
 
 
-def test_enrolment_create_view_after_deadline_says_so(unscoped):
+def test_enrolment_create_view_after_deadline_says_so():
     bank = OrganizationFactory()
     today = timezone.localdate()
     event = make_event(hosts=[bank], status="hearing", enrolment_deadline=today - dt.timedelta(days=1))
@@ -216,7 +218,7 @@ def test_enrolment_create_view_after_deadline_says_so(unscoped):
     assert page.context["form"] is None
     assert "企業登録の締切" in page.context["closed_reason"]
     assert "を過ぎたため、企業を登録できません。" in page.content.decode()
-    assert (posted.status_code, EventCompany.unscoped.filter(event=event).count()) == (200, 0)
+    assert (posted.status_code, every(EventCompany).filter(event=event).count()) == (200, 0)
 
 
 def test_enrolment_create_view_non_host_staff_gets_404(world):
@@ -267,7 +269,7 @@ def test_hearing_submit_other_banks_of_joint_event_get_404(world, outsider):
     response = client_for(world["staff"][outsider]).post(url)
 
     assert response.status_code == 404
-    assert HearingSheet.unscoped.get(enrolment=world["enrolments"]["a"]).status == "draft"
+    assert every(HearingSheet).get(enrolment=world["enrolments"]["a"]).status == "draft"
 
 
 @pytest.mark.parametrize("viewer", ["b", "c"])

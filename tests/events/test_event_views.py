@@ -17,6 +17,7 @@ from events.exceptions import EventStateError
 from events.models import ChecklistItem, Event
 from events.services import checklist_item_add, event_create
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     CoordinatorOrgFactory,
     LocalGovernmentFactory,
@@ -42,33 +43,34 @@ def frozen():
 
 
 @pytest.fixture
-def world(unscoped, frozen):
-    coord_org = CoordinatorOrgFactory(name="SKS事務局")
-    bank = OrganizationFactory(name="A信用金庫", name_kana="エーシンヨウキンコ")
-    coord = staff_user(Role.COORDINATOR, coord_org, name="調整 太郎")
-    event = event_create(
-        by=coord,
-        coordinator=coord_org,
-        hosts=[bank],
-        title="大田区 新現役交流会",
-        date=EVENT_DAY,
-        venue="産業会館",
-        break_after=[3],
-        enrolment_deadline=dt.date(2027, 4, 30),
-        hearing_deadline=dt.date(2027, 5, 14),
-        issue_list_date=dt.date(2027, 5, 21),
-        application_deadline=dt.date(2027, 6, 4),
-        selection_deadline=dt.date(2027, 6, 11),
-    )
-    return {
-        "coord_org": coord_org,
-        "bank": bank,
-        "coord": coord,
-        "event": event,
-        "other_coord": staff_user(Role.COORDINATOR, CoordinatorOrgFactory()),
-        "staff": staff_user(Role.BANK_STAFF, bank),
-        "senior": senior_user(),
-    }
+def world(frozen):
+    with arranging():
+        coord_org = CoordinatorOrgFactory(name="SKS事務局")
+        bank = OrganizationFactory(name="A信用金庫", name_kana="エーシンヨウキンコ")
+        coord = staff_user(Role.COORDINATOR, coord_org, name="調整 太郎")
+        event = event_create(
+            by=coord,
+            coordinator=coord_org,
+            hosts=[bank],
+            title="大田区 新現役交流会",
+            date=EVENT_DAY,
+            venue="産業会館",
+            break_after=[3],
+            enrolment_deadline=dt.date(2027, 4, 30),
+            hearing_deadline=dt.date(2027, 5, 14),
+            issue_list_date=dt.date(2027, 5, 21),
+            application_deadline=dt.date(2027, 6, 4),
+            selection_deadline=dt.date(2027, 6, 11),
+        )
+        return {
+            "coord_org": coord_org,
+            "bank": bank,
+            "coord": coord,
+            "event": event,
+            "other_coord": staff_user(Role.COORDINATOR, CoordinatorOrgFactory()),
+            "staff": staff_user(Role.BANK_STAFF, bank),
+            "senior": senior_user(),
+        }
 
 
 def client_for(user) -> Client:

@@ -26,6 +26,7 @@ from events.services import (
     event_update,
 )
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     CoordinatorOrgFactory,
     LocalGovernmentFactory,
@@ -43,8 +44,9 @@ EVENT_DAY = dt.date(2027, 3, 20)
 
 
 @pytest.fixture
-def coord_org(unscoped):
-    return CoordinatorOrgFactory(name="SKS事務局")
+def coord_org():
+    with arranging():
+        return CoordinatorOrgFactory(name="SKS事務局")
 
 
 @pytest.fixture
@@ -53,8 +55,9 @@ def coord(coord_org):
 
 
 @pytest.fixture
-def bank(unscoped):
-    return OrganizationFactory(name="A信用金庫")
+def bank():
+    with arranging():
+        return OrganizationFactory(name="A信用金庫")
 
 
 def fields(**overrides: object) -> dict[str, object]:

@@ -26,6 +26,7 @@ from events.services.hearings import (
     hearing_summary_update,
 )
 from participants.models import ExpertiseArea, Notification
+from tests.access import arranging, every
 from tests.factories import approved_hearing, company_contact, enrol_company, three_bank_event
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,9 @@ NOTES = "内部メモ：運転資金の追加融資を相談中"
 
 
 @pytest.fixture
-def world(unscoped):
-    return three_bank_event()
+def world():
+    with arranging():
+        return three_bank_event()
 
 
 def client_for(user) -> Client:
@@ -45,7 +47,7 @@ def client_for(user) -> Client:
 
 
 def sheet_of(enrolment) -> HearingSheet:
-    return HearingSheet.unscoped.get(enrolment=enrolment)
+    return every(HearingSheet).get(enrolment=enrolment)
 
 
 def fill(world, key: str = "a", *, issues: int = 1, notes: str = NOTES) -> HearingSheet:
@@ -113,7 +115,7 @@ def test_hearing_edit_view_saves_sheet_and_issues(world):
     )
 
     sheet = sheet_of(enrolment)
-    issues = list(HearingIssue.unscoped.filter(sheet=sheet).order_by("position"))
+    issues = list(every(HearingIssue).filter(sheet=sheet).order_by("position"))
     assert response.status_code == 302
     assert (sheet.support_form, sheet.internal_notes) == ("spot", NOTES)
     assert [(i.category, i.description) for i in issues] == [
@@ -132,7 +134,7 @@ def test_hearing_edit_view_save_and_add_returns_to_the_form_with_an_empty_row(wo
 
     assert response.status_code == 302
     assert response["Location"] == url + "#issue-last"
-    assert HearingIssue.unscoped.filter(sheet=sheet_of(enrolment)).count() == 2
+    assert every(HearingIssue).filter(sheet=sheet_of(enrolment)).count() == 2
     page = client.get(url)
     formset = page.context["formset"]
     assert (formset.initial_form_count(), formset.total_form_count()) == (2, 3)
@@ -162,7 +164,7 @@ def test_hearing_edit_view_more_than_ten_issues_refused(world):
     response = client_for(world["staff"]["a"]).post(reverse("events:hearing_edit", args=[enrolment.pk]), data)
 
     assert response.context["formset"].non_form_errors() == ["経営課題は10件まで登録できます。"]
-    assert HearingIssue.unscoped.filter(sheet__enrolment=enrolment).count() == 0
+    assert every(HearingIssue).filter(sheet__enrolment=enrolment).count() == 0
 
 
 def test_hearing_edit_view_labels_internal_notes_as_bank_only(world):
@@ -374,7 +376,8 @@ def test_company_home_lists_only_own_enrolments(world):
 def test_company_home_deactivated_contact_gets_404(world):
     from participants.models import CompanyContact
 
-    CompanyContact.unscoped.filter(user=world["contacts"]["a"]).update(is_active=False)
+    with arranging():
+        CompanyContact.objects.filter(user=world["contacts"]["a"]).update(is_active=False)
 
     response = client_for(world["contacts"]["a"]).get(reverse("events:company_home"))
 
@@ -421,7 +424,7 @@ def test_returned_sheet_can_be_edited_and_resubmitted(world):
     fill(world, issues=2)
     sheet = hearing_sheet_submit(sheet=sheet_of(world["enrolments"]["a"]), by=world["staff"]["a"])
 
-    assert (sheet.status, HearingIssue.unscoped.filter(sheet=sheet).count()) == ("submitted", 2)
+    assert (sheet.status, every(HearingIssue).filter(sheet=sheet).count()) == ("submitted", 2)
 
 
 def test_hearing_return_empty_comment_refused(world):
@@ -686,12 +689,13 @@ def test_coordinator_hearing_list_queries_constant(world):
     assert len(ten_rows.captured_queries) == len(three_rows.captured_queries)
 
 
-def test_coordinator_hearing_list_queries_constant_one_row(unscoped):
+def test_coordinator_hearing_list_queries_constant_one_row():
     world = three_bank_event()
     # Start from one enrolment only, as the list-view rule asks (1 row against 10).
     from events.models import EventCompany
 
-    EventCompany.unscoped.filter(pk__in=[world["enrolments"]["b"].pk, world["enrolments"]["c"].pk]).delete()
+    with arranging():
+        EventCompany.objects.filter(pk__in=[world["enrolments"]["b"].pk, world["enrolments"]["c"].pk]).delete()
     client = client_for(world["coordinator"])
     url = reverse("events:coordinator_hearing_list", args=[world["event"].pk])
     client.get(url)
@@ -712,7 +716,8 @@ def test_contact_for_company_in_two_banks_sees_both(world):
     contact = company_contact(world["companies"]["c"])
     from participants.models import CompanyContact
 
-    CompanyContact.unscoped.create(company=world["companies"]["b"], user=contact)
+    with arranging():
+        CompanyContact.objects.create(company=world["companies"]["b"], user=contact)
 
     response = client_for(contact).get(reverse("events:company_home"))
 

@@ -20,27 +20,29 @@ from events.selectors.hearings import (
 )
 from participants.models import ExpertiseArea, Industry
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.factories import OrganizationFactory, approved_hearing, enrol_company, staff_user, three_bank_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    world = three_bank_event(status="published")
-    company_a = world["companies"]["a"]
-    company_a.industry_major = Industry.objects.get(code="E")
-    company_a.save()
-    world["sheets"] = {
-        "a": approved_hearing(
-            world["enrolments"]["a"], title="量販店への販路開拓", summary="精密部品の新しい販路を探したい。"
-        ),
-        "c": approved_hearing(world["enrolments"]["c"], title="事業承継の準備", summary="後継者の育成を始めたい。"),
-    }
-    HearingIssue.unscoped.get(sheet=world["sheets"]["a"]).expertise.set(
-        ExpertiseArea.objects.filter(code="sales-channels")
-    )
-    return world
+def world():
+    with arranging():
+        world = three_bank_event(status="published")
+        company_a = world["companies"]["a"]
+        company_a.industry_major = Industry.objects.get(code="E")
+        company_a.save()
+        world["sheets"] = {
+            "a": approved_hearing(
+                world["enrolments"]["a"], title="量販店への販路開拓", summary="精密部品の新しい販路を探したい。"
+            ),
+            "c": approved_hearing(world["enrolments"]["c"], title="事業承継の準備", summary="後継者の育成を始めたい。"),
+        }
+        every(HearingIssue).get(sheet=world["sheets"]["a"]).expertise.set(
+            ExpertiseArea.objects.filter(code="sales-channels")
+        )
+        return world
 
 
 def client_for(user) -> Client:

@@ -13,6 +13,7 @@ from events.models import SeniorApplication
 from events.services import ChoiceInput, senior_application_save
 from participants.models import PledgeAcceptance, PledgeVersion
 from participants.services import senior_pledge_accept
+from tests.access import arranging
 from tests.factories import (
     OrganizationFactory,
     approved_hearing,
@@ -31,12 +32,13 @@ PLEDGE_URL = reverse("participants:senior_pledge")
 
 
 @pytest.fixture
-def published(unscoped):
-    bank = OrganizationFactory(name="A信用金庫")
-    event = make_event(hosts=[bank], status="published")
-    enrolment = enrol_company(event)
-    approved_hearing(enrolment, title=TITLE, summary=SUMMARY)
-    return event, enrolment
+def published():
+    with arranging():
+        bank = OrganizationFactory(name="A信用金庫")
+        event = make_event(hosts=[bank], status="published")
+        enrolment = enrol_company(event)
+        approved_hearing(enrolment, title=TITLE, summary=SUMMARY)
+        return event, enrolment
 
 
 def _requests(event, enrolment):
@@ -176,7 +178,7 @@ def test_senior_event_list_without_pledge_shows_no_issue_content(published, logi
     assert PLEDGE_URL in content
 
 
-def test_senior_event_list_hides_events_before_publication(login_as, unscoped):
+def test_senior_event_list_hides_events_before_publication(login_as):
     event = make_event(status="hearing", title="準備中の交流会")
     senior = pledged_senior()
 

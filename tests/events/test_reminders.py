@@ -25,6 +25,7 @@ from participants.models import Membership, Notification, Reminder
 from participants.services import reminder_deliver, reminders_redeliver_pending
 from sks.celery import app
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     CoordinatorOrgFactory,
     OrganizationFactory,
@@ -85,7 +86,8 @@ def hearing_event(coord_org, bank, coordinator):
 
 
 def set_sheet_status(enrolment, status: str) -> None:
-    HearingSheet.unscoped.filter(enrolment=enrolment).update(status=status)
+    with arranging():
+        HearingSheet.objects.filter(enrolment=enrolment).update(status=status)
 
 
 def scan(today: dt.date, capture) -> int:
@@ -110,7 +112,7 @@ def fired_days(first: dt.date, last: dt.date, capture) -> dict[dt.date, list[str
 
 
 def test_hearing_due_fires_7_3_and_1_days_before_the_deadline_only(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
 
@@ -130,7 +132,7 @@ def test_hearing_due_fires_7_3_and_1_days_before_the_deadline_only(
 
 
 def test_hearing_due_mail_names_event_company_deadline_and_absolute_link(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrolment = enrol_company(hearing_event, staff=staff)
 
@@ -147,7 +149,7 @@ def test_hearing_due_mail_names_event_company_deadline_and_absolute_link(
 
 
 def test_hearing_due_sent_exactly_once_across_two_beat_ticks(
-    hearing_event, staff, coordinator, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, coordinator, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
     as_of = days_before(HEARING_DEADLINE, 3).isoformat()
@@ -170,7 +172,7 @@ def test_hearing_due_sent_exactly_once_across_two_beat_ticks(
     assert Notification.objects.filter(user=staff, reminder=reminder, is_copy=False).count() == 1
 
 
-def test_default_day_is_today_in_tokyo(hearing_event, staff, unscoped, django_capture_on_commit_callbacks):
+def test_default_day_is_today_in_tokyo(hearing_event, staff, django_capture_on_commit_callbacks):
     enrol_company(hearing_event, staff=staff)
 
     # 15:30 UTC on 8 March is 00:30 on 9 March in Tokyo: seven days before the deadline there.
@@ -183,7 +185,7 @@ def test_default_day_is_today_in_tokyo(hearing_event, staff, unscoped, django_ca
 
 @pytest.mark.parametrize("status", ["submitted", "approved"])
 def test_hearing_due_not_sent_for_a_submitted_sheet(
-    status, hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    status, hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrolment = enrol_company(hearing_event, staff=staff)
     set_sheet_status(enrolment, status)
@@ -194,7 +196,7 @@ def test_hearing_due_not_sent_for_a_submitted_sheet(
 
 
 def test_hearing_due_sent_for_a_sheet_the_company_returned(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrolment = enrol_company(hearing_event, staff=staff)
     set_sheet_status(enrolment, "returned")
@@ -207,7 +209,7 @@ def test_hearing_due_sent_for_a_sheet_the_company_returned(
 
 @pytest.mark.parametrize("status", ["preparing", "published", "selection", "held", "closed"])
 def test_hearing_due_only_while_recruiting_or_hearing(
-    status, coord_org, bank, staff, unscoped, django_capture_on_commit_callbacks
+    status, coord_org, bank, staff, django_capture_on_commit_callbacks
 ):
     enrol_company(event_in(status, coord_org, bank), staff=staff)
 
@@ -216,14 +218,14 @@ def test_hearing_due_only_while_recruiting_or_hearing(
     assert (created, Reminder.objects.count()) == (0, 0)
 
 
-def test_hearing_due_while_recruiting(coord_org, bank, staff, unscoped, django_capture_on_commit_callbacks):
+def test_hearing_due_while_recruiting(coord_org, bank, staff, django_capture_on_commit_callbacks):
     enrol_company(event_in("recruiting", coord_org, bank), staff=staff)
 
     assert scan(days_before(HEARING_DEADLINE, 7), django_capture_on_commit_callbacks) == 1
 
 
 def test_coordinator_copy_appears_once_in_app_and_is_not_mailed(
-    hearing_event, staff, coordinator, coord_org, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, coordinator, coord_org, django_capture_on_commit_callbacks, mailoutbox
 ):
     second_coordinator = staff_user(Role.COORDINATOR, coord_org)
     former = staff_user(Role.COORDINATOR, coord_org)
@@ -254,7 +256,7 @@ def test_coordinator_copy_appears_once_in_app_and_is_not_mailed(
 
 
 def test_approval_pending_fires_3_and_1_days_before_the_deadline_only(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrolment = enrol_company(hearing_event, staff=staff)
     set_sheet_status(enrolment, "submitted")
@@ -284,7 +286,7 @@ def application(event, status: str = "draft", *, user=None):
 
 
 def test_application_not_submitted_fires_3_and_1_days_before_the_deadline_only(
-    published_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    published_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     empty = application(published_event, user=senior_user(name="新現役 太郎"))
     with_choice = application(published_event)
@@ -312,7 +314,7 @@ def test_application_not_submitted_fires_3_and_1_days_before_the_deadline_only(
     assert "応募の締切：2026年4月10日（あと3日）" in to_empty.body
 
 
-def test_application_reminder_only_while_published(coord_org, bank, unscoped, django_capture_on_commit_callbacks):
+def test_application_reminder_only_while_published(coord_org, bank, django_capture_on_commit_callbacks):
     application(event_in("selection", coord_org, bank))
 
     assert scan(days_before(APPLICATION_DEADLINE, 3), django_capture_on_commit_callbacks) == 0
@@ -322,7 +324,7 @@ def test_application_reminder_only_while_published(coord_org, bank, unscoped, dj
 
 
 def test_choices_pending_fires_after_close_and_on_the_eve_of_selection_once_per_enrolment(
-    published_event, staff, bank, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    published_event, staff, bank, django_capture_on_commit_callbacks, mailoutbox
 ):
     pending = enrol_company(published_event, staff=staff)
     answered = enrol_company(published_event, institution=bank)
@@ -344,7 +346,7 @@ def test_choices_pending_fires_after_close_and_on_the_eve_of_selection_once_per_
     assert "選考の締切：2026年4月20日（あと9日）" in mailoutbox[0].body
 
 
-def test_choices_pending_while_selection(coord_org, bank, staff, unscoped, django_capture_on_commit_callbacks):
+def test_choices_pending_while_selection(coord_org, bank, staff, django_capture_on_commit_callbacks):
     event = event_in("selection", coord_org, bank)
     choice_app = application(event, "submitted")
     ApplicationChoice.objects.create(
@@ -355,7 +357,7 @@ def test_choices_pending_while_selection(coord_org, bank, staff, unscoped, djang
 
 
 def test_choices_pending_when_close_is_the_eve_of_selection_sends_one(
-    coord_org, bank, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    coord_org, bank, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     event = event_in("selection", coord_org, bank, selection_deadline=APPLICATION_DEADLINE + dt.timedelta(days=2))
     choice_app = application(event, "submitted")
@@ -373,7 +375,7 @@ def test_choices_pending_when_close_is_the_eve_of_selection_sends_one(
 
 
 def test_checklist_due_fires_the_day_before_for_open_items_with_an_owner(
-    coord_org, bank, coordinator, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    coord_org, bank, coordinator, django_capture_on_commit_callbacks, mailoutbox
 ):
     event = event_in("preparing", coord_org, bank)
     due = dt.date(2026, 2, 2)
@@ -398,7 +400,7 @@ def test_checklist_due_fires_the_day_before_for_open_items_with_an_owner(
 
 @pytest.mark.parametrize(("status", "expected"), [("timetabling", 1), ("held", 0), ("closed", 0)])
 def test_checklist_due_only_before_the_event_is_held(
-    status, expected, coord_org, bank, coordinator, unscoped, django_capture_on_commit_callbacks
+    status, expected, coord_org, bank, coordinator, django_capture_on_commit_callbacks
 ):
     event = event_in(status, coord_org, bank)
     ChecklistItem.objects.create(event=event, kind="venue", title="会場", due_date=EVENT_DATE, owner=coordinator)
@@ -423,7 +425,6 @@ def test_reminder_rendered_in_the_recipients_language(
     hearing_event,
     staff,
     coordinator,
-    unscoped,
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
@@ -445,7 +446,7 @@ def test_reminder_rendered_in_the_recipients_language(
 # --- delivery: on commit, retried, exactly once ---
 
 
-def test_reminders_enqueued_on_commit(hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox):
+def test_reminders_enqueued_on_commit(hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox):
     enrol_company(hearing_event, staff=staff)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -455,9 +456,7 @@ def test_reminders_enqueued_on_commit(hearing_event, staff, unscoped, django_cap
     assert (sent_before_commit, len(mailoutbox)) == (0, 1)
 
 
-def test_nothing_sent_when_the_scan_rolls_back(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_nothing_sent_when_the_scan_rolls_back(hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox):
     enrol_company(hearing_event, staff=staff)
 
     capture = django_capture_on_commit_callbacks(execute=True)
@@ -469,7 +468,7 @@ def test_nothing_sent_when_the_scan_rolls_back(
 
 
 def test_smtp_error_is_retried_and_the_reminder_sent_once(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
     enrol_company(hearing_event, staff=staff)
     send_messages = EmailBackend.send_messages
@@ -507,7 +506,7 @@ def test_delivery_task_retries_mail_errors_with_backoff():
 
 
 def test_smtp_error_releases_the_claim_and_records_the_error(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, monkeypatch
+    hearing_event, staff, django_capture_on_commit_callbacks, monkeypatch
 ):
     enrol_company(hearing_event, staff=staff)
     with django_capture_on_commit_callbacks(execute=False):
@@ -528,7 +527,7 @@ def test_smtp_error_releases_the_claim_and_records_the_error(
     assert Notification.objects.count() == 0
 
 
-def test_deliver_twice_sends_once(hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox):
+def test_deliver_twice_sends_once(hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox):
     enrol_company(hearing_event, staff=staff)
     with django_capture_on_commit_callbacks(execute=False):
         event_reminders_scan(today=days_before(HEARING_DEADLINE, 7))
@@ -540,7 +539,7 @@ def test_deliver_twice_sends_once(hearing_event, staff, unscoped, django_capture
 
 
 def test_a_claimed_reminder_is_not_delivered_by_another_worker(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
     with django_capture_on_commit_callbacks(execute=False):
@@ -556,7 +555,7 @@ def test_a_claimed_reminder_is_not_delivered_by_another_worker(
 
 
 def test_a_reminder_whose_worker_died_is_redelivered_once_its_claim_expires(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
     with django_capture_on_commit_callbacks(execute=False):
@@ -576,7 +575,7 @@ def test_a_reminder_whose_worker_died_is_redelivered_once_its_claim_expires(
 
 
 def test_a_reminder_never_enqueued_is_redelivered_later(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
     with django_capture_on_commit_callbacks(execute=False):  # the broker lost the task
@@ -591,9 +590,7 @@ def test_a_reminder_never_enqueued_is_redelivered_later(
     assert (at_once, after_a_while, len(mailoutbox)) == (0, 1, 1)
 
 
-def test_inactive_recipient_gets_no_mail(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_inactive_recipient_gets_no_mail(hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox):
     enrol_company(hearing_event, staff=staff)
     with django_capture_on_commit_callbacks(execute=False):
         event_reminders_scan(today=days_before(HEARING_DEADLINE, 7))

@@ -20,6 +20,7 @@ from events.services import (
 )
 from participants.models import PledgeAcceptance
 from participants.services import senior_anonymise
+from tests.access import arranging
 from tests.factories import (
     OrganizationFactory,
     approved_hearing,
@@ -34,15 +35,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(unscoped):
+def setup():
     """A published event (up to 2 companies per senior) with three companies on its issue list and one not."""
-    bank = OrganizationFactory(name="A信用金庫")
-    event = make_event(hosts=[bank], status="published", max_choices_per_senior=2)
-    enrolments = [enrol_company(event) for _ in range(3)]
-    for number, enrolment in enumerate(enrolments, start=1):
-        approved_hearing(enrolment, title=f"課題{number}", summary=f"概要{number}")
-    unpublished = enrol_company(event)  # its sheet is still a draft
-    return event, enrolments, unpublished
+    with arranging():
+        bank = OrganizationFactory(name="A信用金庫")
+        event = make_event(hosts=[bank], status="published", max_choices_per_senior=2)
+        enrolments = [enrol_company(event) for _ in range(3)]
+        for number, enrolment in enumerate(enrolments, start=1):
+            approved_hearing(enrolment, title=f"課題{number}", summary=f"概要{number}")
+        unpublished = enrol_company(event)  # its sheet is still a draft
+        return event, enrolments, unpublished
 
 
 def _form(*pairs: tuple[object, str]) -> dict[str, str]:
@@ -381,7 +383,7 @@ def test_issue_list_shows_anonymised_summaries_only(setup, login_as):
     assert "内部メモ" not in content
 
 
-def test_issue_list_disclosed_name_shown(unscoped, login_as):
+def test_issue_list_disclosed_name_shown(login_as):
     event = make_event(status="published")
     enrolment = enrol_company(event)
     approved_hearing(enrolment, show_name=True)

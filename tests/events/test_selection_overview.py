@@ -11,6 +11,7 @@ from events.enums import RequestKind
 from events.selectors import coordinator_selection_overview, event_requests
 from participants.services import senior_anonymise
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     OrganizationFactory,
     UserFactory,
@@ -27,42 +28,43 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dataset(unscoped):
+def dataset():
     """Three companies, seven seniors; see each line for what it exercises.
 
     E1 (bank A, floor 3), E2 (bank B, floor 1), E3 (bank A, floor 3).
     """
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B信用金庫")
-    coordinator = staff_user(Role.COORDINATOR)
-    event = make_event(
-        coordinator_org=coordinator.active_memberships[0].organization,
-        hosts=[bank_a, bank_b],
-        status="published",
-        min_interviews_per_company=3,
-    )
-    e1 = enrol_company(event, institution=bank_a)
-    e2 = enrol_company(event, institution=bank_b)
-    e2.min_interviews = 1
-    e2.save(update_fields=["min_interviews"])
-    e3 = enrol_company(event, institution=bank_a)
-    for enrolment in (e1, e2, e3):
-        approved_hearing(enrolment)
-    s = {n: pledged_senior(user=UserFactory(name=f"S{n}")) for n in range(1, 8)}
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B信用金庫")
+        coordinator = staff_user(Role.COORDINATOR)
+        event = make_event(
+            coordinator_org=coordinator.active_memberships[0].organization,
+            hosts=[bank_a, bank_b],
+            status="published",
+            min_interviews_per_company=3,
+        )
+        e1 = enrol_company(event, institution=bank_a)
+        e2 = enrol_company(event, institution=bank_b)
+        e2.min_interviews = 1
+        e2.save(update_fields=["min_interviews"])
+        e3 = enrol_company(event, institution=bank_a)
+        for enrolment in (e1, e2, e3):
+            approved_hearing(enrolment)
+        s = {n: pledged_senior(user=UserFactory(name=f"S{n}")) for n in range(1, 8)}
 
-    make_application(s[1], [e1, e2], decisions=["accepted", "declined"])
-    make_invitation(e2, s[1])  # invited, but the application to E2 was declined: no request
-    make_application(s[2], [e1, e3], decisions=["pending", "accepted"])
-    make_application(s[3], [e1])
-    make_invitation(e1, s[3])  # applied and invited, still pending: both asked, so mutual
-    make_application(s[4], [e1], status="draft")  # a draft counts nowhere
-    make_invitation(e2, s[4])
-    make_application(s[5], [e3], status="withdrawn", decisions=["accepted"])
-    make_invitation(e3, s[5])  # withdrew from the event: the invitation no longer counts
-    make_invitation(e3, s[6])  # never applied
-    make_invitation(e1, s[6], withdrawn=True)
-    make_application(s[7], [e2])
-    senior_anonymise(profile=s[7])  # a deleted person counts nowhere
-    return {"event": event, "coordinator": coordinator, "e": (e1, e2, e3), "s": s}
+        make_application(s[1], [e1, e2], decisions=["accepted", "declined"])
+        make_invitation(e2, s[1])  # invited, but the application to E2 was declined: no request
+        make_application(s[2], [e1, e3], decisions=["pending", "accepted"])
+        make_application(s[3], [e1])
+        make_invitation(e1, s[3])  # applied and invited, still pending: both asked, so mutual
+        make_application(s[4], [e1], status="draft")  # a draft counts nowhere
+        make_invitation(e2, s[4])
+        make_application(s[5], [e3], status="withdrawn", decisions=["accepted"])
+        make_invitation(e3, s[5])  # withdrew from the event: the invitation no longer counts
+        make_invitation(e3, s[6])  # never applied
+        make_invitation(e1, s[6], withdrawn=True)
+        make_application(s[7], [e2])
+        senior_anonymise(profile=s[7])  # a deleted person counts nowhere
+        return {"event": event, "coordinator": coordinator, "e": (e1, e2, e3), "s": s}
 
 
 def test_event_requests_kinds_exactly(dataset):
@@ -83,7 +85,7 @@ def test_event_requests_kinds_exactly(dataset):
     )
 
 
-def test_event_requests_empty_event(unscoped):
+def test_event_requests_empty_event():
     assert event_requests(event=make_event(status="published")) == []
 
 
@@ -167,7 +169,7 @@ def test_coordinator_selection_other_coordinator_gets_404(dataset, login_as):
     assert response.status_code == 404
 
 
-def test_coordinator_selection_page_constant_queries(unscoped, login_as, django_assert_num_queries):
+def test_coordinator_selection_page_constant_queries(login_as, django_assert_num_queries):
     coordinator = staff_user(Role.COORDINATOR)
     bank = OrganizationFactory()
     event = make_event(coordinator_org=coordinator.active_memberships[0].organization, hosts=[bank], status="published")

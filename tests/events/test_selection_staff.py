@@ -18,6 +18,7 @@ from events.services import application_choice_decide, senior_invitation_create,
 from participants.models import Notification, ProvisionRecord
 from participants.services import senior_consent_withdraw
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     OrganizationFactory,
     UserFactory,
@@ -36,16 +37,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def joint(unscoped):
+def joint():
     """A published joint event of banks A, B and C, each with one company on the issue list."""
-    banks = [OrganizationFactory(name=f"{letter}信用金庫") for letter in "ABC"]
-    event = make_event(hosts=banks, status="published")
-    staff = {letter: staff_user(Role.BANK_STAFF, bank) for letter, bank in zip("ABC", banks, strict=True)}
-    enrolments = {}
-    for letter, bank in zip("ABC", banks, strict=True):
-        enrolments[letter] = enrol_company(event, institution=bank, staff=staff[letter])
-        approved_hearing(enrolments[letter], title=f"{letter}の課題")
-    return event, staff, enrolments
+    with arranging():
+        banks = [OrganizationFactory(name=f"{letter}信用金庫") for letter in "ABC"]
+        event = make_event(hosts=banks, status="published")
+        staff = {letter: staff_user(Role.BANK_STAFF, bank) for letter, bank in zip("ABC", banks, strict=True)}
+        enrolments = {}
+        for letter, bank in zip("ABC", banks, strict=True):
+            enrolments[letter] = enrol_company(event, institution=bank, staff=staff[letter])
+            approved_hearing(enrolments[letter], title=f"{letter}の課題")
+        return event, staff, enrolments
 
 
 def _applicant(enrolment, *, name: str = "山田 太郎", **kwargs):

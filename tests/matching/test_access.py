@@ -12,17 +12,19 @@ from matching.access import (
     second_interviews_for_participant,
 )
 from matching.selectors.followup import event_results
+from tests.access import arranging, as_user
 from tests.factories import followup_world, make_result, make_second_interview
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    world = followup_world()
-    a = world["enrolments"]["a"]
-    world["result"] = make_result(a, world["seniors"][0], company_wish="yes", senior_wish="yes")
-    return world
+def world():
+    with arranging():
+        world = followup_world()
+        a = world["enrolments"]["a"]
+        world["result"] = make_result(a, world["seniors"][0], company_wish="yes", senior_wish="yes")
+        return world
 
 
 def test_access_followup_event_coordinator_staff_and_outsider(world):
@@ -37,11 +39,13 @@ def test_access_followup_event_coordinator_staff_and_outsider(world):
 def test_access_table_other_bank_staff_gets_404(world):
     a = world["enrolments"]["a"]
 
-    assert access_table(user=world["staff"]["a"], pk=a.pk) == (a, False)
-    assert access_table(user=world["coordinator"], pk=a.pk) == (a, True)
-    with pytest.raises(Http404):
+    with as_user(world["staff"]["a"]):
+        assert access_table(user=world["staff"]["a"], pk=a.pk) == (a, False)
+    with as_user(world["coordinator"]):
+        assert access_table(user=world["coordinator"], pk=a.pk) == (a, True)
+    with pytest.raises(Http404), as_user(world["staff"]["b"]):
         access_table(user=world["staff"]["b"], pk=a.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(Http404), as_user(world["staff"]["a"]):
         access_table(user=world["staff"]["a"], pk="x")
 
 

@@ -14,20 +14,22 @@ from matching.models import Attendance
 from matching.problems import company_key, event_problem, event_problem_for_repair, senior_key
 from matching.services import timetable_repair
 from matching.services.eventday import AttendanceError, attendance_set_rounds
+from tests.access import arranging, every
 from tests.factories import approved_hearing, make_application, make_timetable, pledged_senior, three_bank_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def w(unscoped):
+def w():
     """3 banks, 4 rounds, one seat per table; s1 applied to A and B, s2 to A (all accepted)."""
-    w = three_bank_event(status="selection", rounds=4, table_capacity=1)
-    e = w["enrolments"]
-    w["s1"], w["s2"] = pledged_senior(), pledged_senior()
-    w["app1"] = make_application(w["s1"], [e["a"], e["b"]], decisions=["accepted", "accepted"])
-    w["app2"] = make_application(w["s2"], [e["a"]], decisions=["accepted"])
-    return w
+    with arranging():
+        w = three_bank_event(status="selection", rounds=4, table_capacity=1)
+        e = w["enrolments"]
+        w["s1"], w["s2"] = pledged_senior(), pledged_senior()
+        w["app1"] = make_application(w["s1"], [e["a"], e["b"]], decisions=["accepted", "accepted"])
+        w["app2"] = make_application(w["s2"], [e["a"]], decisions=["accepted"])
+        return w
 
 
 def _by_id(items):
@@ -43,7 +45,8 @@ def test_problem_without_windows_has_everyone_all_day_capped_at_rounds(w):
 
 def test_problem_takes_application_and_enrolment_windows_and_cap(w):
     SeniorApplication.objects.filter(pk=w["app1"].pk).update(arrival_slot=1, leaving_slot=2, max_meetings=1)
-    EventCompany.unscoped.filter(pk=w["enrolments"]["b"].pk).update(leaving_slot=1)
+    with arranging():
+        EventCompany.objects.filter(pk=w["enrolments"]["b"].pk).update(leaving_slot=1)
 
     problem = event_problem(event=w["event"])
 
@@ -105,7 +108,7 @@ def test_enrolment_rounds_saved_and_checked(w):
         enrolment=enrolment, by=staff, attending_staff=staff, min_interviews=None, arrival_slot=1, leaving_slot=2
     )
 
-    assert EventCompany.unscoped.values_list("arrival_slot", "leaving_slot").get(pk=enrolment.pk) == (1, 2)
+    assert every(EventCompany).values_list("arrival_slot", "leaving_slot").get(pk=enrolment.pk) == (1, 2)
 
 
 def test_enrolment_edit_form_shows_rounds_as_times(w, login_as):
@@ -119,7 +122,7 @@ def test_enrolment_edit_form_shows_rounds_as_times(w, login_as):
     assert "13:20 の回から" in client.get(url).content.decode()
 
 
-def test_senior_application_form_saves_window_and_cap(w, login_as, unscoped):
+def test_senior_application_form_saves_window_and_cap(w, login_as):
     from events.enums import EventStatus
     from events.models import Event
 

@@ -20,6 +20,7 @@ from matching.services.build import (
     timetable_meeting_swap,
     timetable_solve,
 )
+from tests.access import arranging
 from tests.factories import (
     enrol_company,
     make_application,
@@ -33,15 +34,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def built(unscoped):
+def built():
     """Selection-stage event of three banks, capacity 1, 3 rounds, three seniors who applied (accepted)."""
-    w = three_bank_event(status="selection", rounds=3, table_capacity=1)
-    e = w["enrolments"]
-    seniors = [pledged_senior() for _ in range(3)]
-    for s in seniors:
-        make_application(s, [e["a"], e["b"]], decisions=["accepted", "accepted"])
-    w["seniors"] = seniors
-    return w
+    with arranging():
+        w = three_bank_event(status="selection", rounds=3, table_capacity=1)
+        e = w["enrolments"]
+        seniors = [pledged_senior() for _ in range(3)]
+        for s in seniors:
+            make_application(s, [e["a"], e["b"]], decisions=["accepted", "accepted"])
+        w["seniors"] = seniors
+        return w
 
 
 def _meetings(t: Timetable) -> list[Meeting]:
@@ -67,7 +69,7 @@ def test_create_and_solve_gives_valid_meetings_scored_by_evaluate(built, django_
     assert set(t.meetings.values_list("kind", flat=True)) == {"mutual"}
 
 
-def test_create_refused_outside_selection(unscoped):
+def test_create_refused_outside_selection():
     w = three_bank_event(status="published")
 
     with pytest.raises(TimetableStateError) as exc:
@@ -135,7 +137,7 @@ def test_move_into_full_table_refused(draft):
     _refused(lambda: timetable_meeting_move(meeting=_m(t, e["a"], s[1]), slot=0), "このテーブルは第1回で満席です")
 
 
-def test_move_to_staff_busy_round_refused(draft, unscoped):
+def test_move_to_staff_busy_round_refused(draft):
     e, s = draft["enrolments"], draft["seniors"]
     # a second company of bank A attended by the same staff member as a's table
     e2 = enrol_company(draft["event"], company=draft["companies"]["a2"], staff=draft["staff"]["a"])
@@ -299,7 +301,7 @@ def test_detail_while_solving_polls_progress(draft, login_as):
     assert 'value="40"' in body
 
 
-def test_solve_failure_is_recorded_in_japanese(built, django_capture_on_commit_callbacks, unscoped):
+def test_solve_failure_is_recorded_in_japanese(built, django_capture_on_commit_callbacks):
     e, s = built["enrolments"], built["seniors"]
     base = make_timetable(built["event"], [(e["a"], s[0], 0, "mutual"), (e["b"], s[0], 1, "mutual")])
     # Two pins that cannot both hold once the senior may only come to one round.

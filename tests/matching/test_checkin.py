@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from events.models import EventCompany
 from matching.enums import AttendanceStatus
 from matching.models import Attendance
 from matching.selectors.eventday import checkin_counts
@@ -16,6 +17,7 @@ from matching.services.eventday import (
     attendance_undo,
     walk_in_add,
 )
+from tests.access import arranging, as_user, every
 from tests.factories import (
     enrol_company,
     make_application,
@@ -30,15 +32,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day(unscoped):
+def day():
     """Three banks' tables; two seniors in the published timetable, one applicant outside it."""
-    w = three_bank_event(status="timetabling", rounds=3)
-    e = w["enrolments"]
-    s1, s2, s3 = pledged_senior(), pledged_senior(), pledged_senior()
-    make_timetable(w["event"], [(e["a"], s1, 0, "mutual"), (e["b"], s2, 1, "mutual")], status="published")
-    make_application(s3, [e["c"]])
-    w["seniors"] = [s1, s2, s3]
-    return w
+    with arranging():
+        w = three_bank_event(status="timetabling", rounds=3)
+        e = w["enrolments"]
+        s1, s2, s3 = pledged_senior(), pledged_senior(), pledged_senior()
+        make_timetable(w["event"], [(e["a"], s1, 0, "mutual"), (e["b"], s2, 1, "mutual")], status="published")
+        make_application(s3, [e["c"]])
+        w["seniors"] = [s1, s2, s3]
+        return w
 
 
 def _other_event_enrolment(day):
@@ -101,10 +104,26 @@ def test_walk_in_registers_checked_in_with_wishes(day):
     senior = pledged_senior()
     e = day["enrolments"]
 
-    row = walk_in_add(event=day["event"], by=day["coordinator"], senior=senior, companies=[e["a"], e["c"]])
+    with as_user(day["coordinator"]):
+        row = walk_in_add(event=day["event"], by=day["coordinator"], senior=senior, companies=[e["a"], e["c"]])
 
     assert (row.walk_in, row.status) == (True, AttendanceStatus.CHECKED_IN)
-    assert sorted(row.wanted.values_list("pk", flat=True)) == sorted([e["a"].pk, e["c"].pk])
+    assert sorted(every(EventCompany).filter(walk_in_wishes=row).values_list("pk", flat=True)) == sorted(
+        [e["a"].pk, e["c"].pk]
+    )
+
+
+def test_walk_in_again_replaces_the_wishes_in_the_coordinators_scope(day):
+    senior = pledged_senior()
+    e = day["enrolments"]
+
+    with as_user(day["coordinator"]):
+        walk_in_add(event=day["event"], by=day["coordinator"], senior=senior, companies=[e["a"], e["c"]])
+        row = walk_in_add(event=day["event"], by=day["coordinator"], senior=senior, companies=[e["b"], e["c"]])
+
+    assert sorted(every(EventCompany).filter(walk_in_wishes=row).values_list("pk", flat=True)) == sorted(
+        [e["b"].pk, e["c"].pk]
+    )
 
 
 def test_walk_in_refuses_companies_of_another_event(day):
@@ -174,7 +193,8 @@ def test_counts_exact(day):
     s1, _s2, s3 = day["seniors"]
     attendance_check_in(event=ev, by=by, senior=s1)
     attendance_set_standby(event=ev, by=by, senior=s3, standby=True)  # joins the list, expected
-    walk_in_add(event=ev, by=by, senior=pledged_senior(), companies=[e["a"]])  # checked in
+    with as_user(by):
+        walk_in_add(event=ev, by=by, senior=pledged_senior(), companies=[e["a"]])  # checked in
     attendance_check_in(event=ev, by=by, enrolment=e["a"])
     attendance_mark_no_show(event=ev, by=by, enrolment=e["c"])
 

@@ -66,7 +66,7 @@ def test_solve_timetable_unreadable_file(tmp_path: Path):
 
 
 @pytest.mark.django_db
-def test_export_timetable_problem_writes_the_events_requests(tmp_path: Path, unscoped):
+def test_export_timetable_problem_writes_the_events_requests(tmp_path: Path):
     bank_a, bank_b = OrganizationFactory(), OrganizationFactory()
     event = make_event(hosts=[bank_a, bank_b], status="selection", rounds=5, table_capacity=2)
     first, second = enrol_company(event, institution=bank_a), enrol_company(event, institution=bank_b)

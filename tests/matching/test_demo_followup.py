@@ -20,6 +20,7 @@ from matching.models import (
     TimetableMeeting,
 )
 from participants.models import Company, SeniorProfile, User
+from tests.access import every
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +28,18 @@ pytestmark = pytest.mark.django_db
 def _counts() -> dict[str, int]:
     return {
         "events": Event.objects.count(),
-        "companies": Company.objects.count(),
+        "companies": every(Company).count(),
         "seniors": SeniorProfile.objects.count(),
         "timetables": Timetable.objects.count(),
         "meetings": TimetableMeeting.objects.count(),
-        "results": InterviewResult.unscoped.count(),
-        "second_interviews": SecondInterview.unscoped.count(),
-        "agreements": SupportAgreement.unscoped.count(),
-        "visits": AgreementVisit.unscoped.count(),
+        "results": every(InterviewResult).count(),
+        "second_interviews": every(SecondInterview).count(),
+        "agreements": every(SupportAgreement).count(),
+        "visits": every(AgreementVisit).count(),
     }
 
 
-def test_seed_demo_twice_changes_nothing(unscoped):
+def test_seed_demo_twice_changes_nothing():
     call_command("seed_demo")
     first = _counts()
 
@@ -47,31 +48,31 @@ def test_seed_demo_twice_changes_nothing(unscoped):
     assert _counts() == first
 
 
-def test_past_event_has_a_published_timetable_results_and_a_realistic_rate(unscoped):
+def test_past_event_has_a_published_timetable_results_and_a_realistic_rate():
     call_command("seed_demo")
 
     event = Event.objects.get(title=PAST_TITLE)
     timetable = Timetable.objects.get(event=event)
     meetings = TimetableMeeting.objects.filter(timetable=timetable)
-    companies = EventCompany.unscoped.filter(event=event).count()
-    supported = SupportAgreement.unscoped.filter(event=event).values("company").distinct().count()
+    companies = every(EventCompany).filter(event=event).count()
+    supported = every(SupportAgreement).filter(event=event).values("company").distinct().count()
     assert (event.status, timetable.status) == ("follow_up", "published")
     assert (companies, meetings.values("senior").distinct().count(), meetings.count()) == (6, 16, 28)
-    assert InterviewResult.unscoped.filter(event=event).count() == 28
+    assert every(InterviewResult).filter(event=event).count() == 28
     assert (supported, round(100 * supported / companies)) == (3, 50)
-    assert set(SecondInterview.unscoped.filter(event=event).values_list("status", flat=True)) == {
+    assert set(every(SecondInterview).filter(event=event).values_list("status", flat=True)) == {
         "proposed",
         "scheduling",
         "confirmed",
         "agreed",
         "not_agreed",
     }
-    assert AgreementVisit.unscoped.filter(agreement__event=event).count() == 6
+    assert every(AgreementVisit).filter(agreement__event=event).count() == 6
     responses = SurveyResponse.objects.filter(event=event)
     assert (responses.count(), set(responses.values_list("role", flat=True))) == (12, {"senior"})
 
 
-def test_demo_pages_show_the_past_event(client, unscoped):
+def test_demo_pages_show_the_past_event(client):
     call_command("seed_demo")
     event = Event.objects.get(title=PAST_TITLE)
 

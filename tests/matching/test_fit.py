@@ -15,6 +15,7 @@ from matching.services.fit import FIT_MAIL_KIND, fit_mail_opt_out_token, fit_mai
 from participants.models import Consent, ExpertiseArea, Industry, Reminder
 from participants.services import senior_consent_withdraw
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     CompanyFactory,
     OrganizationFactory,
@@ -39,32 +40,33 @@ def _areas(profile, *codes):
 
 
 @pytest.fixture
-def world(unscoped):
+def world():
     """A published joint event of banks A and B; A's food maker in Niigata wants 販路開拓, B's company 財務."""
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    coord = staff_user(Role.COORDINATOR)
-    event = make_event(
-        coordinator_org=coord.active_memberships[0].organization, hosts=[bank_a, bank_b], status="published"
-    )
-    staff_a, staff_b = staff_user(Role.BANK_STAFF, bank_a), staff_user(Role.BANK_STAFF, bank_b)
-    food = CompanyFactory(
-        institution=bank_a,
-        prefecture="15",
-        industry_major=Industry.objects.get(code="E"),
-        industry=Industry.objects.get(code="09"),
-    )
-    sales = enrol_company(event, company=food, staff=staff_a)
-    approved_hearing(sales, title="百貨店への販路", summary="首都圏の百貨店に販路を広げたい。", category="sales")
-    finance = enrol_company(event, institution=bank_b, staff=staff_b)
-    approved_hearing(finance, title="資金繰りの改善", summary="資金繰りを安定させたい。", category="finance")
-    return {
-        "event": event,
-        "coord": coord,
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "sales": sales,
-        "finance": finance,
-    }
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        coord = staff_user(Role.COORDINATOR)
+        event = make_event(
+            coordinator_org=coord.active_memberships[0].organization, hosts=[bank_a, bank_b], status="published"
+        )
+        staff_a, staff_b = staff_user(Role.BANK_STAFF, bank_a), staff_user(Role.BANK_STAFF, bank_b)
+        food = CompanyFactory(
+            institution=bank_a,
+            prefecture="15",
+            industry_major=Industry.objects.get(code="E"),
+            industry=Industry.objects.get(code="09"),
+        )
+        sales = enrol_company(event, company=food, staff=staff_a)
+        approved_hearing(sales, title="百貨店への販路", summary="首都圏の百貨店に販路を広げたい。", category="sales")
+        finance = enrol_company(event, institution=bank_b, staff=staff_b)
+        approved_hearing(finance, title="資金繰りの改善", summary="資金繰りを安定させたい。", category="finance")
+        return {
+            "event": event,
+            "coord": coord,
+            "staff_a": staff_a,
+            "staff_b": staff_b,
+            "sales": sales,
+            "finance": finance,
+        }
 
 
 def _seller(name="販路 太郎", **fields):
@@ -171,7 +173,8 @@ def test_the_senior_list_reads_only_published_fields(world):
     # The confidential description and the JSIC middle group never shape a senior's reasons.
     seller = _seller(name="食品 三郎")
     seller.industries.set(Industry.objects.filter(code="09"))
-    HearingIssue.unscoped.filter(sheet__enrolment=world["sales"]).update(description="食料品の秘密の事情")
+    with arranging():
+        HearingIssue.objects.filter(sheet__enrolment=world["sales"]).update(description="食料品の秘密の事情")
 
     [first, *_rest] = fit_issues_for_senior(event=world["event"], senior=seller)
 
@@ -210,7 +213,7 @@ def test_an_issue_with_three_fitting_applicants_is_not_thin(world):
 # --- the publish-time mail --------------------------------------------------------------------------------------
 
 
-def test_publishing_the_issue_list_mails_each_fitting_senior_once(unscoped, django_capture_on_commit_callbacks):
+def test_publishing_the_issue_list_mails_each_fitting_senior_once(django_capture_on_commit_callbacks):
     bank = OrganizationFactory()
     coord = staff_user(Role.COORDINATOR)
     event = make_event(coordinator_org=coord.active_memberships[0].organization, hosts=[bank], status="hearing")
@@ -270,7 +273,7 @@ def test_a_forged_opt_out_token_is_404_with_a_message(client):
 # --- the demo ------------------------------------------------------------------------------------------------------
 
 
-def test_seed_demo_shows_fits_and_the_success_raises_the_demo_senior(unscoped, login_as):
+def test_seed_demo_shows_fits_and_the_success_raises_the_demo_senior(login_as):
     from django.core.management import call_command
 
     from events.access import enrolments_of_event

@@ -8,14 +8,16 @@ from django.utils import timezone
 
 from matching.selectors.followup import followup_todo
 from sks.access import institution_scope
+from tests.access import arranging
 from tests.factories import followup_world, make_result, make_second_interview
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    return followup_world()
+def world():
+    with arranging():
+        return followup_world()
 
 
 def _todo(user):

@@ -23,6 +23,7 @@ from matching.services.followup_reminders import event_followup_summary, followu
 from matching.tasks import task_send_followup_reminders
 from participants.models import Membership, Notification, Reminder, User
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.factories import (
     CoordinatorOrgFactory,
     OrganizationFactory,
@@ -66,31 +67,33 @@ def fired_days(first: dt.date, last: dt.date, capture) -> dict[dt.date, list[tup
 
 
 @pytest.fixture
-def world(unscoped):
-    coord_org = CoordinatorOrgFactory(name="新現役交流会事務局")
-    coordinator = staff_user(Role.COORDINATOR, coord_org, name="調整 花子")
-    bank = OrganizationFactory(name="さくら信用金庫")
-    staff = staff_user(Role.BANK_STAFF, bank, name="銀行 一郎")
-    event = make_event(
-        coordinator_org=coord_org, hosts=[bank], status="follow_up", date=EVENT_DATE, title="冬の新現役交流会"
-    )
-    enrolment = enrol_company(event, staff=staff)
-    senior = pledged_senior()
-    return {
-        "coordinator": coordinator,
-        "bank": bank,
-        "staff": staff,
-        "event": event,
-        "enrolment": enrolment,
-        "senior": senior,
-        "contact": company_contact(enrolment.company),
-    }
+def world():
+    with arranging():
+        coord_org = CoordinatorOrgFactory(name="新現役交流会事務局")
+        coordinator = staff_user(Role.COORDINATOR, coord_org, name="調整 花子")
+        bank = OrganizationFactory(name="さくら信用金庫")
+        staff = staff_user(Role.BANK_STAFF, bank, name="銀行 一郎")
+        event = make_event(
+            coordinator_org=coord_org, hosts=[bank], status="follow_up", date=EVENT_DATE, title="冬の新現役交流会"
+        )
+        enrolment = enrol_company(event, staff=staff)
+        senior = pledged_senior()
+        return {
+            "coordinator": coordinator,
+            "bank": bank,
+            "staff": staff,
+            "event": event,
+            "enrolment": enrolment,
+            "senior": senior,
+            "contact": company_contact(enrolment.company),
+        }
 
 
 def proposed(world, at: dt.datetime, senior=None, **fields) -> SecondInterview:
     si = make_second_interview(world["enrolment"], senior or world["senior"], **fields)
-    SecondInterview.unscoped.filter(pk=si.pk).update(proposed_at=at)  # auto_now_add: set afterwards
-    return SecondInterview.unscoped.get(pk=si.pk)
+    with arranging():
+        SecondInterview.objects.filter(pk=si.pk).update(proposed_at=at)  # auto_now_add: set afterwards
+    return every(SecondInterview).get(pk=si.pk)
 
 
 # --- a second interview not scheduled: 7 days to the staff, 14 days to the coordinator ---
@@ -140,7 +143,8 @@ def test_unscheduled_scheduling_status_is_chased_as_well(world, django_capture_o
 def test_unscheduled_confirmed_before_day_14_is_not_escalated(world, django_capture_on_commit_callbacks):
     si = proposed(world, jst(3, 2))
     assert scan(dt.date(2026, 3, 9), django_capture_on_commit_callbacks) == 1
-    SecondInterview.unscoped.filter(pk=si.pk).update(status="confirmed", scheduled_at=jst(4, 10))
+    with arranging():
+        SecondInterview.objects.filter(pk=si.pk).update(status="confirmed", scheduled_at=jst(4, 10))
 
     fired = fired_days(dt.date(2026, 3, 10), dt.date(2026, 3, 20), django_capture_on_commit_callbacks)
 
@@ -299,7 +303,8 @@ def test_no_visit_reminds_30_days_after_start_and_a_visit_restarts_the_count(
 
     assert scan(dt.date(2026, 3, 30), django_capture_on_commit_callbacks) == 0
     assert [scan(dt.date(2026, 3, 31), django_capture_on_commit_callbacks) for _ in range(2)] == [1, 0]
-    AgreementVisit.unscoped.create(agreement=agreement, date=dt.date(2026, 4, 10), hours=2, summary="販路の相談")
+    with arranging():
+        AgreementVisit.objects.create(agreement=agreement, date=dt.date(2026, 4, 10), hours=2, summary="販路の相談")
     quiet = fired_days(dt.date(2026, 4, 1), dt.date(2026, 5, 9), django_capture_on_commit_callbacks)
     again = scan(dt.date(2026, 5, 10), django_capture_on_commit_callbacks)
 
@@ -340,7 +345,8 @@ def summary_world(world):
     make_second_interview(enrolment_b, senior_2, status="not_agreed")
     make_second_interview(world["enrolment"], senior_2, status="cancelled")
     make_agreement(world["enrolment"], world["senior"], second_interview=si, start_date=dt.date(2026, 5, 20))
-    AgreementVisit.unscoped.create(agreement=si.agreement, date=dt.date(2026, 5, 20), hours=2, summary="初回")
+    with arranging():
+        AgreementVisit.objects.create(agreement=si.agreement, date=dt.date(2026, 5, 20), hours=2, summary="初回")
     # Not in the summary: a colleague who attended no table, and a coordinator of another organisation.
     staff_user(Role.BANK_STAFF, world["bank"])
     staff_user(Role.COORDINATOR)
@@ -497,7 +503,7 @@ def test_close_held_event_not_in_follow_up_is_left_alone(world, django_capture_o
 # --- survey invitations ---
 
 
-def test_survey_invites_each_participant_once(unscoped, django_capture_on_commit_callbacks, mailoutbox):
+def test_survey_invites_each_participant_once(django_capture_on_commit_callbacks, mailoutbox):
     w = survey_event(date=dt.date(2026, 3, 1))
     participants = sorted(
         [
@@ -524,7 +530,7 @@ def test_survey_invites_each_participant_once(unscoped, django_capture_on_commit
     assert f"/timetables/event/{w['event'].pk}/survey/" in mailoutbox[0].body
 
 
-def test_survey_invites_not_before_the_event_is_held(unscoped, django_capture_on_commit_callbacks):
+def test_survey_invites_not_before_the_event_is_held(django_capture_on_commit_callbacks):
     w = survey_event(status="timetabling", date=dt.date(2026, 3, 1))
 
     assert scan(dt.date(2026, 3, 2), django_capture_on_commit_callbacks) == 0

@@ -20,6 +20,7 @@ from django.urls import reverse
 from events.services.events import event_close
 from participants.models import Notification
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     CoordinatorOrgFactory,
     OrganizationFactory,
@@ -39,40 +40,45 @@ TITLES = ("甲の交流会", "乙の交流会")
 
 
 @pytest.fixture
-def world(unscoped):
-    coord_org = CoordinatorOrgFactory(name="交流会事務局")
-    coordinator = staff_user(Role.COORDINATOR, coord_org)
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    people = {
-        "coordinator": coordinator,
-        "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
-        "staff_a": staff_user(Role.BANK_STAFF, bank_a),
-        "admin_b": staff_user(Role.INSTITUTION_ADMIN, bank_b),
-        "staff_b": staff_user(Role.BANK_STAFF, bank_b),
-    }
-    seniors = [pledged_senior() for _ in range(3)]
-    events = []
-    for title, a_succeeds in zip(TITLES, (True, False), strict=True):
-        event = make_event(
-            coordinator_org=coord_org, hosts=[bank_a, bank_b], status="follow_up", date=dt.date(2026, 9, 1), title=title
-        )
-        a = enrol_company(event, institution=bank_a, staff=people["staff_a"])
-        b = enrol_company(event, institution=bank_b, staff=people["staff_b"])
-        a_meets = seniors[:2] if a_succeeds else seniors[:1]
-        make_timetable(
-            event,
-            [(a, s, i, "mutual") for i, s in enumerate(a_meets)] + [(b, seniors[2], 0, "mutual")],
-            status="published",
-        )
-        for senior in a_meets:
-            make_result(a, senior, held=True, company_wish="yes", senior_wish="yes")
-        if a_succeeds:
-            si = make_second_interview(a, seniors[0], status="agreed")
-            make_agreement(a, seniors[0], second_interview=si)
-        make_result(b, seniors[2], held=True, company_wish="maybe", senior_wish="yes")
-        make_second_interview(b, seniors[2], status="not_agreed")
-        events.append(event)
-    return {"people": people, "events": events}
+def world():
+    with arranging():
+        coord_org = CoordinatorOrgFactory(name="交流会事務局")
+        coordinator = staff_user(Role.COORDINATOR, coord_org)
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        people = {
+            "coordinator": coordinator,
+            "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
+            "staff_a": staff_user(Role.BANK_STAFF, bank_a),
+            "admin_b": staff_user(Role.INSTITUTION_ADMIN, bank_b),
+            "staff_b": staff_user(Role.BANK_STAFF, bank_b),
+        }
+        seniors = [pledged_senior() for _ in range(3)]
+        events = []
+        for title, a_succeeds in zip(TITLES, (True, False), strict=True):
+            event = make_event(
+                coordinator_org=coord_org,
+                hosts=[bank_a, bank_b],
+                status="follow_up",
+                date=dt.date(2026, 9, 1),
+                title=title,
+            )
+            a = enrol_company(event, institution=bank_a, staff=people["staff_a"])
+            b = enrol_company(event, institution=bank_b, staff=people["staff_b"])
+            a_meets = seniors[:2] if a_succeeds else seniors[:1]
+            make_timetable(
+                event,
+                [(a, s, i, "mutual") for i, s in enumerate(a_meets)] + [(b, seniors[2], 0, "mutual")],
+                status="published",
+            )
+            for senior in a_meets:
+                make_result(a, senior, held=True, company_wish="yes", senior_wish="yes")
+            if a_succeeds:
+                si = make_second_interview(a, seniors[0], status="agreed")
+                make_agreement(a, seniors[0], second_interview=si)
+            make_result(b, seniors[2], held=True, company_wish="maybe", senior_wish="yes")
+            make_second_interview(b, seniors[2], status="not_agreed")
+            events.append(event)
+        return {"people": people, "events": events}
 
 
 def _received(user, event, mailoutbox) -> list[str]:

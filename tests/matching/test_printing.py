@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from matching.selectors.printing import access_timetable_for_print, table_numbers, timetable_print_data
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     CompanyFactory,
     OrganizationFactory,
@@ -36,50 +37,55 @@ def compact(text: str) -> str:
 
 
 @pytest.fixture
-def setup(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="あおば信用金庫"), OrganizationFactory(name="みどり銀行")
-    coord = staff_user(Role.COORDINATOR)
-    event = make_event(
-        coordinator_org=coord.active_memberships[0].organization,
-        hosts=[bank_a, bank_b],
-        status="published",
-        title="第3回新現役交流会",
-        venue="横浜産業会館",
-        date=dt.date(2027, 3, 5),
-        start_time=dt.time(13, 0),
-        slot_minutes=30,
-        rounds=3,
-        break_after=[],
-        break_minutes=0,
-    )
-    staff_a = staff_user(Role.BANK_STAFF, bank_a, name="佐藤花子")
-    staff_b = staff_user(Role.BANK_STAFF, bank_b, name="鈴木一郎")
-    enrol_a = enrol_company(event, company=CompanyFactory(institution=bank_a, name="株式会社山田製作所"), staff=staff_a)
-    enrol_b = enrol_company(event, company=CompanyFactory(institution=bank_b, name="川崎精工株式会社"), staff=staff_b)
-    approved_hearing(enrol_a, title="新規販路の開拓")
-    approved_hearing(enrol_b, title="事業承継の準備", show_name=True)
-    senior_1 = senior_user(name="高橋健一", name_kana="タカハシケンイチ").senior_profile
-    senior_2 = senior_user(name="=HYPERLINK(1)", name_kana="ン").senior_profile
-    timetable = make_timetable(
-        event,
-        meetings=[
-            (enrol_a, senior_1, 0, "mutual"),
-            (enrol_b, senior_1, 1, "senior"),
-            (enrol_a, senior_2, 2, "company"),
-        ],
-        status="published",
-    )
-    return {
-        "coord": coord,
-        "event": event,
-        "staff_a": staff_a,
-        "staff_b": staff_b,
-        "enrol_a": enrol_a,
-        "enrol_b": enrol_b,
-        "senior_1": senior_1,
-        "senior_2": senior_2,
-        "timetable": timetable,
-    }
+def setup():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="あおば信用金庫"), OrganizationFactory(name="みどり銀行")
+        coord = staff_user(Role.COORDINATOR)
+        event = make_event(
+            coordinator_org=coord.active_memberships[0].organization,
+            hosts=[bank_a, bank_b],
+            status="published",
+            title="第3回新現役交流会",
+            venue="横浜産業会館",
+            date=dt.date(2027, 3, 5),
+            start_time=dt.time(13, 0),
+            slot_minutes=30,
+            rounds=3,
+            break_after=[],
+            break_minutes=0,
+        )
+        staff_a = staff_user(Role.BANK_STAFF, bank_a, name="佐藤花子")
+        staff_b = staff_user(Role.BANK_STAFF, bank_b, name="鈴木一郎")
+        enrol_a = enrol_company(
+            event, company=CompanyFactory(institution=bank_a, name="株式会社山田製作所"), staff=staff_a
+        )
+        enrol_b = enrol_company(
+            event, company=CompanyFactory(institution=bank_b, name="川崎精工株式会社"), staff=staff_b
+        )
+        approved_hearing(enrol_a, title="新規販路の開拓")
+        approved_hearing(enrol_b, title="事業承継の準備", show_name=True)
+        senior_1 = senior_user(name="高橋健一", name_kana="タカハシケンイチ").senior_profile
+        senior_2 = senior_user(name="=HYPERLINK(1)", name_kana="ン").senior_profile
+        timetable = make_timetable(
+            event,
+            meetings=[
+                (enrol_a, senior_1, 0, "mutual"),
+                (enrol_b, senior_1, 1, "senior"),
+                (enrol_a, senior_2, 2, "company"),
+            ],
+            status="published",
+        )
+        return {
+            "coord": coord,
+            "event": event,
+            "staff_a": staff_a,
+            "staff_b": staff_b,
+            "enrol_a": enrol_a,
+            "enrol_b": enrol_b,
+            "senior_1": senior_1,
+            "senior_2": senior_2,
+            "timetable": timetable,
+        }
 
 
 def get(client, user, name, timetable):
@@ -153,7 +159,7 @@ def test_staff_pdf_shows_route(client, setup):
         assert expected in text
 
 
-def test_draft_is_labelled(client, setup, unscoped):
+def test_draft_is_labelled(client, setup):
     draft = make_timetable(setup["event"], meetings=[(setup["enrol_a"], setup["senior_1"], 0, "mutual")])
 
     text = compact(pdf_text(get(client, setup["coord"], "print_grid", draft)))
@@ -203,7 +209,7 @@ def test_staff_of_non_host_gets_404(client, setup, name):
     assert get(client, outsider, name, setup["timetable"]).status_code == 404
 
 
-def test_staff_cannot_print_draft(client, setup, unscoped):
+def test_staff_cannot_print_draft(client, setup):
     draft = make_timetable(setup["event"], meetings=[(setup["enrol_a"], setup["senior_1"], 0, "mutual")])
 
     assert get(client, setup["staff_a"], "print_tables", draft).status_code == 404
@@ -281,7 +287,7 @@ def test_pdf_embeds_noto_cjk_font(client, setup):
     assert all("/FontFile2" in d["/FontDescriptor"] or "/FontFile3" in d["/FontDescriptor"] for d in descendants)
 
 
-def test_grid_of_many_tables_stays_landscape(client, setup, unscoped):
+def test_grid_of_many_tables_stays_landscape(client, setup):
     event = setup["event"]
     for i in range(12):
         extra = enrol_company(event, institution=event.hosts.order_by("pk").first())

@@ -15,6 +15,7 @@ from matching.models import Timetable
 from matching.services import TimetablePublishError, personal_schedules_send, timetable_publish
 from matching.tasks import task_send_personal_schedules
 from participants.models import Notification, User
+from tests.access import arranging
 from tests.factories import approved_hearing, company_contact, make_timetable, pledged_senior, three_bank_event
 
 pytestmark = pytest.mark.django_db
@@ -22,21 +23,27 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture
-def setup(unscoped) -> dict[str, Any]:
-    world = three_bank_event(status="selection", date=dt.date(2027, 1, 23))
-    e = world["enrolments"]
-    approved_hearing(e["a"], title="精密加工の販路", show_name=False)
-    approved_hearing(e["b"], title="食品の海外展開", show_name=True)
-    s1, s2 = pledged_senior(), pledged_senior()
-    User.objects.filter(pk=s1.user_id).update(name="山田太郎")
-    User.objects.filter(pk=s2.user_id).update(name="佐藤花子")
-    s1.refresh_from_db()
-    s2.refresh_from_db()
-    timetable = make_timetable(
-        world["event"],
-        [(e["a"], s1, 0, "mutual"), (e["b"], s1, 1, "mutual"), (e["a"], s2, 1, "applied"), (e["b"], s2, 0, "invited")],
-    )
-    return {**world, "s1": s1, "s2": s2, "timetable": timetable}
+def setup() -> dict[str, Any]:
+    with arranging():
+        world = three_bank_event(status="selection", date=dt.date(2027, 1, 23))
+        e = world["enrolments"]
+        approved_hearing(e["a"], title="精密加工の販路", show_name=False)
+        approved_hearing(e["b"], title="食品の海外展開", show_name=True)
+        s1, s2 = pledged_senior(), pledged_senior()
+        User.objects.filter(pk=s1.user_id).update(name="山田太郎")
+        User.objects.filter(pk=s2.user_id).update(name="佐藤花子")
+        s1.refresh_from_db()
+        s2.refresh_from_db()
+        timetable = make_timetable(
+            world["event"],
+            [
+                (e["a"], s1, 0, "mutual"),
+                (e["b"], s1, 1, "mutual"),
+                (e["a"], s2, 1, "applied"),
+                (e["b"], s2, 0, "invited"),
+            ],
+        )
+        return {**world, "s1": s1, "s2": s2, "timetable": timetable}
 
 
 @pytest.fixture

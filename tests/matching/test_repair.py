@@ -11,11 +11,13 @@ from django.urls import reverse
 from matching.models import Attendance, Timetable
 from matching.problems import company_key, event_problem_for_repair, senior_key
 from matching.services import TimetableStateError, timetable_publish, timetable_repair
+from tests.access import arranging
 from tests.factories import make_application, make_timetable, pledged_senior, three_bank_event
 
 pytestmark = pytest.mark.django_db
 
 
+@arranging()
 def _attend(event, *, senior=None, enrolment=None, status="expected", walk_in=False, standby=False, wanted=()):
     row = Attendance.objects.create(
         event=event, senior=senior, enrolment=enrolment, status=status, walk_in=walk_in, standby=standby
@@ -25,28 +27,29 @@ def _attend(event, *, senior=None, enrolment=None, status="expected", walk_in=Fa
 
 
 @pytest.fixture
-def day(unscoped) -> dict[str, Any]:
+def day() -> dict[str, Any]:
     """Event in 時間割作成中, 2 rounds, one seat per table. Published v1:
     A: s1@1 s2@2, B: s2@1 s1@2, C: s3@1. s4 (standby) asked for A, which is full."""
-    w = three_bank_event(status="timetabling", rounds=2, table_capacity=1)
-    e = w["enrolments"]
-    s1, s2, s3, s4 = (pledged_senior() for _ in range(4))
-    make_application(s1, [e["a"], e["b"]], decisions=["accepted", "accepted"])
-    make_application(s2, [e["a"], e["b"]], decisions=["accepted", "accepted"])
-    make_application(s3, [e["c"]], decisions=["accepted"])
-    make_application(s4, [e["a"]], decisions=["accepted"])
-    published = make_timetable(
-        w["event"],
-        [
-            (e["a"], s1, 0, "mutual"),
-            (e["a"], s2, 1, "mutual"),
-            (e["b"], s2, 0, "mutual"),
-            (e["b"], s1, 1, "mutual"),
-            (e["c"], s3, 0, "mutual"),
-        ],
-        status="published",
-    )
-    return {**w, "s1": s1, "s2": s2, "s3": s3, "s4": s4, "published": published}
+    with arranging():
+        w = three_bank_event(status="timetabling", rounds=2, table_capacity=1)
+        e = w["enrolments"]
+        s1, s2, s3, s4 = (pledged_senior() for _ in range(4))
+        make_application(s1, [e["a"], e["b"]], decisions=["accepted", "accepted"])
+        make_application(s2, [e["a"], e["b"]], decisions=["accepted", "accepted"])
+        make_application(s3, [e["c"]], decisions=["accepted"])
+        make_application(s4, [e["a"]], decisions=["accepted"])
+        published = make_timetable(
+            w["event"],
+            [
+                (e["a"], s1, 0, "mutual"),
+                (e["a"], s2, 1, "mutual"),
+                (e["b"], s2, 0, "mutual"),
+                (e["b"], s1, 1, "mutual"),
+                (e["c"], s3, 0, "mutual"),
+            ],
+            status="published",
+        )
+        return {**w, "s1": s1, "s2": s2, "s3": s3, "s4": s4, "published": published}
 
 
 def _pairs(t: Timetable) -> set[tuple[int, int, int]]:

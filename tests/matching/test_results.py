@@ -18,6 +18,7 @@ from matching.services.followup import (
     interview_result_record_senior,
 )
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.factories import (
     OrganizationFactory,
     enrol_company,
@@ -33,8 +34,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    return followup_world()
+def world():
+    with arranging():
+        return followup_world()
 
 
 def _row(prefix: int, **fields: str) -> dict[str, str]:
@@ -44,7 +46,7 @@ def _row(prefix: int, **fields: str) -> dict[str, str]:
 # --- services -------------------------------------------------------------------------------------------------
 
 
-def test_record_company_creates_result_and_audits(world, unscoped):
+def test_record_company_creates_result_and_audits(world):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
 
     result = interview_result_record_company(
@@ -62,17 +64,17 @@ def test_record_company_creates_result_and_audits(world, unscoped):
     assert entry.actor == world["staff"]["a"]
 
 
-def test_record_company_edit_keeps_one_row_and_logs_each_change(world, unscoped):
+def test_record_company_edit_keeps_one_row_and_logs_each_change(world):
     a, s1, staff = world["enrolments"]["a"], world["seniors"][0], world["staff"]["a"]
     interview_result_record_company(enrolment=a, senior=s1, by=staff, held=True, wish="maybe")
 
     interview_result_record_company(enrolment=a, senior=s1, by=staff, held=True, wish="no", notes="再考")
 
-    assert list(InterviewResult.unscoped.values_list("company_wish", "company_notes")) == [("no", "再考")]
+    assert list(every(InterviewResult).values_list("company_wish", "company_notes")) == [("no", "再考")]
     assert LogEntry.objects.filter(additional_data__event="interview_result.company_recorded").count() == 2
 
 
-def test_record_company_not_held_clears_wish(world, unscoped):
+def test_record_company_not_held_clears_wish(world):
     result = interview_result_record_company(
         enrolment=world["enrolments"]["a"], senior=world["seniors"][0], by=world["staff"]["a"], held=False, wish="yes"
     )
@@ -80,7 +82,7 @@ def test_record_company_not_held_clears_wish(world, unscoped):
     assert (result.held, result.company_wish) == (False, "")
 
 
-def test_record_company_requires_wish_when_held(world, unscoped):
+def test_record_company_requires_wish_when_held(world):
     with pytest.raises(InterviewResultError) as exc:
         interview_result_record_company(
             enrolment=world["enrolments"]["a"], senior=world["seniors"][0], by=world["staff"]["a"], held=True, wish=""
@@ -90,7 +92,7 @@ def test_record_company_requires_wish_when_held(world, unscoped):
 
 
 @pytest.mark.parametrize("status", ["held", "follow_up"])
-def test_record_company_allowed_once_held(status, unscoped):
+def test_record_company_allowed_once_held(status):
     world = followup_world(status=status)
 
     result = interview_result_record_company(
@@ -101,7 +103,7 @@ def test_record_company_allowed_once_held(status, unscoped):
 
 
 @pytest.mark.parametrize("status", ["selection", "timetabling"])
-def test_record_company_refused_before_the_event(status, unscoped):
+def test_record_company_refused_before_the_event(status):
     world = followup_world(status=status)
 
     with pytest.raises(InterviewResultError) as exc:
@@ -114,10 +116,10 @@ def test_record_company_refused_before_the_event(status, unscoped):
         )
 
     assert "開催後" in exc.value.message
-    assert InterviewResult.unscoped.count() == 0
+    assert every(InterviewResult).count() == 0
 
 
-def test_results_locked_when_event_closed(unscoped):
+def test_results_locked_when_event_closed():
     world = followup_world(status="closed")
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     make_result(a, s1, company_wish="maybe")
@@ -129,10 +131,10 @@ def test_results_locked_when_event_closed(unscoped):
 
     assert company.value.message == "この交流会のフォローアップは終了しました。面談結果はもう変更できません。"
     assert senior.value.message == company.value.message
-    assert list(InterviewResult.unscoped.values_list("company_wish", "senior_wish")) == [("maybe", "")]
+    assert list(every(InterviewResult).values_list("company_wish", "senior_wish")) == [("maybe", "")]
 
 
-def test_record_company_refused_for_pair_not_in_published_timetable(world, unscoped):
+def test_record_company_refused_for_pair_not_in_published_timetable(world):
     # Senior 2 met A's table only; B's table never met them.
     with pytest.raises(InterviewResultError):
         interview_result_record_company(
@@ -144,7 +146,7 @@ def test_record_company_refused_for_pair_not_in_published_timetable(world, unsco
         )
 
 
-def test_record_company_ignores_a_draft_timetable(world, unscoped):
+def test_record_company_ignores_a_draft_timetable(world):
     c, s2 = world["enrolments"]["c"], world["seniors"][1]
     make_timetable(world["event"], [(c, s2, 0, "mutual")], status="draft")
 
@@ -152,7 +154,7 @@ def test_record_company_ignores_a_draft_timetable(world, unscoped):
         interview_result_record_company(enrolment=c, senior=s2, by=world["staff"]["c"], held=True, wish="yes")
 
 
-def test_record_senior_own_wish(world, unscoped):
+def test_record_senior_own_wish(world):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
 
     result = interview_result_record_senior(senior=s1, enrolment=a, by=s1.user, wish="maybe", notes="もう少し話を")
@@ -161,7 +163,7 @@ def test_record_senior_own_wish(world, unscoped):
     assert LogEntry.objects.filter(additional_data__event="interview_result.senior_recorded").count() == 1
 
 
-def test_record_senior_refused_when_not_held(world, unscoped):
+def test_record_senior_refused_when_not_held(world):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     make_result(a, s1, held=False)
 
@@ -169,14 +171,14 @@ def test_record_senior_refused_when_not_held(world, unscoped):
         interview_result_record_senior(senior=s1, enrolment=a, by=s1.user, wish="yes")
 
 
-def test_mutual_yes_becomes_a_proposal_once(world, unscoped):
+def test_mutual_yes_becomes_a_proposal_once(world):
     a, s1, staff = world["enrolments"]["a"], world["seniors"][0], world["staff"]["a"]
     interview_result_record_senior(senior=s1, enrolment=a, by=s1.user, wish="yes")
 
     interview_result_record_company(enrolment=a, senior=s1, by=staff, held=True, wish="yes")
     interview_result_record_company(enrolment=a, senior=s1, by=staff, held=True, wish="yes", notes="再保存")
 
-    si = SecondInterview.unscoped.get()
+    si = every(SecondInterview).get()
     assert (si.status, si.by_coordinator, si.staff, si.senior_id, si.institution_id) == (
         "proposed",
         False,
@@ -186,19 +188,19 @@ def test_mutual_yes_becomes_a_proposal_once(world, unscoped):
     )
 
 
-def test_one_sided_yes_makes_no_proposal(world, unscoped):
+def test_one_sided_yes_makes_no_proposal(world):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     interview_result_record_senior(senior=s1, enrolment=a, by=s1.user, wish="maybe")
 
     interview_result_record_company(enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes")
 
-    assert SecondInterview.unscoped.count() == 0
+    assert every(SecondInterview).count() == 0
 
 
 # --- the table page -------------------------------------------------------------------------------------------
 
 
-def test_tables_page_lists_own_institution_tables_with_progress(world, login_as, unscoped):
+def test_tables_page_lists_own_institution_tables_with_progress(world, login_as):
     make_result(
         world["enrolments"]["a"], world["seniors"][0], company_wish="yes", company_recorded_at="2026-01-01T00:00Z"
     )
@@ -236,7 +238,7 @@ def test_table_page_other_institution_gets_404(world, login_as):
     assert login_as(world["senior"]).get(url).status_code == 404
 
 
-def test_tables_page_staff_of_non_host_gets_404(world, login_as, unscoped):
+def test_tables_page_staff_of_non_host_gets_404(world, login_as):
     outsider = staff_user(Role.BANK_STAFF, OrganizationFactory())
 
     response = login_as(outsider).get(reverse("matching:followup_tables", args=[world["event"].pk]))
@@ -244,7 +246,7 @@ def test_tables_page_staff_of_non_host_gets_404(world, login_as, unscoped):
     assert response.status_code == 404
 
 
-def test_record_row_with_htmx_returns_the_row(world, login_as, unscoped):
+def test_record_row_with_htmx_returns_the_row(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     url = reverse("matching:result_record", args=[a.pk, s1.pk])
 
@@ -254,10 +256,10 @@ def test_record_row_with_htmx_returns_the_row(world, login_as, unscoped):
 
     assert response.status_code == 200
     assert "保存しました" in response.content.decode()
-    assert list(InterviewResult.unscoped.values_list("company_wish", "company_notes")) == [("maybe", "検討したい")]
+    assert list(every(InterviewResult).values_list("company_wish", "company_notes")) == [("maybe", "検討したい")]
 
 
-def test_record_row_missing_wish_shows_japanese_error(world, login_as, unscoped):
+def test_record_row_missing_wish_shows_japanese_error(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
 
     response = login_as(world["staff"]["a"]).post(
@@ -265,10 +267,10 @@ def test_record_row_missing_wish_shows_japanese_error(world, login_as, unscoped)
     )
 
     assert "企業の希望（また会いたい・検討中・希望しない）を選んでください。" in response.content.decode()
-    assert InterviewResult.unscoped.count() == 0
+    assert every(InterviewResult).count() == 0
 
 
-def test_record_row_plain_form_redirects(world, login_as, unscoped):
+def test_record_row_plain_form_redirects(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
 
     response = login_as(world["coordinator"]).post(
@@ -276,12 +278,10 @@ def test_record_row_plain_form_redirects(world, login_as, unscoped):
     )
 
     assert response.status_code == 302
-    assert list(InterviewResult.unscoped.values_list("held", "company_recorded_by")) == [
-        (False, world["coordinator"].pk)
-    ]
+    assert list(every(InterviewResult).values_list("held", "company_recorded_by")) == [(False, world["coordinator"].pk)]
 
 
-def test_record_row_closed_event_refused_with_message(login_as, unscoped):
+def test_record_row_closed_event_refused_with_message(login_as):
     world = followup_world(status="closed")
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
 
@@ -291,10 +291,10 @@ def test_record_row_closed_event_refused_with_message(login_as, unscoped):
 
     assert response.status_code == 400
     assert "フォローアップは終了しました" in response.content.decode()
-    assert InterviewResult.unscoped.count() == 0
+    assert every(InterviewResult).count() == 0
 
 
-def test_record_row_other_institution_gets_404(world, login_as, unscoped):
+def test_record_row_other_institution_gets_404(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
 
     response = login_as(world["staff"]["b"]).post(
@@ -302,10 +302,10 @@ def test_record_row_other_institution_gets_404(world, login_as, unscoped):
     )
 
     assert response.status_code == 404
-    assert InterviewResult.unscoped.count() == 0
+    assert every(InterviewResult).count() == 0
 
 
-def test_tables_page_constant_queries(world, login_as, django_assert_num_queries, unscoped):
+def test_tables_page_constant_queries(world, login_as, django_assert_num_queries):
     client = login_as(world["staff"]["a"])
     url = reverse("matching:followup_tables", args=[world["event"].pk])
     client.get(url)  # warm the session and the user's memberships caches
@@ -326,7 +326,7 @@ def test_tables_page_constant_queries(world, login_as, django_assert_num_queries
 # --- the coordinator's overview -------------------------------------------------------------------------------
 
 
-def test_results_overview_coordinator_only(world, login_as, unscoped):
+def test_results_overview_coordinator_only(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     si = make_second_interview(a, s1, result=make_result(a, s1, company_wish="yes", senior_wish="yes"))
     url = reverse("matching:event_results", args=[world["event"].pk])
@@ -343,26 +343,26 @@ def test_results_overview_coordinator_only(world, login_as, unscoped):
 # --- the senior's wish ----------------------------------------------------------------------------------------
 
 
-def test_senior_wish_page_records_own_wish(world, login_as, unscoped):
+def test_senior_wish_page_records_own_wish(world, login_as):
     s1, a = world["seniors"][0], world["enrolments"]["a"]
     url = reverse("matching:senior_wish", args=[a.pk])
 
     response = login_as(s1.user).post(url, {"wish": "yes", "notes": "ぜひ"})
 
     assert response.status_code == 302
-    assert list(InterviewResult.unscoped.values_list("senior_id", "senior_wish", "senior_notes")) == [
+    assert list(every(InterviewResult).values_list("senior_id", "senior_wish", "senior_notes")) == [
         (s1.pk, "yes", "ぜひ")
     ]
 
 
-def test_senior_wish_page_other_table_gets_404(world, login_as, unscoped):
+def test_senior_wish_page_other_table_gets_404(world, login_as):
     # Senior 2 never met B's table.
     response = login_as(world["seniors"][1].user).post(
         reverse("matching:senior_wish", args=[world["enrolments"]["b"].pk]), {"wish": "yes"}
     )
 
     assert response.status_code == 404
-    assert InterviewResult.unscoped.count() == 0
+    assert every(InterviewResult).count() == 0
 
 
 def test_senior_wish_page_staff_gets_404(world, login_as):
@@ -390,7 +390,7 @@ def response_wish(page: str, senior_pk: int) -> str:
 # --- the bank's memo is the bank's ----------------------------------------------------------------------------
 
 
-def test_table_page_coordinator_sees_outcome_and_senior_wish_but_not_the_memo(world, login_as, unscoped):
+def test_table_page_coordinator_sees_outcome_and_senior_wish_but_not_the_memo(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     interview_result_record_company(
         enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes", notes="社内メモ：決算に不安あり"
@@ -408,7 +408,7 @@ def test_table_page_coordinator_sees_outcome_and_senior_wish_but_not_the_memo(wo
     assert "社内メモ：決算に不安あり" in staff_page
 
 
-def test_record_row_by_coordinator_keeps_the_bank_memo(world, login_as, unscoped):
+def test_record_row_by_coordinator_keeps_the_bank_memo(world, login_as):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     interview_result_record_company(
         enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes", notes="社内メモ"
@@ -422,10 +422,10 @@ def test_record_row_by_coordinator_keeps_the_bank_memo(world, login_as, unscoped
 
     assert response.status_code == 200
     assert "社内メモ" not in response.content.decode()
-    assert list(InterviewResult.unscoped.values_list("company_wish", "company_notes")) == [("maybe", "社内メモ")]
+    assert list(every(InterviewResult).values_list("company_wish", "company_notes")) == [("maybe", "社内メモ")]
 
 
-def test_record_company_without_notes_keeps_the_memo(world, unscoped):
+def test_record_company_without_notes_keeps_the_memo(world):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     interview_result_record_company(enrolment=a, senior=s1, by=world["staff"]["a"], held=True, wish="yes", notes="メモ")
 

@@ -9,24 +9,26 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import approved_hearing, make_timetable, pledged_senior, staff_user, three_bank_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(unscoped):
-    w = three_bank_event(status="timetabling", date=dt.date(2027, 1, 23))
-    e = w["enrolments"]
-    approved_hearing(e["a"], title="精密加工の販路")
-    approved_hearing(e["b"], title="食品の海外展開")
-    s1, s2 = pledged_senior(), pledged_senior()
-    timetable = make_timetable(
-        w["event"],
-        [(e["a"], s1, 0, "mutual"), (e["b"], s2, 0, "mutual"), (e["b"], s1, 1, "mutual")],
-        status="published",
-    )
-    return {**w, "s1": s1, "s2": s2, "timetable": timetable}
+def world():
+    with arranging():
+        w = three_bank_event(status="timetabling", date=dt.date(2027, 1, 23))
+        e = w["enrolments"]
+        approved_hearing(e["a"], title="精密加工の販路")
+        approved_hearing(e["b"], title="食品の海外展開")
+        s1, s2 = pledged_senior(), pledged_senior()
+        timetable = make_timetable(
+            w["event"],
+            [(e["a"], s1, 0, "mutual"), (e["b"], s2, 0, "mutual"), (e["b"], s1, 1, "mutual")],
+            status="published",
+        )
+        return {**w, "s1": s1, "s2": s2, "timetable": timetable}
 
 
 def test_my_schedule_senior_sees_own_meetings_with_japanese_times(world, login_as):
@@ -57,7 +59,7 @@ def test_my_schedule_empty_state_without_timetable(world, login_as):
     assert "公開されている時間割はまだありません" in response.content.decode()
 
 
-def test_my_schedule_ignores_draft_timetables(world, login_as, unscoped):
+def test_my_schedule_ignores_draft_timetables(world, login_as):
     make_timetable(world["event"], [(world["enrolments"]["c"], world["s2"], 3, "mutual")])
 
     response = login_as(world["staff"]["c"]).get(reverse("matching:my_schedule"))
@@ -79,7 +81,7 @@ def test_my_schedule_ics_404_without_meetings(world, login_as):
     assert response.status_code == 404
 
 
-def test_my_schedule_constant_queries(world, login_as, unscoped):
+def test_my_schedule_constant_queries(world, login_as):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -98,7 +100,7 @@ def test_my_schedule_constant_queries(world, login_as, unscoped):
     assert len(many.captured_queries) == len(one.captured_queries)
 
 
-def test_timetable_publish_page_publishes_for_coordinator(world, login_as, unscoped, mailoutbox):
+def test_timetable_publish_page_publishes_for_coordinator(world, login_as, mailoutbox):
     draft = make_timetable(world["event"], [(world["enrolments"]["a"], world["s2"], 2, "mutual")])
     client = login_as(world["coordinator"])
 
@@ -118,7 +120,7 @@ def test_timetable_publish_page_404_for_other_coordinator(world, login_as):
     assert response.status_code == 404
 
 
-def test_timetable_publish_without_confirm_shows_error(world, login_as, unscoped):
+def test_timetable_publish_without_confirm_shows_error(world, login_as):
     draft = make_timetable(world["event"])
 
     response = login_as(world["coordinator"]).post(reverse("matching:timetable_publish", args=[draft.pk]), {})

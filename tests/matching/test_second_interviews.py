@@ -23,6 +23,7 @@ from matching.models import SecondInterview, SupportAgreement
 from matching.services import followup as services
 from matching.services.followup import AgreementError, InterviewResultError, SecondInterviewError
 from participants.models import Notification
+from tests.access import arranging, every
 from tests.factories import (
     followup_world,
     make_result,
@@ -36,8 +37,9 @@ WHEN = dt.datetime(2030, 5, 20, 14, 0, tzinfo=TOKYO)
 
 
 @pytest.fixture
-def world(unscoped):
-    return followup_world()
+def world():
+    with arranging():
+        return followup_world()
 
 
 @pytest.fixture
@@ -47,14 +49,15 @@ def si(world):
 
 
 def _to(si, status: str, **fields):
-    SecondInterview.unscoped.filter(pk=si.pk).update(status=status, **fields)
-    return SecondInterview.unscoped.get(pk=si.pk)
+    with arranging():
+        SecondInterview.objects.filter(pk=si.pk).update(status=status, **fields)
+    return every(SecondInterview).get(pk=si.pk)
 
 
 # --- proposals ------------------------------------------------------------------------------------------------
 
 
-def test_propose_all_creates_one_per_mutual_pair_idempotently(world, unscoped):
+def test_propose_all_creates_one_per_mutual_pair_idempotently(world):
     a, b = world["enrolments"]["a"], world["enrolments"]["b"]
     s1, s2 = world["seniors"]
     make_result(a, s1, company_wish="yes", senior_wish="yes")
@@ -65,12 +68,12 @@ def test_propose_all_creates_one_per_mutual_pair_idempotently(world, unscoped):
     second = services.second_interviews_propose(event=world["event"], by=world["coordinator"])
 
     assert (first, second) == (2, 0)
-    assert sorted(SecondInterview.unscoped.values_list("enrolment_id", "senior_id", "by_coordinator")) == sorted(
+    assert sorted(every(SecondInterview).values_list("enrolment_id", "senior_id", "by_coordinator")) == sorted(
         [(a.pk, s1.pk, False), (b.pk, s1.pk, False)]
     )
 
 
-def test_propose_all_after_a_cancellation_proposes_again(world, unscoped):
+def test_propose_all_after_a_cancellation_proposes_again(world):
     a, s1 = world["enrolments"]["a"], world["seniors"][0]
     make_result(a, s1, company_wish="yes", senior_wish="yes")
     make_second_interview(a, s1, status="cancelled")
@@ -78,14 +81,14 @@ def test_propose_all_after_a_cancellation_proposes_again(world, unscoped):
     assert services.second_interviews_propose(event=world["event"], by=world["coordinator"]) == 1
 
 
-def test_propose_all_refused_before_the_event(unscoped):
+def test_propose_all_refused_before_the_event():
     world = followup_world(status="timetabling")
 
     with pytest.raises(InterviewResultError):
         services.second_interviews_propose(event=world["event"], by=world["coordinator"])
 
 
-def test_coordinator_proposes_a_maybe_pair(world, unscoped):
+def test_coordinator_proposes_a_maybe_pair(world):
     a, s2 = world["enrolments"]["a"], world["seniors"][1]
     result = make_result(a, s2, company_wish="maybe", senior_wish="yes")
 
@@ -102,7 +105,7 @@ def test_coordinator_proposes_a_maybe_pair(world, unscoped):
         ("", "yes", "企業の希望がまだ記録されていません。先に面談結果を記録してください。"),
     ],
 )
-def test_coordinator_propose_refused(world, unscoped, company, senior, message):
+def test_coordinator_propose_refused(world, company, senior, message):
     result = make_result(world["enrolments"]["a"], world["seniors"][1], company_wish=company, senior_wish=senior)
 
     with pytest.raises(SecondInterviewError) as exc:
@@ -111,25 +114,25 @@ def test_coordinator_propose_refused(world, unscoped, company, senior, message):
     assert exc.value.message == message
 
 
-def test_coordinator_propose_refused_when_one_is_live(world, si, unscoped):
+def test_coordinator_propose_refused_when_one_is_live(world, si):
     with pytest.raises(SecondInterviewError):
         services.second_interview_propose(result=si.result, by=world["coordinator"])
 
 
-def test_propose_views_coordinator_only(world, login_as, unscoped):
+def test_propose_views_coordinator_only(world, login_as):
     result = make_result(world["enrolments"]["a"], world["seniors"][1], company_wish="maybe", senior_wish="maybe")
     url = reverse("matching:second_interview_propose", args=[result.pk])
 
     assert login_as(world["staff"]["a"]).post(url).status_code == 404
     assert login_as(world["other_coordinator"]).post(url).status_code == 404
     assert login_as(world["coordinator"]).post(url).status_code == 302
-    assert SecondInterview.unscoped.get().by_coordinator is True
+    assert every(SecondInterview).get().by_coordinator is True
 
 
 # --- the ladder -----------------------------------------------------------------------------------------------
 
 
-def test_start_scheduling_from_proposed(world, si, unscoped):
+def test_start_scheduling_from_proposed(world, si):
     services.second_interview_start_scheduling(si=si, by=world["staff"]["a"])
 
     si.refresh_from_db()
@@ -139,7 +142,7 @@ def test_start_scheduling_from_proposed(world, si, unscoped):
 
 
 @pytest.mark.parametrize("status", ["scheduling", "confirmed", "held", "agreed", "not_agreed", "cancelled"])
-def test_start_scheduling_refused(world, si, status, unscoped):
+def test_start_scheduling_refused(world, si, status):
     si = _to(si, status)
 
     with pytest.raises(SecondInterviewError):
@@ -147,7 +150,7 @@ def test_start_scheduling_refused(world, si, status, unscoped):
 
 
 @pytest.mark.parametrize("status", ["scheduling", "confirmed"])
-def test_schedule_confirms_and_reschedules(world, si, status, unscoped):
+def test_schedule_confirms_and_reschedules(world, si, status):
     si = _to(si, status, scheduled_at=WHEN - dt.timedelta(days=1), place="旧会場")
 
     services.second_interview_schedule(
@@ -161,14 +164,14 @@ def test_schedule_confirms_and_reschedules(world, si, status, unscoped):
 
 
 @pytest.mark.parametrize("status", ["proposed", "held", "agreed", "not_agreed", "cancelled"])
-def test_schedule_refused_from_wrong_step(world, si, status, unscoped):
+def test_schedule_refused_from_wrong_step(world, si, status):
     si = _to(si, status)
 
     with pytest.raises(SecondInterviewError):
         services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店")
 
 
-def test_schedule_needs_a_place_or_url(world, si, unscoped):
+def test_schedule_needs_a_place_or_url(world, si):
     si = _to(si, "scheduling")
 
     with pytest.raises(SecondInterviewError) as exc:
@@ -177,14 +180,14 @@ def test_schedule_needs_a_place_or_url(world, si, unscoped):
     assert exc.value.message == "場所かオンライン会議のURLのどちらかを入力してください。"
 
 
-def test_schedule_needs_a_date(world, si, unscoped):
+def test_schedule_needs_a_date(world, si):
     si = _to(si, "scheduling")
 
     with pytest.raises(SecondInterviewError):
         services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=None, place="本店")
 
 
-def test_mark_held_after_the_time(world, si, unscoped):
+def test_mark_held_after_the_time(world, si):
     si = _to(si, "confirmed", scheduled_at=WHEN)
 
     with time_machine.travel(WHEN + dt.timedelta(minutes=1), tick=False):
@@ -194,7 +197,7 @@ def test_mark_held_after_the_time(world, si, unscoped):
     assert (si.status, si.held_at) == ("held", WHEN + dt.timedelta(minutes=1))
 
 
-def test_mark_held_refused_before_the_time(world, si, unscoped):
+def test_mark_held_refused_before_the_time(world, si):
     si = _to(si, "confirmed", scheduled_at=WHEN)
 
     with time_machine.travel(WHEN - dt.timedelta(minutes=1), tick=False), pytest.raises(SecondInterviewError) as exc:
@@ -204,14 +207,14 @@ def test_mark_held_refused_before_the_time(world, si, unscoped):
 
 
 @pytest.mark.parametrize("status", ["proposed", "scheduling", "held", "agreed", "not_agreed", "cancelled"])
-def test_mark_held_refused_from_wrong_step(world, si, status, unscoped):
+def test_mark_held_refused_from_wrong_step(world, si, status):
     si = _to(si, status, scheduled_at=WHEN - dt.timedelta(days=400))
 
     with pytest.raises(SecondInterviewError):
         services.second_interview_mark_held(si=si, by=world["staff"]["a"])
 
 
-def test_record_agreement_creates_the_agreement(world, si, unscoped):
+def test_record_agreement_creates_the_agreement(world, si):
     si = _to(si, "held")
 
     agreement = services.second_interview_record_agreement(
@@ -229,7 +232,7 @@ def test_record_agreement_creates_the_agreement(world, si, unscoped):
     assert agreement.responsible_staff == world["staff"]["a"]
 
 
-def test_record_agreement_refuses_staff_of_another_institution(world, si, unscoped):
+def test_record_agreement_refuses_staff_of_another_institution(world, si):
     si = _to(si, "held")
 
     with pytest.raises(AgreementError):
@@ -240,21 +243,21 @@ def test_record_agreement_refuses_staff_of_another_institution(world, si, unscop
             start_date=dt.date(2030, 6, 1),
             responsible_staff=world["staff"]["b"],
         )
-    assert SupportAgreement.unscoped.count() == 0
+    assert every(SupportAgreement).count() == 0
 
 
 @pytest.mark.parametrize("status", ["proposed", "scheduling", "confirmed", "agreed", "not_agreed", "cancelled"])
-def test_record_agreement_refused_from_wrong_step(world, si, status, unscoped):
+def test_record_agreement_refused_from_wrong_step(world, si, status):
     si = _to(si, status)
 
     with pytest.raises(SecondInterviewError):
         services.second_interview_record_agreement(
             si=si, by=world["staff"]["a"], kind="subsidised", start_date=dt.date(2030, 6, 1)
         )
-    assert SupportAgreement.unscoped.count() == 0
+    assert every(SupportAgreement).count() == 0
 
 
-def test_record_not_agreed_with_reason(world, si, unscoped):
+def test_record_not_agreed_with_reason(world, si):
     si = _to(si, "held")
 
     services.second_interview_record_not_agreed(si=si, by=world["staff"]["a"], reason="fee")
@@ -263,7 +266,7 @@ def test_record_not_agreed_with_reason(world, si, unscoped):
     assert (si.status, si.not_agreed_reason) == ("not_agreed", "fee")
 
 
-def test_record_not_agreed_other_needs_a_note(world, si, unscoped):
+def test_record_not_agreed_other_needs_a_note(world, si):
     si = _to(si, "held")
 
     with pytest.raises(SecondInterviewError) as exc:
@@ -276,7 +279,7 @@ def test_record_not_agreed_other_needs_a_note(world, si, unscoped):
 
 
 @pytest.mark.parametrize("status", ["proposed", "scheduling", "confirmed", "agreed", "not_agreed", "cancelled"])
-def test_record_not_agreed_refused_from_wrong_step(world, si, status, unscoped):
+def test_record_not_agreed_refused_from_wrong_step(world, si, status):
     si = _to(si, status)
 
     with pytest.raises(SecondInterviewError):
@@ -284,7 +287,7 @@ def test_record_not_agreed_refused_from_wrong_step(world, si, status, unscoped):
 
 
 @pytest.mark.parametrize("status", ["proposed", "scheduling", "confirmed", "held"])
-def test_cancel_from_any_open_step(world, si, status, unscoped):
+def test_cancel_from_any_open_step(world, si, status):
     si = _to(si, status)
 
     services.second_interview_cancel(si=si, by=world["staff"]["a"], note="企業の都合")
@@ -294,7 +297,7 @@ def test_cancel_from_any_open_step(world, si, status, unscoped):
 
 
 @pytest.mark.parametrize("status", ["agreed", "not_agreed", "cancelled"])
-def test_cancel_refused_when_finished(world, si, status, unscoped):
+def test_cancel_refused_when_finished(world, si, status):
     si = _to(si, status)
 
     with pytest.raises(SecondInterviewError):
@@ -304,9 +307,7 @@ def test_cancel_refused_when_finished(world, si, status, unscoped):
 # --- the invitations ------------------------------------------------------------------------------------------
 
 
-def test_confirmation_notifies_three_parties_with_a_parsing_ics(
-    world, si, unscoped, django_capture_on_commit_callbacks
-):
+def test_confirmation_notifies_three_parties_with_a_parsing_ics(world, si, django_capture_on_commit_callbacks):
     contact = world["contacts"]["a"]
     si = _to(si, "scheduling")
 
@@ -329,7 +330,7 @@ def test_confirmation_notifies_three_parties_with_a_parsing_ics(
     assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
 
 
-def test_invitations_sent_once_and_again_after_a_reschedule(world, si, unscoped, django_capture_on_commit_callbacks):
+def test_invitations_sent_once_and_again_after_a_reschedule(world, si, django_capture_on_commit_callbacks):
     si = _to(si, "scheduling")
     with django_capture_on_commit_callbacks(execute=True):
         services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店")
@@ -346,7 +347,7 @@ def test_invitations_sent_once_and_again_after_a_reschedule(world, si, unscoped,
     assert len(mail.outbox) == 6  # the staff member, the senior and the company's contact, twice
 
 
-def test_invitations_skip_a_cancelled_interview(world, si, unscoped):
+def test_invitations_skip_a_cancelled_interview(world, si):
     si = _to(si, "cancelled", scheduled_at=WHEN)
 
     assert services.second_interview_invitations_send(second_interview_id=si.pk) == 0
@@ -367,7 +368,7 @@ def test_detail_page_other_institution_gets_404(world, si, login_as):
     assert login_as(world["seniors"][0].user).get(url).status_code == 404
 
 
-def test_step_view_other_institution_gets_404(world, si, login_as, unscoped):
+def test_step_view_other_institution_gets_404(world, si, login_as):
     response = login_as(world["staff"]["b"]).post(reverse("matching:second_interview_step", args=[si.pk, "cancel"]))
 
     assert response.status_code == 404
@@ -375,7 +376,7 @@ def test_step_view_other_institution_gets_404(world, si, login_as, unscoped):
     assert si.status == "proposed"
 
 
-def test_step_views_walk_the_ladder(world, si, login_as, unscoped, django_capture_on_commit_callbacks):
+def test_step_views_walk_the_ladder(world, si, login_as, django_capture_on_commit_callbacks):
     client = login_as(world["staff"]["a"])
 
     def step(name: str, data: dict[str, str] | None = None):
@@ -409,7 +410,7 @@ def test_step_views_walk_the_ladder(world, si, login_as, unscoped, django_captur
             },
         )
     assert response.status_code == 302, response.content.decode()
-    agreement = SupportAgreement.unscoped.get()
+    agreement = every(SupportAgreement).get()
     assert response.url == reverse("matching:agreement_detail", args=[agreement.pk])
     si.refresh_from_db()
     assert si.status == "agreed"
@@ -422,7 +423,7 @@ def test_step_view_refused_step_shows_the_message(world, si, login_as):
     assert "いま「提案」の二次面談は、実施済にすることはできません。" in response.content.decode()
 
 
-def test_step_view_schedule_form_errors_in_japanese(world, si, login_as, unscoped):
+def test_step_view_schedule_form_errors_in_japanese(world, si, login_as):
     si = _to(si, "scheduling")
 
     response = login_as(world["staff"]["a"]).post(
@@ -435,7 +436,7 @@ def test_step_view_schedule_form_errors_in_japanese(world, si, login_as, unscope
     assert "場所かオンライン会議のURLのどちらかを入力してください。" in content
 
 
-def test_list_filters_by_status_and_isolates_institutions(world, si, login_as, unscoped):
+def test_list_filters_by_status_and_isolates_institutions(world, si, login_as):
     b_si = make_second_interview(world["enrolments"]["b"], world["seniors"][0], status="scheduling")
 
     mine = login_as(world["staff"]["a"]).get(reverse("matching:second_interview_list"))
@@ -447,7 +448,7 @@ def test_list_filters_by_status_and_isolates_institutions(world, si, login_as, u
     assert sorted(r.pk for r in coordinator.context["rows"]) == sorted([si.pk, b_si.pk])
 
 
-def test_list_constant_queries(world, si, login_as, django_assert_num_queries, unscoped):
+def test_list_constant_queries(world, si, login_as, django_assert_num_queries):
     client = login_as(world["staff"]["a"])
     url = reverse("matching:second_interview_list")
     client.get(url)
@@ -461,7 +462,7 @@ def test_list_constant_queries(world, si, login_as, django_assert_num_queries, u
     assert len(response.context["rows"]) == 10
 
 
-def test_my_schedule_shows_a_confirmed_second_interview_to_its_senior_and_company(world, si, login_as, unscoped):
+def test_my_schedule_shows_a_confirmed_second_interview_to_its_senior_and_company(world, si, login_as):
     _to(si, "confirmed", scheduled_at=WHEN, place="本店 応接室")
 
     senior = login_as(world["seniors"][0].user).get(reverse("matching:my_schedule"))
@@ -476,7 +477,7 @@ def test_my_schedule_shows_a_confirmed_second_interview_to_its_senior_and_compan
     assert other_senior.context["second_interviews"] == []
 
 
-def test_coordinator_moves_a_step_through_the_page(world, si, login_as, unscoped):
+def test_coordinator_moves_a_step_through_the_page(world, si, login_as):
     response = login_as(world["coordinator"]).post(
         reverse("matching:second_interview_step", args=[si.pk, "start-scheduling"])
     )
@@ -497,7 +498,7 @@ def test_invitation_task_retries_on_smtp_errors():
     assert task_send_second_interview_invitations.retry_backoff is True
 
 
-def test_smtp_error_midway_then_rerun_tells_each_party_once(world, si, unscoped):
+def test_smtp_error_midway_then_rerun_tells_each_party_once(world, si):
     si = _to(si, "confirmed", scheduled_at=WHEN, place="本店")
     original = EmailMessage.send
     calls = {"n": 0}
@@ -520,9 +521,7 @@ def test_smtp_error_midway_then_rerun_tells_each_party_once(world, si, unscoped)
 # --- dates in the past -----------------------------------------------------------------------------
 
 
-def test_schedule_for_a_past_date_is_refused_and_nobody_is_invited(
-    world, si, unscoped, django_capture_on_commit_callbacks
-):
+def test_schedule_for_a_past_date_is_refused_and_nobody_is_invited(world, si, django_capture_on_commit_callbacks):
     si = _to(si, "scheduling")
     today = timezone.localdate()
 
@@ -545,7 +544,7 @@ def test_schedule_for_a_past_date_is_refused_and_nobody_is_invited(
     assert (si.status, si.scheduled_at, len(mail.outbox)) == ("scheduling", None, 0)
 
 
-def test_schedule_for_an_hour_already_gone_today_is_refused(world, si, unscoped):
+def test_schedule_for_an_hour_already_gone_today_is_refused(world, si):
     si = _to(si, "scheduling")
     afternoon = dt.datetime.combine(timezone.localdate(), dt.time(15), tzinfo=TOKYO)
 
@@ -560,7 +559,7 @@ def test_schedule_for_an_hour_already_gone_today_is_refused(world, si, unscoped)
     )
 
 
-def test_schedule_before_the_event_day_is_refused(world, si, unscoped):
+def test_schedule_before_the_event_day_is_refused(world, si):
     si = _to(si, "scheduling")
     event_day = world["event"].date
 
@@ -574,7 +573,7 @@ def test_schedule_before_the_event_day_is_refused(world, si, unscoped):
     assert exc.value.message.startswith("二次面談の日付は、交流会の開催日（")
 
 
-def test_step_view_past_date_error_in_japanese_beside_the_date(world, si, login_as, unscoped):
+def test_step_view_past_date_error_in_japanese_beside_the_date(world, si, login_as):
     si = _to(si, "scheduling")
 
     response = login_as(world["staff"]["a"]).post(
@@ -596,7 +595,7 @@ def test_step_view_past_date_error_in_japanese_beside_the_date(world, si, login_
     assert si.status == "scheduling"
 
 
-def test_record_agreement_starting_before_the_second_interview_is_refused(world, si, unscoped):
+def test_record_agreement_starting_before_the_second_interview_is_refused(world, si):
     si = _to(si, "held", scheduled_at=WHEN)
 
     with pytest.raises(AgreementError) as exc:
@@ -608,14 +607,14 @@ def test_record_agreement_starting_before_the_second_interview_is_refused(world,
         "start_date",
         "支援の開始日は、二次面談の日（2030年5月20日）か、それより後の日付にしてください。",
     )
-    assert SupportAgreement.unscoped.count() == 0
+    assert every(SupportAgreement).count() == 0
     agreement = services.second_interview_record_agreement(
         si=si, by=world["staff"]["a"], kind="subsidised", start_date=dt.date(2030, 5, 20)
     )
     assert agreement.start_date == dt.date(2030, 5, 20)
 
 
-def test_step_view_agreement_start_date_error_beside_the_field(world, si, login_as, unscoped):
+def test_step_view_agreement_start_date_error_beside_the_field(world, si, login_as):
     si = _to(si, "held", scheduled_at=WHEN)
 
     response = login_as(world["staff"]["a"]).post(
@@ -632,4 +631,4 @@ def test_step_view_agreement_start_date_error_beside_the_field(world, si, login_
     assert response.context["agreement_form"].errors["start_date"] == [
         "支援の開始日は、二次面談の日（2030年5月20日）か、それより後の日付にしてください。"
     ]
-    assert SupportAgreement.unscoped.count() == 0
+    assert every(SupportAgreement).count() == 0

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
@@ -33,8 +34,9 @@ EXPORT = reverse("matching:statistics_export")
 
 
 @pytest.fixture
-def world(unscoped):
-    return statistics_world()
+def world():
+    with arranging():
+        return statistics_world()
 
 
 def csv_rows(response):
@@ -103,7 +105,7 @@ def test_local_government_asking_for_institutions_gets_years_with_its_filters_ke
 
 
 @pytest.mark.parametrize("who", ["senior", "contact", "alumni"])
-def test_statistics_is_404_for_everyone_else(db, unscoped, login_as, who):
+def test_statistics_is_404_for_everyone_else(db, login_as, who):
     user = {
         "senior": lambda: senior_user(),
         "contact": lambda: company_contact(CompanyFactory()),
@@ -116,7 +118,7 @@ def test_statistics_is_404_for_everyone_else(db, unscoped, login_as, who):
     assert statuses == [404, 404]
 
 
-def test_page_query_count_is_the_same_for_1_and_10_events(db, unscoped, login_as, django_assert_num_queries):
+def test_page_query_count_is_the_same_for_1_and_10_events(db, login_as, django_assert_num_queries):
     coordinator = staff_user(Role.COORDINATOR)
     org = coordinator.active_memberships[0].organization
 
@@ -180,7 +182,7 @@ def test_bank_export_never_contains_another_banks_rows(world, login_as):
     assert "B中央支店" in text
 
 
-def test_export_escapes_a_branch_name_starting_with_equals(db, unscoped, login_as):
+def test_export_escapes_a_branch_name_starting_with_equals(db, login_as):
     bank = OrganizationFactory()
     staff = staff_user(Role.BANK_STAFF, bank)
     branch = BranchFactory(organization=bank, name='=HYPERLINK("http://evil.example","x")')

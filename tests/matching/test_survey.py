@@ -16,6 +16,7 @@ from matching.models import SurveyResponse
 from matching.selectors.survey import survey_participants, survey_results
 from matching.services.survey import SurveyError, survey_response_submit
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     company_contact,
     enrol_company,
@@ -30,8 +31,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def w(unscoped):
-    return survey_event()
+def w():
+    with arranging():
+        return survey_event()
 
 
 def url(w) -> str:
@@ -116,7 +118,8 @@ def test_submit_refused_staff_attending_another_banks_table(w):
     from events.models import EventCompany
 
     outsider = staff_user(Role.BANK_STAFF)
-    EventCompany.unscoped.filter(pk=w["enrolments"]["b"].pk).update(attending_staff=outsider)
+    with arranging():
+        EventCompany.objects.filter(pk=w["enrolments"]["b"].pk).update(attending_staff=outsider)
 
     with pytest.raises(SurveyError):
         survey_response_submit(event=w["event"], user=outsider, satisfaction=3)

@@ -5,12 +5,13 @@ import pytest
 from participants.access import contacts_of_companies, is_active_contact_of
 from participants.models import CompanyContact
 from sks.roles import COMPANY
+from tests.access import arranging
 from tests.factories import CompanyFactory, company_contact
 
 pytestmark = pytest.mark.django_db
 
 
-def test_is_active_contact_of_own_company_only(unscoped):
+def test_is_active_contact_of_own_company_only():
     own, other = CompanyFactory(), CompanyFactory()
     user = company_contact(own)
 
@@ -23,19 +24,20 @@ def test_is_active_contact_of_own_company_only(unscoped):
     )
 
 
-def test_company_role_follows_the_active_contact_row(unscoped):
+def test_company_role_follows_the_active_contact_row():
     company = CompanyFactory()
     user = company_contact(company)
     assert COMPANY in user.roles
 
-    CompanyContact.unscoped.filter(user=user).update(is_active=False)
+    with arranging():
+        CompanyContact.objects.filter(user=user).update(is_active=False)
     user.refresh_from_db()
     del user.roles  # a cached property
 
     assert COMPANY not in user.roles
 
 
-def test_contacts_of_companies_only_those_companies(unscoped):
+def test_contacts_of_companies_only_those_companies():
     first, second = CompanyFactory(), CompanyFactory()
     mine = company_contact(first)
     company_contact(second)

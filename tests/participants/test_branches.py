@@ -11,6 +11,7 @@ from participants.models import Branch, Membership, StaffInvitation
 from participants.services import BranchInUseError, branch_create, branch_delete, invitation_create
 from sks.exceptions import DomainError
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import BranchFactory, CompanyFactory, MembershipFactory, OrganizationFactory, staff_user
 from tests.helpers import assert_isolated
 
@@ -20,8 +21,9 @@ NEW_BRANCH = {"name": "駅前支店", "code": "012", "prefecture": "13", "city":
 
 
 @pytest.fixture
-def bank(unscoped):
-    return OrganizationFactory(name="さくら台信用金庫")
+def bank():
+    with arranging():
+        return OrganizationFactory(name="さくら台信用金庫")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.utils import timezone
 from participants.models import Company, Industry
 from participants.services import CompanyDuplicateError, CompanyError, company_create, company_update
 from sks.roles import Role
+from tests.access import arranging, as_user, every
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
@@ -31,21 +32,22 @@ CN_2 = corporate_number(100000000002)
 
 
 @pytest.fixture
-def world(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    branch_a1 = BranchFactory(organization=bank_a, name="本店", code="001")
-    branch_a2 = BranchFactory(organization=bank_a, name="川崎支店", code="012")
-    branch_b = BranchFactory(organization=bank_b, name="B本店", code="001")
-    return {
-        "bank_a": bank_a,
-        "bank_b": bank_b,
-        "branch_a1": branch_a1,
-        "branch_a2": branch_a2,
-        "branch_b": branch_b,
-        "staff_a": staff_user(Role.BANK_STAFF, bank_a, name="融資 花子"),
-        "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
-        "staff_b": staff_user(Role.BANK_STAFF, bank_b),
-    }
+def world():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        branch_a1 = BranchFactory(organization=bank_a, name="本店", code="001")
+        branch_a2 = BranchFactory(organization=bank_a, name="川崎支店", code="012")
+        branch_b = BranchFactory(organization=bank_b, name="B本店", code="001")
+        return {
+            "bank_a": bank_a,
+            "bank_b": bank_b,
+            "branch_a1": branch_a1,
+            "branch_a2": branch_a2,
+            "branch_b": branch_b,
+            "staff_a": staff_user(Role.BANK_STAFF, bank_a, name="融資 花子"),
+            "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
+            "staff_b": staff_user(Role.BANK_STAFF, bank_b),
+        }
 
 
 def industry(code: str) -> Industry:
@@ -232,7 +234,7 @@ def test_company_create_saves_for_the_users_institution(world):
 
     response = client_for(world["staff_a"]).post(reverse("participants:company_create"), data)
 
-    company = Company.objects.get(name="株式会社川崎精密工業")
+    company = every(Company).get(name="株式会社川崎精密工業")
     assert response.status_code == 302
     assert response["Location"] == reverse("participants:company_detail", args=[company.pk])
     assert (
@@ -263,7 +265,7 @@ def test_company_create_saves_for_the_users_institution(world):
 def test_company_create_institution_field_in_post_is_ignored(world):
     client_for(world["staff_a"]).post(reverse("participants:company_create"), form_data(institution=world["bank_b"].pk))
 
-    assert Company.objects.get(name="株式会社川崎精密工業").institution == world["bank_a"]
+    assert every(Company).get(name="株式会社川崎精密工業").institution == world["bank_a"]
 
 
 def test_company_create_user_with_two_institutions_registers_for_the_first(world):
@@ -275,7 +277,7 @@ def test_company_create_user_with_two_institutions_registers_for_the_first(world
 
     client_for(user).post(reverse("participants:company_create"), form_data())
 
-    assert Company.objects.get(name="株式会社川崎精密工業").institution_id == first
+    assert every(Company).get(name="株式会社川崎精密工業").institution_id == first
 
 
 def test_company_create_branch_of_other_institution_refused_beside_field(world):
@@ -284,7 +286,7 @@ def test_company_create_branch_of_other_institution_refused_beside_field(world):
     )
 
     assert field_errors(response, "branch") == ["正しく選択してください。選択したものは候補にありません。"]
-    assert Company.objects.count() == 0
+    assert every(Company).count() == 0
 
 
 def test_company_create_responsible_staff_of_other_institution_refused_beside_field(world):
@@ -304,13 +306,13 @@ def test_company_create_industry_middle_outside_major_error_beside_field(world):
     assert field_errors(response, "industry") == [
         f"「{industry('56').name}」は大分類「製造業」に含まれません（「{industry('56').parent.name}」の中分類です）。"
     ]
-    assert Company.objects.count() == 0
+    assert every(Company).count() == 0
 
 
 def test_company_create_industry_middle_without_major_fills_the_major(world):
     client_for(world["staff_a"]).post(reverse("participants:company_create"), form_data(industry=industry("09").pk))
 
-    assert Company.objects.get().industry_major.code == "E"
+    assert every(Company).get().industry_major.code == "E"
 
 
 @pytest.mark.parametrize(
@@ -360,7 +362,7 @@ def test_company_create_bad_input_error_beside_field(world, field, value, messag
 
     assert (response.status_code, field_errors(response, field)) == (200, [message])
     assert f'id="id_{field}-errors"' in response.content.decode()
-    assert Company.objects.count() == 0
+    assert every(Company).count() == 0
 
 
 @pytest.mark.parametrize(
@@ -380,7 +382,7 @@ def test_company_create_tidies_what_people_type(world, field, typed, stored):
     response = client_for(world["staff_a"]).post(reverse("participants:company_create"), form_data(**{field: typed}))
 
     assert response.status_code == 302
-    assert getattr(Company.objects.get(), field) == stored
+    assert getattr(every(Company).get(), field) == stored
 
 
 @pytest.mark.parametrize(
@@ -410,7 +412,7 @@ def test_company_create_duplicate_refused_with_link_to_existing(world, field, ex
     assert field_errors(response, field) == [message]
     assert response.context["duplicate"] == existing
     assert f'href="{reverse("participants:company_detail", args=[existing.pk])}"' in response.content.decode()
-    assert Company.objects.count() == 1
+    assert every(Company).count() == 1
 
 
 def test_company_create_same_company_in_another_institution_is_allowed(world):
@@ -421,7 +423,7 @@ def test_company_create_same_company_in_another_institution_is_allowed(world):
     response = client_for(world["staff_a"]).post(reverse("participants:company_create"), form_data())
 
     assert response.status_code == 302
-    assert Company.objects.filter(corporate_number=CN_1).count() == 2
+    assert every(Company).filter(corporate_number=CN_1).count() == 2
 
 
 def test_company_create_same_name_in_another_prefecture_is_allowed(world):
@@ -445,7 +447,7 @@ def test_company_create_service_refuses_an_institution_the_user_does_not_belong_
 def test_company_update_service_branch_of_other_institution_refused(world):
     company = CompanyFactory(institution=world["bank_a"])
 
-    with pytest.raises(CompanyError) as exc:
+    with pytest.raises(CompanyError) as exc, as_user(world["staff_a"]):
         company_update(company=company, by=world["staff_a"], branch=world["branch_b"])
 
     assert (exc.value.field, exc.value.message) == ("branch", "自機関の支店を選んでください。")
@@ -454,7 +456,7 @@ def test_company_update_service_branch_of_other_institution_refused(world):
 def test_company_update_service_responsible_staff_of_other_institution_refused(world):
     company = CompanyFactory(institution=world["bank_a"])
 
-    with pytest.raises(CompanyError) as exc:
+    with pytest.raises(CompanyError) as exc, as_user(world["staff_a"]):
         company_update(company=company, by=world["staff_a"], responsible_staff=world["staff_b"])
 
     assert (exc.value.field, exc.value.message) == ("responsible_staff", "担当者は自機関の職員から選んでください。")
@@ -464,14 +466,15 @@ def test_company_update_service_duplicate_client_code_refused(world):
     CompanyFactory(institution=world["bank_a"], client_code="C-9")
     company = CompanyFactory(institution=world["bank_a"], client_code="C-1")
 
-    with pytest.raises(CompanyDuplicateError) as exc:
+    with pytest.raises(CompanyDuplicateError) as exc, as_user(world["staff_a"]):
         company_update(company=company, by=world["staff_a"], client_code="C-9")
 
     assert exc.value.field == "client_code"
 
 
 def test_company_create_service_records_the_actor_outside_a_request(world):
-    company = company_create(by=world["staff_a"], institution=world["bank_a"], name="監査株式会社")
+    with as_user(world["staff_a"]):
+        company = company_create(by=world["staff_a"], institution=world["bank_a"], name="監査株式会社")
 
     entry = LogEntry.objects.get_for_object(company).get(action=LogEntry.Action.CREATE)
     assert entry.actor == world["staff_a"]
@@ -609,8 +612,9 @@ def test_company_detail_shows_every_field_and_internal_notes(world):
 
 
 def test_company_detail_history_shows_who_changed_what_when(world):
-    company = company_create(by=world["staff_a"], institution=world["bank_a"], name="履歴株式会社", employees=5)
-    company_update(company=company, by=world["admin_a"], employees=8, branch=world["branch_a2"])
+    with arranging():
+        company = company_create(by=world["staff_a"], institution=world["bank_a"], name="履歴株式会社", employees=5)
+        company_update(company=company, by=world["admin_a"], employees=8, branch=world["branch_a2"])
 
     response = client_for(world["staff_a"]).get(reverse("participants:company_detail", args=[company.pk]))
 
@@ -638,14 +642,16 @@ def test_company_detail_history_leaves_out_reads(world):
 
 
 def test_company_detail_history_queries_constant(world, django_assert_max_num_queries):
-    company = company_create(by=world["staff_a"], institution=world["bank_a"], name="履歴株式会社")
+    with arranging():
+        company = company_create(by=world["staff_a"], institution=world["bank_a"], name="履歴株式会社")
     client = client_for(world["staff_a"])
     url = reverse("participants:company_detail", args=[company.pk])
     client.get(url)
     with django_assert_max_num_queries(30) as one:
         client.get(url)
-    for i, branch in enumerate([world["branch_a1"], world["branch_a2"]] * 5):
-        company_update(company=company, by=world["staff_a"], branch=branch, employees=i)
+    with arranging():
+        for i, branch in enumerate([world["branch_a1"], world["branch_a2"]] * 5):
+            company_update(company=company, by=world["staff_a"], branch=branch, employees=i)
 
     with django_assert_max_num_queries(len(one.captured_queries) + 2):  # + branches and users named
         response = client.get(url)
@@ -673,14 +679,15 @@ def test_company_pages_other_roles_get_404(world, name, who):
     assert response.status_code == 404
 
 
-def test_demo_companies_are_valid_and_complete(unscoped):
+def test_demo_companies_are_valid_and_complete():
     from participants.demo import COMPANIES, seed_demo
 
     seed_demo()
 
-    companies = list(Company.objects.select_related("industry", "industry_major").order_by("pk"))
-    for company in companies:
-        company.full_clean(exclude=["created_by"])  # valid 法人番号, kana and years (seeded, so no creator)
+    companies = list(every(Company).select_related("industry", "industry_major").order_by("pk"))
+    with arranging():  # checking: full_clean's uniqueness queries read every institution's companies
+        for company in companies:
+            company.full_clean(exclude=["created_by"])  # valid 法人番号, kana and years (seeded, so no creator)
     incomplete = [
         c.name
         for c in companies

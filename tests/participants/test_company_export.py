@@ -16,6 +16,7 @@ from participants.selectors import access_company_import
 from participants.services import company_import_preview
 from sks.export import escape_formula, unescape_formula
 from sks.roles import Role
+from tests.access import arranging
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
@@ -56,16 +57,17 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def world(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    return {
-        "bank_a": bank_a,
-        "bank_b": bank_b,
-        "branch_a": BranchFactory(organization=bank_a, name="川崎支店"),
-        "branch_a2": BranchFactory(organization=bank_a, name="藤沢支店"),
-        "staff_a": staff_user(Role.BANK_STAFF, bank_a),
-        "staff_b": staff_user(Role.BANK_STAFF, bank_b),
-    }
+def world():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        return {
+            "bank_a": bank_a,
+            "bank_b": bank_b,
+            "branch_a": BranchFactory(organization=bank_a, name="川崎支店"),
+            "branch_a2": BranchFactory(organization=bank_a, name="藤沢支店"),
+            "staff_a": staff_user(Role.BANK_STAFF, bank_a),
+            "staff_b": staff_user(Role.BANK_STAFF, bank_b),
+        }
 
 
 def client_for(user) -> Client:

@@ -29,6 +29,7 @@ from participants.services import (
 )
 from participants.services import companies as company_services
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
@@ -62,17 +63,18 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def world(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    return {
-        "bank_a": bank_a,
-        "bank_b": bank_b,
-        "branch_a": BranchFactory(organization=bank_a, name="川崎支店", code="012"),
-        "branch_b": BranchFactory(organization=bank_b, name="横浜支店", code="001"),
-        "staff_a": staff_user(Role.BANK_STAFF, bank_a, name="融資 花子"),
-        "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
-        "staff_b": staff_user(Role.BANK_STAFF, bank_b),
-    }
+def world():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        return {
+            "bank_a": bank_a,
+            "bank_b": bank_b,
+            "branch_a": BranchFactory(organization=bank_a, name="川崎支店", code="012"),
+            "branch_b": BranchFactory(organization=bank_b, name="横浜支店", code="001"),
+            "staff_a": staff_user(Role.BANK_STAFF, bank_a, name="融資 花子"),
+            "admin_a": staff_user(Role.INSTITUTION_ADMIN, bank_a),
+            "staff_b": staff_user(Role.BANK_STAFF, bank_b),
+        }
 
 
 def csv_bytes(rows: list[list[object]], encoding: str = "utf-8", bom: bool = False) -> bytes:
@@ -297,7 +299,7 @@ def test_company_import_preview_lists_new_and_updated_rows_and_saves_nothing(wor
     ]
     assert (report.new, report.updated, report.has_errors) == (1, 1, False)
     existing.refresh_from_db()
-    assert (Company.objects.count(), existing.name, existing.employees) == (1, "旧社名", 3)
+    assert (every(Company).count(), existing.name, existing.employees) == (1, "旧社名", 3)
 
 
 @pytest.mark.parametrize(
@@ -398,7 +400,7 @@ def test_company_import_preview_industry_middle_outside_major_reported(world):
 def test_company_import_commit_industry_middle_alone_fills_the_major(world):
     commit(world["staff_a"], [["企業名", "業種中分類"], ["株式会社食品", "9"]])
 
-    assert Company.objects.values_list("industry_major__code", "industry__code").get() == ("E", "09")
+    assert every(Company).values_list("industry_major__code", "industry__code").get() == ("E", "09")
 
 
 def test_company_import_preview_duplicates_within_the_file_reported_on_the_later_line(world):
@@ -486,7 +488,7 @@ def test_company_import_commit_saves_every_row_for_the_users_institution(world):
 
     assert (report.new, report.updated) == (1, 1)
     fields = ["institution__name", "name", "name_kana", "client_code", "prefecture", "industry__code", "employees"]
-    assert list(Company.objects.order_by("name").values_list(*fields, "branch__name", "created_by")) == [
+    assert list(every(Company).order_by("name").values_list(*fields, "branch__name", "created_by")) == [
         (
             "A信用金庫",
             "株式会社川崎精密工業",
@@ -511,7 +513,7 @@ def test_company_import_commit_from_xlsx(world):
 
     commit(world["staff_a"], content, "一覧.xlsx")
 
-    assert Company.objects.values_list(
+    assert every(Company).values_list(
         "name", "corporate_number", "prefecture", "industry__code", "employees"
     ).get() == (
         "株式会社表計算",
@@ -525,13 +527,13 @@ def test_company_import_commit_from_xlsx(world):
 def test_company_import_commit_unescapes_formula_escaped_cells(world):
     commit(world["staff_a"], [["企業名", "電話番号", "社内メモ"], ["株式会社国際", "'+81-44-000-0000", "'=要確認"]])
 
-    assert Company.objects.values_list("phone", "internal_notes").get() == ("+81-44-000-0000", "=要確認")
+    assert every(Company).values_list("phone", "internal_notes").get() == ("+81-44-000-0000", "=要確認")
 
 
 def test_company_import_commit_from_shift_jis_csv(world):
     commit(world["staff_a"], csv_bytes([["企業名", "市区町村"], ["株式会社髙島屋商店", "横浜市"]], encoding="cp932"))
 
-    assert Company.objects.values_list("name", "city").get() == ("株式会社髙島屋商店", "横浜市")
+    assert every(Company).values_list("name", "city").get() == ("株式会社髙島屋商店", "横浜市")
 
 
 def test_company_import_commit_is_audited_per_company_with_the_actor(world):
@@ -539,7 +541,7 @@ def test_company_import_commit_is_audited_per_company_with_the_actor(world):
 
     commit(world["staff_a"], good_rows())
 
-    created = Company.objects.get(corporate_number=CN[0])
+    created = every(Company).get(corporate_number=CN[0])
     entries = LogEntry.objects.filter(additional_data__event="company.imported").order_by("object_id")
     assert sorted((e.object_id, e.action, e.actor_id) for e in entries) == sorted(
         [
@@ -562,7 +564,7 @@ def test_company_import_commit_with_any_bad_row_saves_nothing(world):
     with pytest.raises(CompanyImportRowsError) as exc:
         company_import_commit(by=world["staff_a"], pending=pending, expected_digest="anything")
 
-    assert (Company.objects.count(), errors_by_line(exc.value.report)) == (
+    assert (every(Company).count(), errors_by_line(exc.value.report)) == (
         0,
         {4: ["法人番号：法人番号は13桁の半角数字で入力してください。"]},
     )
@@ -576,7 +578,7 @@ def test_company_import_commit_refused_when_companies_changed_since_the_preview(
     with pytest.raises(CompanyImportChangedError):
         company_import_commit(by=world["staff_a"], pending=pending, expected_digest=digest)
 
-    assert list(Company.objects.values_list("name", flat=True)) == ["同僚が先に登録"]
+    assert list(every(Company).values_list("name", flat=True)) == ["同僚が先に登録"]
 
 
 def test_company_import_commit_removes_the_upload_and_cannot_run_twice(
@@ -588,7 +590,7 @@ def test_company_import_commit_removes_the_upload_and_cannot_run_twice(
     assert list((media / "django-import-export" / "companies").iterdir()) == []
     with pytest.raises(CompanyImportGoneError):
         company_import_commit(by=world["staff_a"], pending=pending, expected_digest=report.digest)
-    assert Company.objects.count() == 2
+    assert every(Company).count() == 2
 
 
 def test_company_import_reimport_of_the_same_file_changes_nothing(world):
@@ -597,7 +599,7 @@ def test_company_import_reimport_of_the_same_file_changes_nothing(world):
     report, _pending = commit(world["staff_a"], good_rows())
 
     assert [(r.kind, r.changed) for r in report.rows] == [("update", []), ("update", [])]
-    assert Company.objects.count() == 2
+    assert every(Company).count() == 2
 
 
 # --- pages --------------------------------------------------------------------------------------------------
@@ -622,7 +624,7 @@ def test_company_import_page_upload_redirects_to_the_preview(world):
     preview_page = client.get(response["Location"])
     body = preview_page.content.decode()
     assert (preview_page.status_code, preview_page.context["report"].new, 'name="digest"' in body) == (200, 2, True)
-    assert Company.objects.count() == 0
+    assert every(Company).count() == 0
 
 
 def test_company_import_page_refused_file_shows_the_reason_beside_the_field(world, media):
@@ -656,7 +658,7 @@ def test_company_import_page_confirm_saves_and_returns_to_the_list(world):
 
     assert response.redirect_chain == [(reverse("participants:company_list"), 302)]
     assert [str(m) for m in response.context["messages"]] == ["取り込みました。新規登録 2件、更新 0件です。"]
-    assert sorted(Company.objects.values_list("name", flat=True)) == ["株式会社川崎精密工業", "湘南ベーカリー有限会社"]
+    assert sorted(every(Company).values_list("name", flat=True)) == ["株式会社川崎精密工業", "湘南ベーカリー有限会社"]
 
 
 def test_company_import_page_audit_entries_carry_the_actor_and_ip_address(world):
@@ -676,7 +678,7 @@ def test_company_import_page_confirm_with_bad_rows_saves_nothing(world):
 
     response = client.post(url, {"digest": "forged"})
 
-    assert (response.status_code, Company.objects.count()) == (200, 0)
+    assert (response.status_code, every(Company).count()) == (200, 0)
     assert response.context["failure"] == (
         "取り込めない行があるため、1件も保存していません。ファイルを直してからアップロードし直してください。"
     )
@@ -694,7 +696,7 @@ def test_company_import_page_confirm_after_a_change_goes_back_to_the_preview(wor
     assert [str(m) for m in response.context["messages"]] == [
         "確認した後に登録内容が変わったため、取り込みを中止しました。もう一度内容を確認してください。"
     ]
-    assert Company.objects.count() == 1
+    assert every(Company).count() == 1
 
 
 def test_company_import_page_other_institution_cannot_touch_our_companies(world):
@@ -709,7 +711,7 @@ def test_company_import_page_other_institution_cannot_touch_our_companies(world)
 
     ours.refresh_from_db()
     assert [(r.kind, r.company_id) for r in report.rows] == [("new", None)]
-    assert (ours.name, Company.objects.get(institution=world["bank_b"]).name) == ("A行の取引先", "乗っ取り株式会社")
+    assert (ours.name, every(Company).get(institution=world["bank_b"]).name) == ("A行の取引先", "乗っ取り株式会社")
 
 
 def test_company_import_confirm_other_institution_gets_404(world):
@@ -717,7 +719,7 @@ def test_company_import_confirm_other_institution_gets_404(world):
 
     assert_isolated(url, owner=world["staff_a"], outsider=world["staff_b"])
     assert_isolated(url, owner=world["staff_a"], outsider=world["staff_b"], method="post")
-    assert Company.objects.filter(institution=world["bank_b"]).count() == 0
+    assert every(Company).filter(institution=world["bank_b"]).count() == 0
 
 
 def test_company_import_confirm_a_colleague_of_the_same_institution_gets_404(world):
@@ -725,7 +727,7 @@ def test_company_import_confirm_a_colleague_of_the_same_institution_gets_404(wor
 
     response = client_for(world["admin_a"]).post(url)
 
-    assert (response.status_code, Company.objects.count()) == (404, 0)
+    assert (response.status_code, every(Company).count()) == (404, 0)
 
 
 def test_company_import_confirm_user_who_left_the_institution_gets_404(world):
@@ -773,7 +775,7 @@ def test_company_import_confirm_after_an_hour_asks_for_a_new_upload(world):
     assert [str(m) for m in response.context["messages"]] == [
         "確認の期限（60分）が過ぎました。もう一度ファイルをアップロードしてください。"
     ]
-    assert Company.objects.count() == 0
+    assert every(Company).count() == 0
 
 
 def test_company_import_stale_uploads_are_swept(world, media):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from participants.models import CompanyContact, Notification, User
 from participants.services.contacts import CompanyContactError, company_contact_invite
 from sks.roles import COMPANY, Role
+from tests.access import arranging, every
 from tests.factories import CompanyFactory, OrganizationFactory, company_contact, senior_user, staff_user
 from tests.helpers import assert_isolated
 
@@ -22,14 +23,15 @@ NEW_PASSWORD = "president-chooses-this-7"
 
 
 @pytest.fixture
-def world(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    return {
-        "bank_a": bank_a,
-        "company": CompanyFactory(institution=bank_a, name="株式会社川崎精密", president_name="川崎 一郎"),
-        "staff_a": staff_user(Role.BANK_STAFF, bank_a),
-        "staff_b": staff_user(Role.BANK_STAFF, bank_b),
-    }
+def world():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        return {
+            "bank_a": bank_a,
+            "company": CompanyFactory(institution=bank_a, name="株式会社川崎精密", president_name="川崎 一郎"),
+            "staff_a": staff_user(Role.BANK_STAFF, bank_a),
+            "staff_b": staff_user(Role.BANK_STAFF, bank_b),
+        }
 
 
 def client_for(user) -> Client:
@@ -53,7 +55,7 @@ def test_company_contact_invite_view_creates_login_and_mails_link(
         response = invite(world)
 
     user = User.objects.get(email="president@kawasaki.example.jp")
-    contact = CompanyContact.unscoped.get(user=user)
+    contact = every(CompanyContact).get(user=user)
     assert (response.status_code, response["Location"]) == (
         302,
         reverse("participants:company_detail", args=[world["company"].pk]),
@@ -110,7 +112,7 @@ def test_company_contact_invite_staff_email_refused(world):
         "このメールアドレスは金融機関・コーディネーターなどの職員のアカウントで使われているため、"
         "企業の担当者には登録できません。企業の方のメールアドレスを入力してください。"
     ]
-    assert CompanyContact.unscoped.count() == 0
+    assert every(CompanyContact).count() == 0
 
 
 def test_company_contact_invite_senior_email_refused(world):
@@ -128,7 +130,7 @@ def test_company_contact_invite_again_resends_without_duplicate(world, mailoutbo
         invite(world)
         invite(world)
 
-    assert CompanyContact.unscoped.count() == 1
+    assert every(CompanyContact).count() == 1
     assert len(mailoutbox) == 2
     assert LogEntry.objects.filter(additional_data__event="company_contact.reinvited").count() == 1
 
@@ -142,7 +144,7 @@ def test_company_contact_invite_reuses_contact_of_another_company(
     with django_capture_on_commit_callbacks(execute=True):
         invite(world, email="shared@example.jp")
 
-    assert sorted(c.company.name for c in CompanyContact.unscoped.filter(user=existing)) == sorted(
+    assert sorted(c.company.name for c in every(CompanyContact).filter(user=existing)) == sorted(
         [other_company.name, "株式会社川崎精密"]
     )
     # The person already has a password: the mail sends them to the login page instead.

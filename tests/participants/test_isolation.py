@@ -7,6 +7,7 @@ from django_scopes import ScopeError, scope
 
 from participants.models import Company
 from sks.roles import Role
+from tests.access import arranging, as_user
 from tests.factories import BranchFactory, CompanyFactory, OrganizationFactory, staff_user
 from tests.helpers import assert_isolated
 
@@ -14,15 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_banks(unscoped):
-    bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
-    company = CompanyFactory(institution=bank_a, branch=BranchFactory(organization=bank_a), name="秘密の取引先")
-    return {
-        "company": company,
-        "staff_a": staff_user(Role.BANK_STAFF, bank_a),
-        "staff_b": staff_user(Role.BANK_STAFF, bank_b),
-        "admin_b": staff_user(Role.INSTITUTION_ADMIN, bank_b),
-    }
+def two_banks():
+    with arranging():
+        bank_a, bank_b = OrganizationFactory(name="A信用金庫"), OrganizationFactory(name="B銀行")
+        company = CompanyFactory(institution=bank_a, branch=BranchFactory(organization=bank_a), name="秘密の取引先")
+        return {
+            "company": company,
+            "staff_a": staff_user(Role.BANK_STAFF, bank_a),
+            "staff_b": staff_user(Role.BANK_STAFF, bank_b),
+            "admin_b": staff_user(Role.INSTITUTION_ADMIN, bank_b),
+        }
 
 
 def test_company_detail_other_institution_gets_404(two_banks):
@@ -60,7 +62,7 @@ def test_company_list_owner_sees_its_clients(client, two_banks):
     assert "秘密の取引先" in response.content.decode()
 
 
-def test_company_list_queries_constant(client, two_banks, django_assert_max_num_queries, unscoped):
+def test_company_list_queries_constant(client, two_banks, django_assert_max_num_queries):
     client.force_login(two_banks["staff_a"])
     client.get(reverse("participants:company_list"))  # warm the session
     bank_a = two_banks["company"].institution
@@ -94,10 +96,11 @@ def test_company_detail_read_is_audited_with_actor_and_ip(client, two_banks):
     assert (entry.actor, entry.remote_addr) == (two_banks["staff_a"], "203.0.113.7")
 
 
-def test_company_change_is_audited(two_banks, unscoped):
+def test_company_change_is_audited(two_banks):
     company = two_banks["company"]
     company.internal_notes = "新しいメモ"
-    company.save()
+    with as_user(two_banks["staff_a"]):
+        company.save()
 
     entry = LogEntry.objects.filter(object_pk=str(company.pk), action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.changes_dict["internal_notes"] == ["", "新しいメモ"]

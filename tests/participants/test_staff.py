@@ -25,6 +25,7 @@ from participants.services import (
 )
 from sks.exceptions import DomainError
 from sks.roles import SENIOR, Role
+from tests.access import arranging
 from tests.factories import (
     BranchFactory,
     MembershipFactory,
@@ -40,8 +41,9 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture
-def bank(unscoped):
-    return OrganizationFactory(name="さくら台信用金庫")
+def bank():
+    with arranging():
+        return OrganizationFactory(name="さくら台信用金庫")
 
 
 @pytest.fixture

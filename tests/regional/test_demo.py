@@ -10,7 +10,7 @@ from regional.models import Campaign, CollaborationStory, Connection, DialogueMe
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_gives_a_network_a_past_meeting_stories_and_a_campaign(client, unscoped):
+def test_seed_demo_twice_gives_a_network_a_past_meeting_stories_and_a_campaign(client):
     call_command("seed_demo")
     call_command("seed_demo")
 
