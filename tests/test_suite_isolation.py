@@ -26,7 +26,7 @@ def test_cache_keys_carry_the_workers_name():
 
 def test_clearing_the_cache_leaves_another_workers_keys_in_redis():
     need(bool(settings.REDIS_URL), "REDIS_URL is not set: the cache is this process's memory")
-    client = caches["default"]._cache.get_client(write=True)  # type: ignore[attr-defined]
+    client = caches["default"]._cache.get_client(write=True)  # type: ignore[attr-defined]  # django-redis internals: the raw client, to write another worker's key
     client.set("sks-test-another-worker:1:k", "kept", ex=60)
     cache.set("mine", "gone")
 

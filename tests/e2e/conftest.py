@@ -70,18 +70,23 @@ AUDIT_STARTED = "sks-axe-audit-started:"
 
 # One call per document: says it has started (see PageMonitor._on_route), injects axe (page.evaluate is
 # not subject to the page's CSP, unlike add_script_tag, which adds an inline <script>), then starts the
-# audit once and answers every caller with the same promise: axe refuses to run twice at once.
+# audit once and answers every caller with the same promise; a fresh audit starts after the running one
+# ends: axe refuses to run twice at once.
 _AUDIT_PREFIX = """
 async ([callId, impacts, fresh, timeoutMs]) => {
   console.debug(AUDIT_STARTED + callId);
   if (!/^https?:$/.test(location.protocol) || document.contentType !== "text/html") return null;
-  if (fresh) delete window.__sksAxeAudit;
   if (!window.axe) {
 """.replace("AUDIT_STARTED", json.dumps(AUDIT_STARTED))
 _AUDIT_SUFFIX = """
   }
-  if (!window.__sksAxeAudit) {
+  // A fresh audit waits for one still running (axe refuses to run twice at once): audits are chained.
+  if (fresh || !window.__sksAxeAudit) {
+    const previous = window.__sksAxeAudit;
     window.__sksAxeAudit = (async () => {
+      if (previous) {
+        try { await previous; } catch (e) { /* its caller reports it */ }
+      }
       if (document.readyState !== "complete") {
         await new Promise((resolve) => {
           window.addEventListener("load", resolve, { once: true });
