@@ -15,7 +15,6 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import translation
-from django_scopes import scopes_disabled
 
 from participants.models import User
 from sks.celery import app as celery_app
@@ -164,13 +163,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
-
-
-@pytest.fixture
-def unscoped() -> Iterator[None]:
-    """For arranging and asserting in tests, outside any request: scopes deliberately off."""
-    with scopes_disabled():
-        yield
 
 
 @pytest.fixture

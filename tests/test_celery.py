@@ -13,14 +13,16 @@ import pytest
 from participants.models import StaffInvitation
 from participants.services import invitation_create
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.factories import OrganizationFactory, staff_user
 
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_invitation_email_sent_by_real_worker(celery_worker_process, unscoped):
-    bank = OrganizationFactory(name="ワーカー信用金庫")
-    admin = staff_user(Role.INSTITUTION_ADMIN, bank)
+def test_invitation_email_sent_by_real_worker(celery_worker_process):
+    with arranging():
+        bank = OrganizationFactory(name="ワーカー信用金庫")
+        admin = staff_user(Role.INSTITUTION_ADMIN, bank)
 
     invitation, token = invitation_create(
         by=admin, email="worker-test@example.jp", organization=bank, role=Role.BANK_STAFF
@@ -38,4 +40,4 @@ def test_invitation_email_sent_by_real_worker(celery_worker_process, unscoped):
     assert message["To"] == "worker-test@example.jp"
     assert str(make_header(decode_header(message["Subject"]))) == "[SKS] SKSへの招待"
     assert f"/invitations/{token}/" in body
-    assert StaffInvitation.objects.get(pk=invitation.pk).accepted_at is None
+    assert every(StaffInvitation).get(pk=invitation.pk).accepted_at is None

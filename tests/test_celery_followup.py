@@ -26,6 +26,7 @@ from matching.tasks import task_send_followup_reminders
 from participants.models import Notification, Reminder
 from participants.tasks import task_redeliver_reminders
 from sks.roles import Role
+from tests.access import arranging
 from tests.celery_worker import mails, wait_until, worker_pool
 from tests.factories import (
     CoordinatorOrgFactory,
@@ -62,25 +63,31 @@ def tick() -> int:
 @pytest.fixture
 def followup():
     """An event in follow-up with one staff member handling a second interview proposed 7 days before AS_OF."""
-    coord_org = CoordinatorOrgFactory(name="ワーカー交流会事務局")
-    staff_user(Role.COORDINATOR, coord_org)
-    bank = OrganizationFactory(name="ワーカー信用金庫")
-    event = make_event(
-        coordinator_org=coord_org, hosts=[bank], status="follow_up", date=dt.date(2026, 2, 20), title="ワーカー交流会"
-    )
-    staff = staff_user(Role.BANK_STAFF, bank)
-    enrolment = enrol_company(event, staff=staff)
-    si = make_second_interview(enrolment, SeniorProfileFactory())
-    SecondInterview.unscoped.filter(pk=si.pk).update(
-        proposed_at=dt.datetime.combine(AS_OF - dt.timedelta(days=7), dt.time(11), tzinfo=TOKYO)
-    )
-    return {"event": event, "bank": bank, "staff": staff, "enrolment": enrolment}
+    with arranging():
+        coord_org = CoordinatorOrgFactory(name="ワーカー交流会事務局")
+        staff_user(Role.COORDINATOR, coord_org)
+        bank = OrganizationFactory(name="ワーカー信用金庫")
+        event = make_event(
+            coordinator_org=coord_org,
+            hosts=[bank],
+            status="follow_up",
+            date=dt.date(2026, 2, 20),
+            title="ワーカー交流会",
+        )
+        staff = staff_user(Role.BANK_STAFF, bank)
+        enrolment = enrol_company(event, staff=staff)
+        si = make_second_interview(enrolment, SeniorProfileFactory())
+        SecondInterview.objects.filter(pk=si.pk).update(
+            proposed_at=dt.datetime.combine(AS_OF - dt.timedelta(days=7), dt.time(11), tzinfo=TOKYO)
+        )
+        return {"event": event, "bank": bank, "staff": staff, "enrolment": enrolment}
 
 
-def test_two_beat_ticks_mail_each_followup_reminder_once(start_worker, followup, tmp_path, unscoped):
+def test_two_beat_ticks_mail_each_followup_reminder_once(start_worker, followup, tmp_path):
     # Also a second interview confirmed for 00:30 JST tomorrow: its eve is AS_OF in Tokyo (UTC says the 9th).
     enrolment = followup["enrolment"]
-    senior = SeniorProfileFactory()
+    with arranging():
+        senior = SeniorProfileFactory()
     contact = company_contact(enrolment.company)
     make_second_interview(
         enrolment,
@@ -109,7 +116,7 @@ def test_two_beat_ticks_mail_each_followup_reminder_once(start_worker, followup,
     assert Notification.objects.count() == 4
 
 
-def test_worker_killed_mid_send_followup_reminder_delivered_once(start_worker, followup, tmp_path, unscoped):
+def test_worker_killed_mid_send_followup_reminder_delivered_once(start_worker, followup, tmp_path):
     slow_dir, mail_dir = tmp_path / "slow-mail", tmp_path / "mail"
     slow_dir.mkdir()
     mail_dir.mkdir()

@@ -23,6 +23,7 @@ from events.tasks import task_send_event_reminders
 from participants.models import Notification, Reminder
 from participants.tasks import task_redeliver_reminders
 from sks.roles import Role
+from tests.access import arranging
 from tests.celery_worker import mails, wait_until, worker_pool
 from tests.factories import CoordinatorOrgFactory, OrganizationFactory, enrol_company, make_event, staff_user
 
@@ -48,9 +49,10 @@ def tick() -> int:
 
 @pytest.fixture
 def hearing_event():
-    coord_org = CoordinatorOrgFactory(name="ワーカー交流会事務局")
-    staff_user(Role.COORDINATOR, coord_org)
-    bank = OrganizationFactory(name="ワーカー信用金庫")
+    with arranging():
+        coord_org = CoordinatorOrgFactory(name="ワーカー交流会事務局")
+        staff_user(Role.COORDINATOR, coord_org)
+        bank = OrganizationFactory(name="ワーカー信用金庫")
     return make_event(
         coordinator_org=coord_org,
         hosts=[bank],
@@ -65,9 +67,10 @@ def hearing_event():
     )
 
 
-def test_two_beat_ticks_mail_each_reminder_once(start_worker, hearing_event, tmp_path, unscoped):
-    bank = hearing_event.hosts.get()
-    staff_a, staff_b = staff_user(Role.BANK_STAFF, bank), staff_user(Role.BANK_STAFF, bank)
+def test_two_beat_ticks_mail_each_reminder_once(start_worker, hearing_event, tmp_path):
+    with arranging():
+        bank = hearing_event.hosts.get()
+        staff_a, staff_b = staff_user(Role.BANK_STAFF, bank), staff_user(Role.BANK_STAFF, bank)
     enrol_company(hearing_event, staff=staff_a)
     enrol_company(hearing_event, staff=staff_b)
     mail_dir = tmp_path / "mail"
@@ -90,10 +93,9 @@ def test_two_beat_ticks_mail_each_reminder_once(start_worker, hearing_event, tmp
     assert Notification.objects.filter(is_copy=True).count() == 2  # one copy of each for the coordinator
 
 
-def test_worker_killed_mid_send_reminder_delivered_once_after_claim_expires(
-    start_worker, hearing_event, tmp_path, unscoped
-):
-    staff = staff_user(Role.BANK_STAFF, hearing_event.hosts.get())
+def test_worker_killed_mid_send_reminder_delivered_once_after_claim_expires(start_worker, hearing_event, tmp_path):
+    with arranging():
+        staff = staff_user(Role.BANK_STAFF, hearing_event.hosts.get())
     enrol_company(hearing_event, staff=staff)
     slow_dir, mail_dir = tmp_path / "slow-mail", tmp_path / "mail"
     slow_dir.mkdir()

@@ -26,11 +26,11 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_scopes import scopes_disabled
 
 from participants.services import invitation_create
 from sks.roles import Role
 from tests import factories
+from tests.access import arranging
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
@@ -941,13 +941,15 @@ def _world_once(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
     Each row's test runs inside it in a savepoint of its own (the `db` fixture), rolled back after the row,
     so every row starts from this same world, as if it had been built for that row alone.
     """
-    with django_db_blocker.unblock(), scopes_disabled(), transaction.atomic():
-        yield _build_world()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with arranging():
+            world = _build_world()
+        yield world
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world(_world_once, db, unscoped) -> dict[str, Any]:
+def world(_world_once, db) -> dict[str, Any]:
     # A copy per row, as TestCase.setUpTestData gives: a row that changes an instance in memory (a login
     # sets last_login) leaves the next row's instances as built.
     return copy.deepcopy(_world_once)
