@@ -271,8 +271,9 @@ def _grouped(
     from EventCompany; None: one overall row).
 
     One query per source table. Second interviews and agreements carry their event and institution, so
-    they are filtered without joining the enrolment; meetings reach the event through their timetable
-    unless an institution filter or an enrolment key needs the enrolment. Rows are counted distinct only
+    they are filtered without joining the enrolment; meetings are those of the counted timetables (a
+    subquery) and join the enrolment only for an institution filter or an enrolment key. Labels are read
+    with the enrolment figures only, which make every row. Rows are counted distinct only
     where a many-valued key (issue categories) could repeat them; that is where a company with two
     categories counts in both. `parts`: "all", "seniors" (enrolment figures and seniors) or "enrolments".
     """
@@ -340,8 +341,8 @@ def _grouped(
     if parts == "enrolments":
         return rows
 
-    # Meetings reach their event through their timetable (joined anyway for its status), so the enrolment
-    # is joined only for an institution filter or a key of the enrolment (institution, branch, category).
+    # The enrolment is joined only for an institution filter or a key of the enrolment (institution, branch,
+    # category); an event key is read through the timetable.
     meeting_prefix = "timetable__" if not path or path.startswith("event") else "enrolment__"
     # The counted timetables (published, of an event in scope) as a subquery: hashed once, instead of two
     # joins for each of the ~200,000 meetings; the enrolment is joined only for its institution or key.
