@@ -22,11 +22,11 @@ parallelism. The client shares the machine's cores with the server, as in issue 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import math
 import os
 import re
-import secrets
 import subprocess
 import sys
 import threading
@@ -250,7 +250,8 @@ def main() -> int:
     production_env = {
         **os.environ,
         "DJANGO_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        # One key per bench database, so that sessions left by an earlier run still decode (no warnings).
+        "SECRET_KEY": "bench-load-" + hashlib.sha256(url.encode()).hexdigest(),
         "ALLOWED_HOSTS": f"{host},localhost",
         "SITE_URL": site,
         "DATABASE_URL": url,
