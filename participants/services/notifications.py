@@ -47,7 +47,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -57,6 +57,7 @@ from sks.tasks import enqueue_on_commit
 
 from ..models import Notification, Reminder, User
 from ..selectors.notifications import reminders_due_for_redelivery, unread_count_cache_key
+from .mail_ledger import mail_redeliver_pending, mail_send_within_budget
 
 __all__ = [
     "notification_create",
@@ -117,15 +118,8 @@ def notification_render(*, template: str, context: dict[str, Any], language: str
 
 
 def _send(*, subject: str, body: str, to: str) -> None:
-    # The SMTP timeout stays well below the reminder claim, so a hung server cannot outlive the claim.
-    timeout = min(t for t in (getattr(settings, "EMAIL_TIMEOUT", None), settings.REMINDER_CLAIM_SECONDS / 4, 60) if t)
-    send_mail(
-        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
-        message=body,
-        from_email=None,
-        recipient_list=[to],
-        connection=get_connection(timeout=timeout),
-    )
+    # The whole send has a time budget well below the claim, so a slow server cannot outlive the claim.
+    mail_send_within_budget(EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[to]))
 
 
 # --- notifications ----------------------------------------------------------------------------------------
@@ -297,7 +291,9 @@ def reminder_deliver(*, reminder_id: int) -> bool:
         )
         raise
     with transaction.atomic():
-        marked = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
+        # Only while the claim is still ours (`claimed_at` is this call's token): the budget keeps the send
+        # inside the claim, and were it ever outlived, the second copy is counted, not hidden.
+        marked = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, claimed_at=now).update(
             sent_at=timezone.now(), last_error=""
         )
         if marked:
@@ -305,11 +301,19 @@ def reminder_deliver(*, reminder_id: int) -> bool:
                 user=recipient, kind=reminder.kind, title=subject, body=body, url=reminder.url, reminder=reminder
             )
             _reminder_copies(reminder=reminder)
+    if not marked:
+        Reminder.objects.filter(pk=reminder_id).update(duplicates=F("duplicates") + 1)
+        logger.warning("reminder %s was sent although another worker had taken its claim: a duplicate", reminder_id)
     return bool(marked)
 
 
 def reminders_redeliver_pending() -> int:
-    """Enqueue delivery of every unsent reminder nobody is working on; returns how many were enqueued."""
+    """Enqueue delivery of every unsent reminder nobody is working on, and the task of every other unsent
+    mail of the send ledger (participants.services.mail_ledger); returns how many were enqueued."""
+    return _reminders_redeliver() + mail_redeliver_pending()
+
+
+def _reminders_redeliver() -> int:
     from ..tasks import task_deliver_reminder
 
     ids = list(reminders_due_for_redelivery(now=timezone.now()).values_list("pk", flat=True)[:REDELIVER_BATCH])
