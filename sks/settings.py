@@ -183,15 +183,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=1800)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Daily reminder scan (events.services.reminders); CELERY_TIMEZONE makes this 09:00 Asia/Tokyo.
-    "event-reminders-daily": {
-        "task": "events.tasks.task_send_event_reminders",
-        "schedule": crontab(hour=9, minute=0),
-    },
-    # Daily follow-up scan (matching.services.followup_reminders): reminders, follow-up close, survey invitations.
-    "followup-reminders-daily": {
-        "task": "matching.tasks.task_send_followup_reminders",
-        "schedule": crontab(hour=9, minute=0),
+    # The reminder scans (events.services.reminders, then matching.services.followup_reminders: reminders,
+    # follow-up close, survey invitations), one task every 15 minutes from 09:00 to 20:45 (CELERY_TIMEZONE:
+    # Asia/Tokyo). Both are idempotent and catch up what is due and not yet sent, so a worker that dies during
+    # a scan, or a tick Redis loses, delays the day's reminders by one tick, not a day.
+    "reminder-scans": {
+        "task": "matching.tasks.task_scan_reminders",
+        "schedule": crontab(minute="*/15", hour="9-20"),
     },
     # Daily digest of public-private project news (regional.services.project_digests_schedule).
     "regional-project-digests-daily": {
