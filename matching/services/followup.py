@@ -490,7 +490,8 @@ def second_interview_cancel(*, si: SecondInterview, by: User, note: str = "") ->
 
 
 def _version_of(scheduled_at: dt.datetime | None, duration_minutes: int, place: str, online_url: str) -> str:
-    return content_version(scheduled_at.isoformat() if scheduled_at else "", duration_minutes, place, online_url)
+    moment = scheduled_at.astimezone(dt.UTC).isoformat() if scheduled_at else ""  # one instant, one text
+    return content_version(moment, duration_minutes, place, online_url)
 
 
 def second_interview_invitation_version(si: SecondInterview) -> str:
