@@ -129,6 +129,58 @@ def test_hearing_due_fires_7_3_and_1_days_before_the_deadline_only(
     ]
 
 
+def test_missed_day_reminder_is_sent_on_the_next_scan(
+    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+):
+    enrol_company(hearing_event, staff=staff)
+
+    # The scans of 7 and 3 days before did not run (a dead worker): the next day's scans make them up, the
+    # nearer one only, once, and later ticks of the same day find it sent.
+    counts = [
+        scan(days_before(HEARING_DEADLINE, 6), django_capture_on_commit_callbacks),
+        scan(days_before(HEARING_DEADLINE, 6), django_capture_on_commit_callbacks),
+        scan(days_before(HEARING_DEADLINE, 2), django_capture_on_commit_callbacks),
+        scan(days_before(HEARING_DEADLINE, 2), django_capture_on_commit_callbacks),
+    ]
+
+    assert counts == [1, 0, 1, 0]
+    assert sorted(Reminder.objects.values_list("kind", flat=True)) == ["hearing_due_3", "hearing_due_7"]
+    assert [m.subject for m in mailoutbox] == [
+        "[SKS] 【あと6日】事前ヒアリングシートを提出してください（春の新現役交流会）",
+        "[SKS] 【あと2日】事前ヒアリングシートを提出してください（春の新現役交流会）",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("late", "subject", "line"),
+    [
+        (0, "【本日締切】", "提出の締切：2026年3月16日（本日締切）"),
+        (1, "【締切を過ぎています】", "提出の締切：2026年3月16日（締切を過ぎています）"),
+    ],
+)
+def test_missed_last_reminder_says_the_deadline_is_today_or_past(
+    late, subject, line, hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+):
+    enrol_company(hearing_event, staff=staff)
+
+    assert scan(HEARING_DEADLINE + dt.timedelta(days=late), django_capture_on_commit_callbacks) == 1
+
+    (message,) = mailoutbox
+    assert message.subject == f"[SKS] {subject}事前ヒアリングシートを提出してください（春の新現役交流会）"
+    assert line in message.body
+
+
+def test_missed_reminder_past_the_catch_up_window_is_not_sent(
+    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, settings
+):
+    enrol_company(hearing_event, staff=staff)
+
+    assert (
+        scan(HEARING_DEADLINE + dt.timedelta(days=settings.REMINDER_CATCH_UP_DAYS), django_capture_on_commit_callbacks)
+        == 0
+    )
+
+
 def test_hearing_due_mail_names_event_company_deadline_and_absolute_link(
     hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
 ):
@@ -617,6 +669,8 @@ def test_inactive_recipient_gets_no_mail(
 
 def test_beat_runs_the_scan_every_15_minutes_from_nine_in_tokyo():
     from celery.schedules import crontab
+
+    import matching.tasks  # noqa: F401 (the merged scan's task lives with the follow-up scan; a worker imports it)
 
     entry = settings.CELERY_BEAT_SCHEDULE["reminder-scans"]
 
