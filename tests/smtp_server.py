@@ -28,15 +28,19 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         server = self.server
+        self.has_data = False
         with server.lock:
-            server.open_sessions += 1
+            server.sessions_before_data_end += 1
         try:
             self._session()
         except OSError:
             pass  # the client went away (killed, or cut off by its budget)
         finally:
             with server.lock:
-                server.open_sessions -= 1
+                if self.has_data:
+                    server.sessions_after_data_end -= 1
+                else:
+                    server.sessions_before_data_end -= 1
 
     def _session(self) -> None:
         self._reply("220 test ESMTP")
@@ -58,6 +62,10 @@ class _Handler(socketserver.StreamRequestHandler):
                         break
                     data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
                 self.server.accept(b"".join(data))
+                with self.server.lock:
+                    self.server.sessions_before_data_end -= 1
+                    self.server.sessions_after_data_end += 1
+                self.has_data = True
                 self._reply("250 queued")
             elif verb == "QUIT":
                 self._reply("221 bye")
@@ -76,7 +84,10 @@ class SMTPServer(socketserver.ThreadingTCPServer):
         self.delay = delay  # seconds before each reply; tests change it while the server runs
         self.lock = threading.Lock()
         self.messages: list[Message] = []
-        self.open_sessions = 0
+        # Open sessions that have not sent their end of data yet, and those that have (the server has the mail,
+        # the sender does not know yet): where a test kills a worker.
+        self.sessions_before_data_end = 0
+        self.sessions_after_data_end = 0
         self._stop = threading.Event()
 
     def pause(self) -> None:
