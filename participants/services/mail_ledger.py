@@ -96,41 +96,47 @@ def send_budget(seconds: float, *, connection: Any = None) -> Iterator[None]:
 
     In a process's main thread (a Celery worker's task, a management command) an interval timer raises at
     the deadline wherever the send is blocked. In another thread (signals are main-thread only) a watchdog
-    shuts the SMTP connection's socket at the deadline, which ends the blocked read or write."""
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-
-        def _expired(signum: int, frame: object) -> None:
-            raise MailBudgetExceededError(f"the mail server took longer than {seconds:g} s")
-
-        previous = signal.signal(signal.SIGALRM, _expired)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        return
-
+    shuts the SMTP connection's socket at the deadline, which ends the blocked read or write. Either way
+    the error smtplib makes of it (e.g. SMTPServerDisconnected) is reported as the budget running out."""
     expired = threading.Event()
+    message = f"the mail server took longer than {seconds:g} s"
+    in_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    timer: threading.Timer | None = None
+    previous: Any = None
+    if in_main:
 
-    def _cut() -> None:
-        expired.set()
-        sock = getattr(getattr(connection, "connection", None), "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(2)  # socket.SHUT_RDWR
+        def _alarm(signum: int, frame: object) -> None:
+            expired.set()
+            raise MailBudgetExceededError(message)
 
-    timer = threading.Timer(seconds, _cut)
-    timer.daemon = True
-    timer.start()
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    else:
+
+        def _cut() -> None:
+            expired.set()
+            sock = getattr(getattr(connection, "connection", None), "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(2)  # socket.SHUT_RDWR
+
+        timer = threading.Timer(seconds, _cut)
+        timer.daemon = True
+        timer.start()
     try:
         yield
+    except MailBudgetExceededError:
+        raise
     except Exception as exc:
         if expired.is_set():
-            raise MailBudgetExceededError(f"the mail server took longer than {seconds:g} s") from exc
+            raise MailBudgetExceededError(message) from exc
         raise
     finally:
-        timer.cancel()
+        if in_main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        elif timer is not None:
+            timer.cancel()
 
 
 def mail_send_within_budget(message: EmailMessage) -> None:
