@@ -14,6 +14,7 @@ institution scope of the request would hide them (the selectors have filtered by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from decimal import Decimal
 
@@ -519,13 +520,15 @@ def second_interview_invitations_send(*, second_interview_id: int) -> int:
             target=si,
             recipient=user,
             version=version,
-            build=lambda user=user, role=role: _invitation_message(si, user=user, role=role, url=urls[role], ics=ics),
-            record=lambda message, user=user, role=role: notification_create(
-                user=user, kind=INVITATION_KIND, title=_subject(message), body=message.body, url=urls[role]
-            ),
+            build=functools.partial(_invitation_message, si, user=user, role=role, url=urls[role], ics=ics),
+            record=functools.partial(_invitation_record, user=user, url=urls[role]),
         ):
             sent += 1
     return sent
+
+
+def _invitation_record(message: EmailMessage, *, user: User, url: str) -> None:
+    notification_create(user=user, kind=INVITATION_KIND, title=_subject(message), body=str(message.body), url=url)
 
 
 def _subject(message: EmailMessage) -> str:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import signal
@@ -250,7 +251,7 @@ def mail_redeliver_pending() -> int:
         if task is None:
             logger.warning("mail task %s is not registered; not redelivered", name)
             continue
-        transaction.on_commit(lambda task=task, kwargs=kwargs: task.delay(**kwargs))
+        transaction.on_commit(functools.partial(task.delay, **kwargs))
     if tasks:
         logger.info("redelivering %s mail tasks", len(tasks))
     return len(tasks)
