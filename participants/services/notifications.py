@@ -57,7 +57,7 @@ from sks.tasks import enqueue_on_commit
 
 from ..models import Notification, Reminder, User
 from ..selectors.notifications import reminders_due_for_redelivery, unread_count_cache_key
-from .mail_ledger import mail_redeliver_pending, mail_send_within_budget
+from .mail_ledger import mail_once, mail_redeliver_pending, mail_send_within_budget
 
 __all__ = [
     "notification_create",
@@ -166,13 +166,23 @@ def notify(
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """Mail a notification to its user (the task's work). Gone, or the account is closed: nothing is sent."""
+    """Mail a notification to its user (the task's work), once: through the send ledger (mail_ledger.mail_once;
+    the notification is the mail's target, and it never changes), so two tasks for it, a retry or a
+    redelivery send it once. Gone, or the account is closed: nothing is sent. True if this call sent it."""
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not notification.user.is_active or not notification.user.email:
         logger.info("notification %s is gone or its user inactive; nothing to send", notification_id)
         return False
-    _send(subject=notification.title, body=notification.body, to=notification.user.email)
-    return True
+    user = notification.user
+    return mail_once(
+        kind=notification.kind[:64],
+        target=notification,
+        recipient=user,
+        version="1",
+        build=lambda: EmailMessage(
+            subject=settings.EMAIL_SUBJECT_PREFIX + notification.title, body=notification.body, to=[user.email]
+        ),
+    )
 
 
 @transaction.atomic
