@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socketserver
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -84,6 +85,7 @@ class SMTPServer(socketserver.ThreadingTCPServer):
         self.delay = delay  # seconds before each reply; tests change it while the server runs
         self.lock = threading.Lock()
         self.messages: list[Message] = []
+        self.accepted_at: list[float] = []  # when each message's end of data arrived (epoch seconds)
         # Open sessions that have not sent their end of data yet, and those that have (the server has the mail,
         # the sender does not know yet): where a test kills a worker.
         self.sessions_before_data_end = 0
@@ -96,6 +98,7 @@ class SMTPServer(socketserver.ThreadingTCPServer):
     def accept(self, data: bytes) -> None:
         with self.lock:
             self.messages.append(message_from_bytes(data))
+            self.accepted_at.append(time.time())
 
     def keys(self) -> list[tuple[str, str, str]]:
         """(To, Subject, text) of every accepted message: equal keys are the same mail sent twice."""

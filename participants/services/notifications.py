@@ -17,25 +17,35 @@ row already there and enqueues nothing. Only a newly created row enqueues its de
    deliberately not atomic). The database applies concurrent UPDATEs of one row one after the other and
    re-checks the condition, so of two workers holding the same task (a retry, a redelivery, a second tick)
    exactly one gets the row; the other sees 0 rows and does nothing.
-2. **Send** the mail. On an error the claim is released (`claimed_at` cleared, `last_error` kept) and the
-   error re-raised, so the task retries with exponential backoff.
-3. **Record**, in one transaction: `sent_at`, and the in-app notification (plus the copies for the people
-   who oversee the work, e.g. coordinators). Either all of it commits or none of it, so the inbox holds
-   exactly one notification per sent reminder.
+2. **Send** the mail, the whole send within MAIL_SEND_BUDGET_SECONDS (at most a quarter of the claim:
+   participants.services.mail_ledger.mail_send_within_budget), so that a slow server cannot outlive the
+   claim. On an error, or when the budget runs out, the claim is released (`claimed_at` cleared,
+   `last_error` kept) and the error re-raised, so the task retries with exponential backoff.
+3. **Record**, in one transaction, and only if `claimed_at` is still this call's own (its token): `sent_at`,
+   and the in-app notification (plus the copies for the people who oversee the work, e.g. coordinators).
+   Either all of it commits or none of it, so the inbox holds exactly one notification per sent reminder.
+   Had another worker taken the claim over meanwhile, the row's `duplicates` counts the second copy.
 
 Never lost: a worker killed before step 3 leaves the row unsent. Its claim expires after
-REMINDER_CLAIM_SECONDS, and `reminders_redeliver_pending()` (every 15 minutes, and after each daily scan)
-enqueues the delivery again; the broker may also hand the unacknowledged task (acks_late) to another
-worker. Either way the claim in step 1 lets exactly one of them send. (One bound: a reminder that has failed
-REMINDER_MAX_ATTEMPTS times, e.g. an address the mail server refuses for good, is no longer redelivered; it
-stays unsent with its `last_error` for an operator.)
+REMINDER_CLAIM_SECONDS, and `reminders_redeliver_pending()` (every 15 minutes) enqueues the delivery again;
+the broker may also hand the unacknowledged task (acks_late) to another worker after
+CELERY_VISIBILITY_TIMEOUT. Either way the claim in step 1 lets exactly one of them send. (One bound: a
+reminder that has failed REMINDER_MAX_ATTEMPTS times, e.g. an address the mail server refuses for good, is no
+longer redelivered; it stays unsent with its `last_error` for an operator.)
 
-The one window that is not exactly-once, said plainly: if the worker dies (or the database is unreachable)
-after the mail server has accepted the message and before step 3 commits, the row stays unsent and the
-reminder is mailed a second time after the claim expires. No scheme can close this window without the mail
-server taking part in the transaction; it is a few milliseconds wide, and a duplicate reminder is the safe
-failure (a lost one is not). Likewise a send that takes longer than REMINDER_CLAIM_SECONDS could be
-duplicated; the SMTP connection timeout is therefore kept well below the claim.
+Every other mail (notifications, personal schedules, second-interview invitations) goes through the send
+ledger, participants.services.mail_ledger.mail_once: the same claim, budget and token-checked mark, on a
+row of `MailDelivery`. A reminder's row is its own ledger row (one claim per mail, not two).
+
+The one window that is not exactly-once, as measured by tests/test_celery_faults.py: a worker that dies
+(or a database that is unreachable) after the mail server has accepted the message (its end of data) and
+before step 3 commits leaves the row unsent, and the mail goes out a second time after the claim expires.
+The window is the server's reply to the end of data, the QUIT exchange and one UPDATE: a few milliseconds
+against a local server, and as long as the server takes to answer those two steps otherwise (hundreds of
+milliseconds is common; the fault test's slowed server, 0.4 s per reply, makes it about 0.8 s, and a kill
+there gave exactly one duplicate of 12 mails). No scheme can close it without the mail server taking part
+in the transaction; a duplicate is the safe failure (a lost mail is not). A budget that runs out inside the
+same window (the end of data sent, the reply not yet back) may likewise lead to a second copy.
 """
 
 from __future__ import annotations

@@ -211,3 +211,19 @@ def test_reminder_claim_lost_meanwhile_counts_a_duplicate(unscoped):
 
     reminder.refresh_from_db()
     assert (reminder.sent_at, reminder.duplicates, len(mail.outbox)) == (None, 1, 1)
+
+
+def test_window_between_accepted_and_marked_is_measured(settings, unscoped):
+    # The documented window: the server has the mail, the row is not marked yet. Against a local server that
+    # answers at once it is the end-of-data reply, QUIT and one UPDATE.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    user = UserFactory()
+    with smtp_server(delay=0.0) as server:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        windows = []
+        for version in range(20):
+            assert _send(user, version=str(version)) is True
+            sent_at = MailDelivery.objects.get(version=str(version)).sent_at
+            windows.append(sent_at.timestamp() - server.accepted_at[-1])
+    print(f"window accepted→marked: max {max(windows) * 1000:.1f} ms, mean {sum(windows) / 20 * 1000:.1f} ms")
+    assert max(windows) < 0.5
