@@ -17,7 +17,8 @@ logger = logging.getLogger(__name__)
 # --- reminders ---
 @task
 def task_send_event_reminders(as_of: str | None = None) -> int:
-    """Daily at 09:00 Asia/Tokyo (celery beat): schedule the reminders due today. Each is enqueued as it is
+    """The event scan alone (celery beat runs it with the follow-up scan: matching.tasks.task_scan_reminders):
+    schedule the reminders due today and not yet sent. Each is enqueued as it is
     scheduled; one whose worker dies is sent again by participants.tasks.task_redeliver_reminders.
 
     `as_of` (an ISO date) replays a given day; by default it is today in Asia/Tokyo. Running it twice for

@@ -48,7 +48,8 @@ def task_send_second_interview_invitations(*, second_interview_id: int) -> int:
 
 @task
 def task_send_followup_reminders(as_of: str | None = None) -> int:
-    """Daily at 09:00 Asia/Tokyo (celery beat): schedule the follow-up reminders due today (and close the
+    """The follow-up scan alone (celery beat runs it with the event scan: task_scan_reminders): schedule the
+    follow-up reminders due today (and close the
     follow-ups that are due). Each is enqueued as it is scheduled; one whose worker dies is sent again by
     participants.tasks.task_redeliver_reminders.
 
@@ -60,6 +61,26 @@ def task_send_followup_reminders(as_of: str | None = None) -> int:
     today = scan_date(as_of)
     created = followup_reminders_scan(today=today)
     logger.info("follow-up reminders for %s: %s newly scheduled", today, created)
+    return created
+
+
+@task
+def task_scan_reminders(as_of: str | None = None) -> dict[str, int]:
+    """Every 15 minutes from 09:00 to 20:45 Asia/Tokyo (celery beat): the event scan and the follow-up scan,
+    one after the other, each in its own transaction (should the second fail, the first's work stands; the
+    next tick runs both again).
+
+    Both are idempotent (the reminder ledger's unique keys) and catch up (a rule matches what is due and not
+    yet sent, not one exact day), so running them often costs a few queries and bounds what a dead worker
+    or a lost message delays to one tick. Returns how many reminders each scheduled anew."""
+    from events.services.reminders import event_reminders_scan
+
+    from .services.followup_reminders import followup_reminders_scan
+
+    today = scan_date(as_of)
+    created = {"events": event_reminders_scan(today=today), "followup": followup_reminders_scan(today=today)}
+    if any(created.values()):
+        logger.info("reminder scans for %s: %s newly scheduled", today, created)
     return created
 
 

@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Branch, Company, Membership, Organization, Reminder, SeniorProfile, StaffInvitation, User
+from .models import (
+    Branch,
+    Company,
+    MailDelivery,
+    Membership,
+    Organization,
+    Reminder,
+    SeniorProfile,
+    StaffInvitation,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -72,11 +82,27 @@ class CompanyAdmin(admin.ModelAdmin):
     list_select_related = ["institution", "branch"]
 
 
+@admin.register(MailDelivery)
+class MailDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: operators look here for mail that keeps failing, and for duplicates (the send ledger)."""
+
+    list_display = ["kind", "target", "version", "recipient", "status", "sent_at", "attempts", "duplicates"]
+    list_filter = ["kind", "status"]
+    search_fields = ["target", "recipient__email"]
+    readonly_fields = [f.name for f in MailDelivery._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     """Read-only: operators look here for reminders that keep failing (attempts, last error)."""
 
-    list_display = ["kind", "object_key", "due_date", "recipient", "sent_at", "attempts"]
+    list_display = ["kind", "object_key", "due_date", "recipient", "sent_at", "attempts", "duplicates"]
     list_filter = ["kind", "sent_at"]
     search_fields = ["object_key", "recipient__email"]
     readonly_fields = [f.name for f in Reminder._meta.fields]

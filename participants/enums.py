@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sks.roles import Role
 
-__all__ = ["FinancialInstitutionType", "OrganizationKind", "Role"]
+__all__ = ["FinancialInstitutionType", "MailDeliveryStatus", "OrganizationKind", "Role"]
 
 
 class OrganizationKind(models.TextChoices):
@@ -30,3 +30,11 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganizationKind.COORDINATOR: frozenset({Role.COORDINATOR, Role.ALUMNI_OFFICE}),
     OrganizationKind.EMPLOYER: frozenset({Role.ALUMNI_OFFICE}),
 }
+
+
+class MailDeliveryStatus(models.TextChoices):
+    """A row of the send ledger (participants.models.MailDelivery)."""
+
+    CLAIMED = "claimed", _("送信中")
+    SENT = "sent", _("送信済み")
+    FAILED = "failed", _("未送信（再送待ち）")

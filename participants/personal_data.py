@@ -23,6 +23,7 @@ from .models import (
     CompanyContact,
     Consent,
     DeletionRequest,
+    MailDelivery,
     Membership,
     Notification,
     PledgeAcceptance,
@@ -177,6 +178,16 @@ def _erase_accepted_invitations(person: Person) -> None:
     _accepted_invitations(person).update(email=anonymised_email(person.user))
 
 
+def _mail_deliveries(person: Person) -> QuerySet[MailDelivery]:
+    return MailDelivery.objects.filter(recipient=person.user)
+
+
+def _erase_mail_deliveries(person: Person) -> None:
+    # The rows stay: they are the exactly-once send ledger (a deleted row would let a redelivery mail again).
+    # They hold no content (the mails are in the notifications); the errors may quote the address.
+    _mail_deliveries(person).update(last_error="", task_kwargs={})
+
+
 def _erase_reminders(person: Person) -> None:
     # The rows stay: they are the exactly-once ledger (a deleted row would be scheduled and sent again).
     _reminders(person).update(context={}, last_error="")
@@ -318,5 +329,16 @@ def register_personal_data() -> None:
             rows=_reminders,
             erase=_erase_reminders,
             kept="kept: the delivery ledger (its mails are in the notifications); context and errors are blanked",
+        )
+    )
+    register(
+        PersonalData(
+            model=MailDelivery,
+            label=_("メール送信記録"),
+            person=("recipient",),
+            text_fields=("last_error",),
+            rows=_mail_deliveries,
+            erase=_erase_mail_deliveries,
+            kept="kept: the send ledger (which mail, when; its content is in the notifications); errors are blanked",
         )
     )

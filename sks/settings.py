@@ -173,16 +173,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long Redis keeps a task a worker has taken but not acknowledged (acks_late) before it hands it to another
+# worker: the time a task is lost for when its worker dies (kill -9, OOM, a lost host). Kombu's default is 3600 s.
+# Too short, and a task still running (or one waiting for its retry countdown: mail retries back off up to
+# MAIL_RETRY_BACKOFF_MAX = 600 s) is handed out a second time; the send ledger's claim then makes the second
+# copy a no-op, but it is work wasted. 1800 s is three times the longest countdown and the claim
+# (REMINDER_CLAIM_SECONDS). Mail and reminders do not wait for it: the 15-minute scans and redelivery find
+# what a dead worker left unsent, so this bounds only other tasks (a solve, an import).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=1800)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Daily reminder scan (events.services.reminders); CELERY_TIMEZONE makes this 09:00 Asia/Tokyo.
-    "event-reminders-daily": {
-        "task": "events.tasks.task_send_event_reminders",
-        "schedule": crontab(hour=9, minute=0),
-    },
-    # Daily follow-up scan (matching.services.followup_reminders): reminders, follow-up close, survey invitations.
-    "followup-reminders-daily": {
-        "task": "matching.tasks.task_send_followup_reminders",
-        "schedule": crontab(hour=9, minute=0),
+    # The reminder scans (events.services.reminders, then matching.services.followup_reminders: reminders,
+    # follow-up close, survey invitations), one task every 15 minutes from 09:00 to 20:45 (CELERY_TIMEZONE:
+    # Asia/Tokyo). Both are idempotent and catch up what is due and not yet sent, so a worker that dies during
+    # a scan, or a tick Redis loses, delays the day's reminders by one tick, not a day.
+    "reminder-scans": {
+        "task": "matching.tasks.task_scan_reminders",
+        "schedule": crontab(minute="*/15", hour="9-20"),
     },
     # Daily digest of public-private project news (regional.services.project_digests_schedule).
     "regional-project-digests-daily": {
@@ -209,9 +216,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
-# A worker's claim on a reminder (participants.services.notifications) expires after this many seconds;
-# an unsent reminder with an expired claim is delivered again. Keep it well above the time one mail takes.
+# A worker's claim on a mail (participants.services.mail_ledger: reminders and every other mail) expires
+# after this many seconds; an unsent mail with an expired claim is delivered again.
 REMINDER_CLAIM_SECONDS = env.int("REMINDER_CLAIM_SECONDS", default=600)
+# The total time one send may take (connect, every SMTP step, the end of data), after which it is aborted and
+# its claim released. Well below the claim, so that a send never outlives it (capped at a quarter of it).
+MAIL_SEND_BUDGET_SECONDS = min(env.float("MAIL_SEND_BUDGET_SECONDS", default=60.0), REMINDER_CLAIM_SECONDS / 4)
+# How many days after a deadline a missed reminder is still sent (saying the deadline has passed).
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
 
 # --- Mail --------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

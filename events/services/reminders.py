@@ -1,8 +1,14 @@
-"""The daily reminder scan for events (celery beat, 09:00 Asia/Tokyo: events.tasks.task_send_event_reminders).
+"""The reminder scan for events (celery beat every 15 minutes in the day, Asia/Tokyo:
+events.tasks.task_send_event_reminders).
 
 Each reminder is recorded in the participants reminder ledger (`reminder_schedule`) under its unique key
-(kind, object, due date, recipient), so a second beat tick the same day schedules nothing new and nothing
-is mailed twice; delivery, retries and redelivery after a crash are participants.services.notifications'.
+(kind, object, due date, recipient), so every later tick schedules nothing new and nothing is mailed twice;
+delivery, retries and redelivery after a crash are participants.services.notifications'.
+
+A rule matches what is due and not yet sent, not one exact day: a reminder is due from its day for
+REMINDER_CATCH_UP_DAYS more days (settings), so a tick that did not run (a worker killed during the scan,
+whose transaction rolled back; a message Redis lost) is made up by the next one, at most 15 minutes later in
+the day. A reminder sent on or after its deadline says so (本日締切 / 締切を過ぎています: `days_left` ≤ 0).
 
 Kinds carry the number of days left where one deadline is chased more than once (the key would otherwise
 be the same for the −3 and −1 reminders):
@@ -19,6 +25,8 @@ be the same for the −3 and −1 reminders):
   enrolment (object: the enrolment; due date: the selection deadline);
 * `checklist_due`: a checklist item due tomorrow, not done, to its owner (due date: the item's).
 
+(The days are when each reminder is first due; each stays due for the catch-up window after it.)
+
 Only events in the matching statuses are scanned; candidates are found by database filters.
 """
 
@@ -28,6 +36,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
@@ -92,9 +101,24 @@ def _event_context(event: Event, deadline: dt.date, today: dt.date) -> dict[str,
     }
 
 
+def _catch_up_days() -> int:
+    return max(0, int(settings.REMINDER_CATCH_UP_DAYS))
+
+
 def _deadlines(today: dt.date, days: tuple[int, ...]) -> dict[dt.date, int]:
-    """The deadlines that are `days` days away today, with how many days are left."""
-    return {today + dt.timedelta(days=n): n for n in days}
+    """The deadlines with a reminder due today, each with its reminder's number of days (the kind's suffix).
+
+    The reminder `n` days before a deadline is due from that day for REMINDER_CATCH_UP_DAYS more days: a scan
+    that did not run (a dead worker, a lost beat tick) is made up by the next one. Where two are due at once,
+    only the nearer one is sent (the 3-day one, not also the 7-day one). Which were sent already is the
+    ledger's to know: a reminder's key holds its kind, so each is sent once however often the scan runs.
+    """
+    window = _catch_up_days()
+    result: dict[dt.date, int] = {}
+    for n in sorted(days, reverse=True):  # nearer reminders overwrite further ones
+        for late in range(window + 1):
+            result[today + dt.timedelta(days=n - late)] = n
+    return result
 
 
 def _coordinators_by_org(org_ids: set[int]) -> dict[int, list[int]]:
@@ -209,14 +233,19 @@ def _applications_not_submitted(today: dt.date) -> int:
 
 def _choices_pending(today: dt.date) -> int:
     yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+    late = dt.timedelta(days=_catch_up_days())
     pending = Q(choices__decision=ChoiceDecision.PENDING, choices__application__status=ApplicationStatus.SUBMITTED)
     # A system scan across institutions: see enrolments_for_system_scan.
     enrolments = (
         enrolments_for_system_scan()
         .filter(
-            # The day after applications close (unless that is also the selection deadline's eve), and the eve.
-            (Q(event__application_deadline=yesterday) & ~Q(event__selection_deadline=tomorrow))
-            | Q(event__selection_deadline=tomorrow),
+            # The day after applications close (unless the selection deadline's eve has come), and the eve;
+            # each also on the days of the catch-up window after it, for a scan that did not run.
+            (
+                Q(event__application_deadline__range=(yesterday - late, yesterday))
+                & ~Q(event__selection_deadline__range=(tomorrow - late, tomorrow))
+            )
+            | Q(event__selection_deadline__range=(tomorrow - late, tomorrow)),
             event__status__in=CHOICE_STATUSES,
             attending_staff__is_active=True,
         )
@@ -229,7 +258,7 @@ def _choices_pending(today: dt.date) -> int:
     for enrolment in enrolments:
         event = enrolment.event
         _reminder, new = reminder_schedule(
-            kind="choices_pending_1" if event.selection_deadline == tomorrow else "choices_pending_closed",
+            kind="choices_pending_1" if event.selection_deadline <= tomorrow else "choices_pending_closed",
             obj=enrolment,
             due_date=event.selection_deadline,
             recipient=enrolment.attending_staff,
@@ -248,7 +277,8 @@ def _choices_pending(today: dt.date) -> int:
 def _checklist_due(today: dt.date) -> int:
     items = (
         ChecklistItem.objects.filter(
-            due_date=today + dt.timedelta(days=1),
+            # Due tomorrow, or made up for a scan that did not run (within the catch-up window).
+            due_date__range=(today + dt.timedelta(days=1 - _catch_up_days()), today + dt.timedelta(days=1)),
             done_at__isnull=True,
             owner__isnull=False,
             owner__is_active=True,

@@ -14,6 +14,7 @@ institution scope of the request would hide them (the selectors have filtered by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from decimal import Decimal
 
@@ -27,8 +28,9 @@ from django.utils.translation import gettext as _
 from events.access import enrolment_by_pk
 from events.enums import EventStatus
 from events.models import Event, EventCompany
-from participants.models import Notification, SeniorProfile, User
+from participants.models import SeniorProfile, User
 from participants.selectors import is_active_staff_of
+from participants.services.mail_ledger import content_version, mail_once
 from participants.services.notifications import notification_create, notification_render
 from sks import clock
 from sks.audit import audit
@@ -344,6 +346,12 @@ def second_interview_schedule(
     if not 10 <= duration_minutes <= 480:
         raise SecondInterviewError(_("所要時間は10分から480分の間で入力してください。"))
     rescheduled = current.status == S.CONFIRMED
+    if rescheduled and second_interview_invitation_version(current) == _version_of(
+        scheduled_at, duration_minutes, place, online_url
+    ):
+        # The same date and place confirmed again (a double submit, two people pressing 確定 at once): nothing
+        # changes, so nothing is recorded and nobody is told twice.
+        return _refreshed(si, current)
     before = current.scheduled_at.isoformat() if current.scheduled_at else None
     current.scheduled_at = scheduled_at
     current.duration_minutes = duration_minutes
@@ -482,10 +490,21 @@ def second_interview_cancel(*, si: SecondInterview, by: User, note: str = "") ->
 # --- the invitations (task) ---------------------------------------------------------------------------------
 
 
+def _version_of(scheduled_at: dt.datetime | None, duration_minutes: int, place: str, online_url: str) -> str:
+    moment = scheduled_at.astimezone(dt.UTC).isoformat() if scheduled_at else ""  # one instant, one text
+    return content_version(moment, duration_minutes, place, online_url)
+
+
+def second_interview_invitation_version(si: SecondInterview) -> str:
+    """What the invitation says that matters (date, time, length, place, link): its version in the send
+    ledger. The same content is the same mail; a real change is a new one."""
+    return _version_of(si.scheduled_at, si.duration_minutes, si.place, si.online_url)
+
+
 def second_interview_invitations_send(*, second_interview_id: int) -> int:
-    """Mail each party of a confirmed second interview the date and an .ics, then put the in-app
-    notification. The notification (keyed by the confirmed date in its url) marks the person as told: a
-    retried task sends nothing twice, and an SMTP error (raised, the task retries) leaves none behind.
+    """Mail each party of a confirmed second interview the date and an .ics, with the in-app notification,
+    once per party and version of the date and place (participants.services.mail_ledger.mail_once: two
+    tasks at once, a retry or a redelivery send it once; an SMTP error leaves nothing recorded).
     A second interview that is gone or no longer confirmed sends nothing. Returns how many were sent."""
     si = access.second_interview_for_task(pk=second_interview_id)
     if si is None or si.status != S.CONFIRMED or si.scheduled_at is None:
@@ -494,39 +513,55 @@ def second_interview_invitations_send(*, second_interview_id: int) -> int:
     ics = second_interview_ics(si)
     sent = 0
     urls = second_interview_invitation_urls(si)
+    version = second_interview_invitation_version(si)
     for user, role in second_interview_parties(si):
-        url = urls[role]
-        if not user.is_active or not user.email:
-            continue
-        if Notification.objects.filter(user=user, kind=INVITATION_KIND, url=url).exists():
-            continue
-        language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        local = timezone.localtime(si.scheduled_at)
-        context = {
-            "recipient_name": user.get_short_name(),
-            "role": role,
-            "event_title": si.event.title,
-            "company_name": si.enrolment.company.name,
-            "senior_name": si.senior.user.get_full_name() if si.senior.anonymised_at is None else "",
-            "staff_name": si.staff.get_full_name(),
-            "interview_date": local.date(),
-            "interview_time": local.strftime("%H:%M"),
-            "duration_minutes": si.duration_minutes,
-            "place": si.place,
-            "online_url": si.online_url,
-            "url": settings.SITE_URL + url,
-        }
-        subject, body = notification_render(
-            template="followup/second_interview_confirmed", context=context, language=language
-        )
-        with translation.override(language):
-            message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
-            ics_filename = download_name(si.event.title, _("二次面談"), f"{local:%Y%m%d}", extension="ics")
-        message.attach(ics_filename, ics, "text/calendar")
-        message.send()
-        notification_create(user=user, kind=INVITATION_KIND, title=subject, body=body, url=url)
-        sent += 1
+        if mail_once(
+            kind=INVITATION_KIND,
+            target=si,
+            recipient=user,
+            version=version,
+            build=functools.partial(_invitation_message, si, user=user, role=role, url=urls[role], ics=ics),
+            record=functools.partial(_invitation_record, user=user, url=urls[role]),
+        ):
+            sent += 1
     return sent
+
+
+def _invitation_record(message: EmailMessage, *, user: User, url: str) -> None:
+    notification_create(user=user, kind=INVITATION_KIND, title=_subject(message), body=str(message.body), url=url)
+
+
+def _subject(message: EmailMessage) -> str:
+    """The notification's title: the mail's subject without the site prefix."""
+    return str(message.subject).removeprefix(settings.EMAIL_SUBJECT_PREFIX)
+
+
+def _invitation_message(si: SecondInterview, *, user: User, role: str, url: str, ics: bytes) -> EmailMessage:
+    assert si.scheduled_at is not None
+    language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    local = timezone.localtime(si.scheduled_at)
+    context = {
+        "recipient_name": user.get_short_name(),
+        "role": role,
+        "event_title": si.event.title,
+        "company_name": si.enrolment.company.name,
+        "senior_name": si.senior.user.get_full_name() if si.senior.anonymised_at is None else "",
+        "staff_name": si.staff.get_full_name(),
+        "interview_date": local.date(),
+        "interview_time": local.strftime("%H:%M"),
+        "duration_minutes": si.duration_minutes,
+        "place": si.place,
+        "online_url": si.online_url,
+        "url": settings.SITE_URL + url,
+    }
+    subject, body = notification_render(
+        template="followup/second_interview_confirmed", context=context, language=language
+    )
+    with translation.override(language):
+        message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
+        ics_filename = download_name(si.event.title, _("二次面談"), f"{local:%Y%m%d}", extension="ics")
+    message.attach(ics_filename, ics, "text/calendar")
+    return message
 
 
 # --- support agreements -------------------------------------------------------------------------------------

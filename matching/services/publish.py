@@ -22,7 +22,8 @@ from django.utils.translation import gettext
 from events.enums import EventStatus
 from events.models import Event
 from events.services.events import event_start_timetabling
-from participants.models import Notification, User
+from participants.models import User
+from participants.services.mail_ledger import mail_once
 from participants.services.notifications import notification_create
 from sks.audit import audit
 from sks.exceptions import DomainError
@@ -103,40 +104,51 @@ def _ics_filename(schedule: PersonalSchedule) -> str:
 def personal_schedule_send(
     *, timetable: Timetable, user: User, schedules: list[PersonalSchedule], changed: bool = False
 ) -> bool:
-    """Mail one participant their schedule (all their roles in one mail) with the .ics, then record the
-    in-app notification. Its presence marks the user as told: a retried task sends nothing twice, and an
-    SMTP error (raised, the task retries) leaves no notification behind. True if this call sent it.
+    """Mail one participant their schedule (all their roles in one mail) with the .ics, with the in-app
+    notification, once (participants.services.mail_ledger.mail_once: the published timetable row never changes,
+    so it is the mail's target and its version is whether it is a change notice). A retried or redelivered
+    task, or two at once, send nothing twice; an SMTP error (raised, the task retries) records nothing.
+    True if this call sent it.
 
     `changed`: a re-published version (a repair on the day); the mail says the schedule has changed.
     `schedules` empty (with `changed`): every meeting of the user is gone; the mail says so, without .ics."""
     url = schedule_notification_url(timetable)
-    if not user.is_active or not user.email:
-        return False
-    if Notification.objects.filter(user=user, kind=NOTIFICATION_KIND, url=url).exists():
-        return False
-    language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    context = {
-        "user": user,
-        "event": timetable.event,
-        "timetable": timetable,
-        "schedules": [
-            {"role": s.role, "items": [(item, item.time_label(language)) for item in s.items]} for s in schedules
-        ],
-        "language": language,
-        "url": settings.SITE_URL + url,
-    }
-    prefix = "schedule_changed" if changed else "schedule"
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"matching/emails/{prefix}_subject.txt", context).split())[:200]
-        body = render_to_string(f"matching/emails/{prefix}_body.txt", context).strip() + "\n"
-        ics = schedule_ics(schedules) if schedules else b""
-        ics_filename = _ics_filename(schedules[0]) if schedules else ""
-    message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
-    if schedules:
-        message.attach(ics_filename, ics, "text/calendar")
-    message.send()
-    notification_create(user=user, kind=NOTIFICATION_KIND, title=subject, body=body, url=url)
-    return True
+
+    def build() -> EmailMessage:
+        language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        context = {
+            "user": user,
+            "event": timetable.event,
+            "timetable": timetable,
+            "schedules": [
+                {"role": s.role, "items": [(item, item.time_label(language)) for item in s.items]} for s in schedules
+            ],
+            "language": language,
+            "url": settings.SITE_URL + url,
+        }
+        prefix = "schedule_changed" if changed else "schedule"
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"matching/emails/{prefix}_subject.txt", context).split())[:200]
+            body = render_to_string(f"matching/emails/{prefix}_body.txt", context).strip() + "\n"
+            ics = schedule_ics(schedules) if schedules else b""
+            ics_filename = _ics_filename(schedules[0]) if schedules else ""
+        message = EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
+        if schedules:
+            message.attach(ics_filename, ics, "text/calendar")
+        return message
+
+    def record(message: EmailMessage) -> None:
+        title = str(message.subject).removeprefix(settings.EMAIL_SUBJECT_PREFIX)
+        notification_create(user=user, kind=NOTIFICATION_KIND, title=title, body=str(message.body), url=url)
+
+    return mail_once(
+        kind=NOTIFICATION_KIND,
+        target=timetable,
+        recipient=user,
+        version="changed" if changed else "first",
+        build=build,
+        record=record,
+    )
 
 
 def personal_schedules_send(*, timetable_id: int) -> int:

@@ -2,7 +2,7 @@
 
 from .accounts import PREFECTURE_CHOICES, Branch, Membership, Organization, StaffInvitation, User, UserManager
 from .companies import Company, CompanyContact
-from .notifications import Notification, Reminder
+from .notifications import MailDelivery, Notification, Reminder
 from .reference import ExpertiseArea, Industry, Qualification, Region
 from .seniors import (
     WEEKDAYS,
@@ -28,6 +28,7 @@ __all__ = [
     "DeletionRequest",
     "ExpertiseArea",
     "Industry",
+    "MailDelivery",
     "Membership",
     "Notification",
     "Organization",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..enums import MailDeliveryStatus
 from .accounts import User
 
 
@@ -29,6 +30,8 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField(_("送信処理の開始"), null=True, blank=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    # Sends that went out although another worker had taken the claim over (participants.services.mail_ledger).
+    duplicates = models.PositiveSmallIntegerField(_("重複送信"), default=0)
     last_error = models.TextField(_("最後のエラー"), blank=True)
 
     class Meta:
@@ -42,6 +45,45 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_key} {self.due_date} → {self.recipient_id}"
+
+
+class MailDelivery(models.Model):
+    """The send ledger: one row per mail (kind, target, recipient, version), claimed before it is sent and
+    marked after (participants.services.mail_ledger.mail_once). `version` is derived from what the mail
+    says (e.g. a second interview's date and place), so a real change is a new mail and a repeat is not."""
+
+    kind = models.CharField(_("種類"), max_length=64)
+    # The object the mail is about, as "app_label.model:pk".
+    target = models.CharField(_("対象"), max_length=100)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="mail_deliveries", verbose_name=_("宛先")
+    )
+    version = models.CharField(_("版"), max_length=64)
+    status = models.CharField(
+        _("状態"), max_length=16, choices=MailDeliveryStatus.choices, default=MailDeliveryStatus.FAILED
+    )
+    claim_token = models.CharField(_("送信処理の識別子"), max_length=32, blank=True)
+    claimed_at = models.DateTimeField(_("送信処理の開始"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    duplicates = models.PositiveSmallIntegerField(_("重複送信"), default=0)
+    last_error = models.TextField(_("最後のエラー"), blank=True)
+    # The Celery task that sends it (name and keyword arguments), so that an unsent row can be redelivered.
+    task_name = models.CharField(_("タスク"), max_length=200, blank=True)
+    task_kwargs = models.JSONField(_("タスクの引数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("メール送信記録")
+        verbose_name_plural = _("メール送信記録")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "target", "recipient", "version"], name="mail_delivery_unique_key")
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target} v{self.version} → {self.recipient_id}"
 
 
 class Notification(models.Model):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from sks.tasks import enqueue_on_commit
 
 from ..models import Branch, Membership, Organization, SeniorProfile, StaffInvitation, User
 from ..selectors import roles_invitable_by
+from .mail_ledger import mail_send_within_budget
 
 
 class InvitationError(DomainError):
@@ -72,11 +73,14 @@ def invitation_send_email(*, invitation: StaffInvitation, url: str) -> bool:
     if not invitation.is_usable:
         return False
     context = {"invitation": invitation, "url": url}
-    send_mail(
-        subject=settings.EMAIL_SUBJECT_PREFIX + _("SKSへの招待"),
-        message=render_to_string("participants/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    # Not in the send ledger (its recipient is an address, not an account yet); the usable check above makes a
+    # retry after acceptance a no-op, and the budget keeps a slow server from holding the worker.
+    mail_send_within_budget(
+        EmailMessage(
+            subject=settings.EMAIL_SUBJECT_PREFIX + _("SKSへの招待"),
+            body=render_to_string("participants/email/invitation.txt", context),
+            to=[invitation.email],
+        )
     )
     return True
 

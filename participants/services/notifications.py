@@ -17,25 +17,35 @@ row already there and enqueues nothing. Only a newly created row enqueues its de
    deliberately not atomic). The database applies concurrent UPDATEs of one row one after the other and
    re-checks the condition, so of two workers holding the same task (a retry, a redelivery, a second tick)
    exactly one gets the row; the other sees 0 rows and does nothing.
-2. **Send** the mail. On an error the claim is released (`claimed_at` cleared, `last_error` kept) and the
-   error re-raised, so the task retries with exponential backoff.
-3. **Record**, in one transaction: `sent_at`, and the in-app notification (plus the copies for the people
-   who oversee the work, e.g. coordinators). Either all of it commits or none of it, so the inbox holds
-   exactly one notification per sent reminder.
+2. **Send** the mail, the whole send within MAIL_SEND_BUDGET_SECONDS (at most a quarter of the claim:
+   participants.services.mail_ledger.mail_send_within_budget), so that a slow server cannot outlive the
+   claim. On an error, or when the budget runs out, the claim is released (`claimed_at` cleared,
+   `last_error` kept) and the error re-raised, so the task retries with exponential backoff.
+3. **Record**, in one transaction, and only if `claimed_at` is still this call's own (its token): `sent_at`,
+   and the in-app notification (plus the copies for the people who oversee the work, e.g. coordinators).
+   Either all of it commits or none of it, so the inbox holds exactly one notification per sent reminder.
+   Had another worker taken the claim over meanwhile, the row's `duplicates` counts the second copy.
 
 Never lost: a worker killed before step 3 leaves the row unsent. Its claim expires after
-REMINDER_CLAIM_SECONDS, and `reminders_redeliver_pending()` (every 15 minutes, and after each daily scan)
-enqueues the delivery again; the broker may also hand the unacknowledged task (acks_late) to another
-worker. Either way the claim in step 1 lets exactly one of them send. (One bound: a reminder that has failed
-REMINDER_MAX_ATTEMPTS times, e.g. an address the mail server refuses for good, is no longer redelivered; it
-stays unsent with its `last_error` for an operator.)
+REMINDER_CLAIM_SECONDS, and `reminders_redeliver_pending()` (every 15 minutes) enqueues the delivery again;
+the broker may also hand the unacknowledged task (acks_late) to another worker after
+CELERY_VISIBILITY_TIMEOUT. Either way the claim in step 1 lets exactly one of them send. (One bound: a
+reminder that has failed REMINDER_MAX_ATTEMPTS times, e.g. an address the mail server refuses for good, is no
+longer redelivered; it stays unsent with its `last_error` for an operator.)
 
-The one window that is not exactly-once, said plainly: if the worker dies (or the database is unreachable)
-after the mail server has accepted the message and before step 3 commits, the row stays unsent and the
-reminder is mailed a second time after the claim expires. No scheme can close this window without the mail
-server taking part in the transaction; it is a few milliseconds wide, and a duplicate reminder is the safe
-failure (a lost one is not). Likewise a send that takes longer than REMINDER_CLAIM_SECONDS could be
-duplicated; the SMTP connection timeout is therefore kept well below the claim.
+Every other mail (notifications, personal schedules, second-interview invitations) goes through the send
+ledger, participants.services.mail_ledger.mail_once: the same claim, budget and token-checked mark, on a
+row of `MailDelivery`. A reminder's row is its own ledger row (one claim per mail, not two).
+
+The one window that is not exactly-once, as measured by tests/test_celery_faults.py: a worker that dies
+(or a database that is unreachable) after the mail server has accepted the message (its end of data) and
+before step 3 commits leaves the row unsent, and the mail goes out a second time after the claim expires.
+The window is the server's reply to the end of data, the QUIT exchange and one UPDATE: a few milliseconds
+against a local server, and as long as the server takes to answer those two steps otherwise (hundreds of
+milliseconds is common; the fault test's slowed server, 0.4 s per reply, makes it about 0.8 s, and a kill
+there gave exactly one duplicate of 12 mails). No scheme can close it without the mail server taking part
+in the transaction; a duplicate is the safe failure (a lost mail is not). A budget that runs out inside the
+same window (the end of data sent, the reply not yet back) may likewise lead to a second copy.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -57,6 +67,7 @@ from sks.tasks import enqueue_on_commit
 
 from ..models import Notification, Reminder, User
 from ..selectors.notifications import reminders_due_for_redelivery, unread_count_cache_key
+from .mail_ledger import mail_once, mail_redeliver_pending, mail_send_within_budget
 
 __all__ = [
     "notification_create",
@@ -117,15 +128,8 @@ def notification_render(*, template: str, context: dict[str, Any], language: str
 
 
 def _send(*, subject: str, body: str, to: str) -> None:
-    # The SMTP timeout stays well below the reminder claim, so a hung server cannot outlive the claim.
-    timeout = min(t for t in (getattr(settings, "EMAIL_TIMEOUT", None), settings.REMINDER_CLAIM_SECONDS / 4, 60) if t)
-    send_mail(
-        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
-        message=body,
-        from_email=None,
-        recipient_list=[to],
-        connection=get_connection(timeout=timeout),
-    )
+    # The whole send has a time budget well below the claim, so a slow server cannot outlive the claim.
+    mail_send_within_budget(EmailMessage(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[to]))
 
 
 # --- notifications ----------------------------------------------------------------------------------------
@@ -172,13 +176,23 @@ def notify(
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """Mail a notification to its user (the task's work). Gone, or the account is closed: nothing is sent."""
+    """Mail a notification to its user (the task's work), once: through the send ledger (mail_ledger.mail_once;
+    the notification is the mail's target, and it never changes), so two tasks for it, a retry or a
+    redelivery send it once. Gone, or the account is closed: nothing is sent. True if this call sent it."""
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not notification.user.is_active or not notification.user.email:
         logger.info("notification %s is gone or its user inactive; nothing to send", notification_id)
         return False
-    _send(subject=notification.title, body=notification.body, to=notification.user.email)
-    return True
+    user = notification.user
+    return mail_once(
+        kind=notification.kind[:64],
+        target=notification,
+        recipient=user,
+        version="1",
+        build=lambda: EmailMessage(
+            subject=settings.EMAIL_SUBJECT_PREFIX + notification.title, body=notification.body, to=[user.email]
+        ),
+    )
 
 
 @transaction.atomic
@@ -297,7 +311,9 @@ def reminder_deliver(*, reminder_id: int) -> bool:
         )
         raise
     with transaction.atomic():
-        marked = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
+        # Only while the claim is still ours (`claimed_at` is this call's token): the budget keeps the send
+        # inside the claim, and were it ever outlived, the second copy is counted, not hidden.
+        marked = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, claimed_at=now).update(
             sent_at=timezone.now(), last_error=""
         )
         if marked:
@@ -305,11 +321,19 @@ def reminder_deliver(*, reminder_id: int) -> bool:
                 user=recipient, kind=reminder.kind, title=subject, body=body, url=reminder.url, reminder=reminder
             )
             _reminder_copies(reminder=reminder)
+    if not marked:
+        Reminder.objects.filter(pk=reminder_id).update(duplicates=F("duplicates") + 1)
+        logger.warning("reminder %s was sent although another worker had taken its claim: a duplicate", reminder_id)
     return bool(marked)
 
 
 def reminders_redeliver_pending() -> int:
-    """Enqueue delivery of every unsent reminder nobody is working on; returns how many were enqueued."""
+    """Enqueue delivery of every unsent reminder nobody is working on, and the task of every other unsent
+    mail of the send ledger (participants.services.mail_ledger); returns how many were enqueued."""
+    return _reminders_redeliver() + mail_redeliver_pending()
+
+
+def _reminders_redeliver() -> int:
     from ..tasks import task_deliver_reminder
 
     ids = list(reminders_due_for_redelivery(now=timezone.now()).values_list("pk", flat=True)[:REDELIVER_BATCH])

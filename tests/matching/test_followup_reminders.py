@@ -541,11 +541,11 @@ def test_survey_invites_not_before_the_event_is_held(django_capture_on_commit_ca
 # --- the beat schedule ---
 
 
-def test_beat_runs_the_followup_scan_daily_at_0900_tokyo(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["followup-reminders-daily"]
+def test_beat_runs_the_followup_scan_every_15_minutes_from_0900_tokyo(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["reminder-scans"]
 
     assert entry == {
-        "task": "matching.tasks.task_send_followup_reminders",
-        "schedule": crontab(hour=9, minute=0),
+        "task": "matching.tasks.task_scan_reminders",
+        "schedule": crontab(minute="*/15", hour="9-20"),
     }
     assert settings.CELERY_TIMEZONE == "Asia/Tokyo"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import threading
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ import time_machine
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +23,16 @@ from icalendar import Calendar
 from matching.models import SecondInterview, SupportAgreement
 from matching.services import followup as services
 from matching.services.followup import AgreementError, InterviewResultError, SecondInterviewError
-from participants.models import Notification
+from participants.models import MailDelivery, Notification
 from tests.access import arranging, every
+from tests.conftest import need
 from tests.factories import (
+    SeniorProfileFactory,
     followup_world,
     make_result,
     make_second_interview,
     pledged_senior,
+    three_bank_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -632,3 +636,85 @@ def test_step_view_agreement_start_date_error_beside_the_field(world, si, login_
         "支援の開始日は、二次面談の日（2030年5月20日）か、それより後の日付にしてください。"
     ]
     assert every(SupportAgreement).count() == 0
+
+
+# --- exactly once: re-confirmations and confirmations at once ---------------------------------------------------
+
+
+def test_identical_reconfirmation_is_a_no_op(world, si, django_capture_on_commit_callbacks):
+    si = _to(si, "scheduling")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店")
+    entries = LogEntry.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place=" 本店 ")
+
+    assert (callbacks, LogEntry.objects.count(), len(mail.outbox)) == ([], entries, 3)
+    assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
+
+
+def test_change_of_place_alone_is_a_new_version_sent_once(world, si, django_capture_on_commit_callbacks):
+    si = _to(si, "scheduling")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="本店")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.second_interview_schedule(si=si, by=world["staff"]["a"], scheduled_at=WHEN, place="支店 2階")
+
+    assert services.second_interview_invitations_send(second_interview_id=si.pk) == 0  # a repeated task
+    assert [("支店 2階" in m.body) for m in mail.outbox] == [False] * 3 + [True] * 3
+    assert MailDelivery.objects.filter(status="sent").count() == 6
+
+
+def test_two_invitation_tasks_for_one_confirmation_send_once(world, si):
+    si = _to(si, "confirmed", scheduled_at=WHEN, place="本店")
+
+    assert [services.second_interview_invitations_send(second_interview_id=si.pk) for _ in range(2)] == [3, 0]
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_confirmations_give_one_invitation_per_party():
+    need(connection.vendor == "postgresql", "concurrent row locks need PostgreSQL (set DATABASE_URL)")
+    with arranging():
+        world = three_bank_event(status="follow_up", date=timezone.localdate() - dt.timedelta(days=60))
+        a = world["enrolments"]["a"]
+        si = make_second_interview(a, SeniorProfileFactory(), status="scheduling")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def confirm() -> None:
+        try:
+            with arranging():
+                barrier.wait()
+                # Each presses 確定 with the same date and place; the invitations go out at commit, each task
+                # in the committing thread, so that both tasks run at once as two workers would.
+                with mock.patch(
+                    "matching.services.followup.enqueue_on_commit",
+                    side_effect=lambda task, **kw: transaction.on_commit(lambda: task.apply(kwargs=kw)),
+                ):
+                    services.second_interview_schedule(
+                        si=every(SecondInterview).get(pk=si.pk),
+                        by=world["staff"]["a"],
+                        scheduled_at=WHEN,
+                        place="本店",
+                    )
+        except BaseException as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    with arranging():
+        parties = sorted([world["staff"]["a"].email, si.senior.user.email, world["contacts"]["a"].email])
+        assert errors == []
+        assert sorted(m.to[0] for m in mail.outbox) == parties
+        assert Notification.objects.filter(kind="second_interview_confirmed").count() == 3
+        assert LogEntry.objects.filter(additional_data__event="second_interview.confirmed").count() == 1
+        assert LogEntry.objects.filter(additional_data__event="second_interview.rescheduled").count() == 0
