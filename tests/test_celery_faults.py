@@ -34,7 +34,6 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from matching import access as matching_access
 from matching.models import SecondInterview
@@ -44,6 +43,7 @@ from matching.tasks import task_scan_reminders, task_send_second_interview_invit
 from participants.models import MailDelivery, Reminder
 from participants.tasks import task_redeliver_reminders
 from sks.roles import Role
+from tests.access import arranging, every
 from tests.celery_worker import wait_until, worker_pool
 from tests.conftest import IN_CI
 from tests.factories import (
@@ -161,7 +161,7 @@ def all_sent(due: set[tuple[str, str]]) -> Callable[[], bool]:
 
 
 @pytest.mark.parametrize("moment", ["before_accepted", "inside_window"])
-def test_kill_during_a_send(moment, start_worker, server, tmp_path, unscoped):
+def test_kill_during_a_send(moment, start_worker, server, tmp_path):
     interviews = confirmed_interviews(4)
     due = invitations_due(interviews)
     server.delay = 0.4  # each reply: a send takes about 3 s, well inside the budget (CLAIM / 4 = 5 s)
@@ -233,7 +233,7 @@ def _waiting_on_lock(cursor) -> int:
     return int(cursor.fetchone()[0])
 
 
-def test_kill_during_the_scan(start_worker, server, tmp_path, unscoped):
+def test_kill_during_the_scan(start_worker, server, tmp_path):
     due = hearing_event_with_sheets(12)
     # Hold the reminder table so the scan blocks mid-transaction, where the worker is killed.
     locker = _pg_connect()
@@ -269,9 +269,9 @@ def test_kill_during_the_scan(start_worker, server, tmp_path, unscoped):
 # --- 3. two confirmations at once ---------------------------------------------------------------------------------
 
 
-def test_two_confirmations_at_once(start_worker, server, tmp_path, unscoped):
+def test_two_confirmations_at_once(start_worker, server, tmp_path):
     interviews = confirmed_interviews(4, status="scheduling")
-    SecondInterview.unscoped.filter(pk__in=[si.pk for si in interviews]).update(scheduled_at=None, place="")
+    every(SecondInterview).filter(pk__in=[si.pk for si in interviews]).update(scheduled_at=None, place="")
     server.delay = 0.05
     worker(start_worker, "one", server, tmp_path)
     worker(start_worker, "two", server, tmp_path)
@@ -284,10 +284,10 @@ def test_two_confirmations_at_once(start_worker, server, tmp_path, unscoped):
 
     def confirm(si: SecondInterview, index: int, barrier: threading.Barrier) -> None:
         try:
-            with scopes_disabled(), mock.patch.object(followup_services, "enqueue_on_commit", enqueue_twice):
+            with arranging(), mock.patch.object(followup_services, "enqueue_on_commit", enqueue_twice):
                 barrier.wait()
                 followup_services.second_interview_schedule(
-                    si=SecondInterview.unscoped.get(pk=si.pk),
+                    si=every(SecondInterview).get(pk=si.pk),
                     by=si.staff,
                     scheduled_at=WHEN + dt.timedelta(hours=index),
                     place=f"本店 会議室{index}",
@@ -316,7 +316,7 @@ def test_two_confirmations_at_once(start_worker, server, tmp_path, unscoped):
 # --- 4. a server slower than the budget -------------------------------------------------------------------------
 
 
-def test_server_slower_than_the_budget(start_worker, server, tmp_path, unscoped):
+def test_server_slower_than_the_budget(start_worker, server, tmp_path):
     interviews = confirmed_interviews(1)
     due = invitations_due(interviews)
     # Claims of 8 s, so the budget is 2 s; the server answers each step in 1.5 s, so one send would take

@@ -132,7 +132,7 @@ def test_hearing_due_fires_7_3_and_1_days_before_the_deadline_only(
 
 
 def test_missed_day_reminder_is_sent_on_the_next_scan(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
 
@@ -161,7 +161,7 @@ def test_missed_day_reminder_is_sent_on_the_next_scan(
     ],
 )
 def test_missed_last_reminder_says_the_deadline_is_today_or_past(
-    late, subject, line, hearing_event, staff, unscoped, django_capture_on_commit_callbacks, mailoutbox
+    late, subject, line, hearing_event, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     enrol_company(hearing_event, staff=staff)
 
@@ -173,7 +173,7 @@ def test_missed_last_reminder_says_the_deadline_is_today_or_past(
 
 
 def test_missed_reminder_past_the_catch_up_window_is_not_sent(
-    hearing_event, staff, unscoped, django_capture_on_commit_callbacks, settings
+    hearing_event, staff, django_capture_on_commit_callbacks, settings
 ):
     enrol_company(hearing_event, staff=staff)
 

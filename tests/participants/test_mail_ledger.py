@@ -44,7 +44,7 @@ def _send(user, *, version="1", record=None, build=None) -> bool:
     )
 
 
-def test_mail_once_sends_a_key_once_and_a_new_version_again(unscoped):
+def test_mail_once_sends_a_key_once_and_a_new_version_again():
     user = UserFactory()
     recorded: list[str] = []
 
@@ -63,7 +63,7 @@ def test_mail_once_sends_a_key_once_and_a_new_version_again(unscoped):
     ]
 
 
-def test_mail_once_failed_send_releases_the_claim_and_the_retry_sends(unscoped):
+def test_mail_once_failed_send_releases_the_claim_and_the_retry_sends():
     user = UserFactory()
     with (
         mock.patch.object(EmailBackend, "send_messages", side_effect=smtplib.SMTPServerDisconnected("gone")),
@@ -82,7 +82,7 @@ def test_mail_once_failed_send_releases_the_claim_and_the_retry_sends(unscoped):
     assert len(mail.outbox) == 1
 
 
-def test_mail_once_send_over_its_budget_is_cut_off_and_released(settings, unscoped):
+def test_mail_once_send_over_its_budget_is_cut_off_and_released(settings):
     settings.EMAIL_BACKEND = "tests.participants.test_mail_ledger.SleepyBackend"
     settings.MAIL_SEND_BUDGET_SECONDS = 0.3
     user = UserFactory()
@@ -96,7 +96,7 @@ def test_mail_once_send_over_its_budget_is_cut_off_and_released(settings, unscop
     assert (delivery.status, delivery.sent_at, mail.outbox) == ("failed", None, [])
 
 
-def test_budget_off_the_main_thread_cuts_a_slow_smtp_server(settings, unscoped):
+def test_budget_off_the_main_thread_cuts_a_slow_smtp_server(settings):
     # Signals are for the main thread only: elsewhere a watchdog shuts the socket at the deadline.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.MAIL_SEND_BUDGET_SECONDS = 0.5
@@ -121,7 +121,7 @@ def test_budget_off_the_main_thread_cuts_a_slow_smtp_server(settings, unscoped):
     assert elapsed < 1.5
 
 
-def test_mail_once_claim_lost_meanwhile_counts_a_duplicate(unscoped):
+def test_mail_once_claim_lost_meanwhile_counts_a_duplicate():
     user = UserFactory()
 
     def build() -> EmailMessage:
@@ -136,7 +136,7 @@ def test_mail_once_claim_lost_meanwhile_counts_a_duplicate(unscoped):
     assert (delivery.status, delivery.duplicates, recorded, len(mail.outbox)) == ("claimed", 1, [], 1)
 
 
-def test_mail_once_a_live_claim_keeps_a_second_task_out(unscoped):
+def test_mail_once_a_live_claim_keeps_a_second_task_out():
     user = UserFactory()
     MailDelivery.objects.create(
         kind="test_mail",
@@ -152,7 +152,7 @@ def test_mail_once_a_live_claim_keeps_a_second_task_out(unscoped):
     assert mail.outbox == []
 
 
-def test_mail_once_an_expired_claim_is_taken_over(settings, unscoped):
+def test_mail_once_an_expired_claim_is_taken_over(settings):
     user = UserFactory()
     MailDelivery.objects.create(
         kind="test_mail",
@@ -169,7 +169,7 @@ def test_mail_once_an_expired_claim_is_taken_over(settings, unscoped):
     assert MailDelivery.objects.values_list("status", "attempts").get() == ("sent", 2)
 
 
-def test_redelivery_enqueues_the_task_of_an_unsent_mail_once(settings, unscoped, django_capture_on_commit_callbacks):
+def test_redelivery_enqueues_the_task_of_an_unsent_mail_once(settings, django_capture_on_commit_callbacks):
     user = UserFactory()
     old = timezone.now() - dt.timedelta(seconds=settings.REMINDER_CLAIM_SECONDS + 1)
     for version in ("1", "2"):  # two rows of one task: it is enqueued once
@@ -196,7 +196,7 @@ def test_redelivery_enqueues_the_task_of_an_unsent_mail_once(settings, unscoped,
     delay.assert_called_once_with(second_interview_id=999)
 
 
-def test_reminder_claim_lost_meanwhile_counts_a_duplicate(unscoped):
+def test_reminder_claim_lost_meanwhile_counts_a_duplicate():
     user = UserFactory()
     reminder = Reminder.objects.create(
         kind="checklist_due", object_key="events.checklistitem:1", due_date=dt.date(2026, 3, 1), recipient=user
@@ -213,7 +213,7 @@ def test_reminder_claim_lost_meanwhile_counts_a_duplicate(unscoped):
     assert (reminder.sent_at, reminder.duplicates, len(mail.outbox)) == (None, 1, 1)
 
 
-def test_window_between_accepted_and_marked_is_measured(settings, unscoped):
+def test_window_between_accepted_and_marked_is_measured(settings):
     # The documented window: the server has the mail, the row is not marked yet. Against a local server that
     # answers at once it is the end-of-data reply, QUIT and one UPDATE.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
