@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
+from typing import IO
 
 import pytest
 from django.conf import settings
@@ -27,13 +28,47 @@ ROOT = Path(__file__).resolve().parent.parent
 SEPARATOR = b"-" * 79
 
 
+def start_celery_worker(
+    *, node: str, env: dict[str, str], log_path: Path, options: list[str], what: str
+) -> tuple[subprocess.Popen, IO[str]]:
+    """Start `celery worker` (this interpreter, the sks app, one process) named `node` with `env`, its output
+    in `log_path`, and wait until it answers a ping (failing the test with its log if it does not start)."""
+    log = open(log_path, "w")  # noqa: SIM115 (kept open for the worker's lifetime; the caller closes it)
+    proc = subprocess.Popen(  # noqa: S603 (a fixed command line: this interpreter running celery)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sks",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--hostname={node}",
+            "--without-gossip",
+            "--without-mingle",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[node], timeout=1.0):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"{what} did not start: " + log_path.read_text())
+    return proc, log
+
+
 @contextmanager
 def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     """`start(name, mail_dir, **env)` starts a worker on `queue`; all are stopped, and the queue is cleared
     of what a killed worker left, at the end."""
     need(bool(settings.REDIS_URL), "REDIS_URL is not set: no broker for a real Celery worker")
     need(connection.vendor == "postgresql", "the worker needs a database shared across processes (PostgreSQL)")
-    started: list[tuple[subprocess.Popen, object]] = []
+    started: list[tuple[subprocess.Popen, IO[str]]] = []
 
     def start(name: str, mail_dir: Path, **extra_env: str) -> subprocess.Popen:
         env = {
@@ -48,35 +83,14 @@ def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess
             **extra_env,
         }
         log_path = tmp_path / f"{name}.log"
-        log = open(log_path, "w")  # noqa: SIM115 (kept open for the worker's lifetime)
-        node = f"{name}@pytest"
-        proc = subprocess.Popen(  # noqa: S603 (a fixed command line: this interpreter running celery)
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "sks",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                f"--hostname={node}",
-                f"--queues={queue}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
+        proc, log = start_celery_worker(
+            node=f"{name}@pytest",
             env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            log_path=log_path,
+            options=[f"--queues={queue}", "--without-heartbeat"],
+            what=f"the Celery worker {name}",
         )
         started.append((proc, log))
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[node], timeout=1.0):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the Celery worker {name} did not start: " + log_path.read_text())
         return proc
 
     try:
@@ -86,7 +100,7 @@ def worker_pool(queue: str, tmp_path: Path) -> Iterator[Callable[..., subprocess
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=30)
-            log.close()  # type: ignore[attr-defined]  # the log is the file object opened beside the process
+            log.close()
         _forget_queue(queue)
 
 

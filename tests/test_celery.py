@@ -18,6 +18,7 @@ from tests.factories import OrganizationFactory, staff_user
 
 
 @pytest.mark.celery_worker
+@pytest.mark.xdist_group("celery_worker")  # one pytest worker runs them all: they share the session's Celery worker
 @pytest.mark.django_db(transaction=True)
 def test_invitation_email_sent_by_real_worker(celery_worker_process):
     with arranging():

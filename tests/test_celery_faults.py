@@ -66,6 +66,7 @@ CLAIM = 20  # the workers' REMINDER_CLAIM_SECONDS: short, so that redelivery aft
 
 pytestmark = [
     pytest.mark.celery_worker,
+    pytest.mark.xdist_group("celery_worker"),
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),

@@ -43,7 +43,11 @@ QUEUE = f"sks-test-followup-{uuid.uuid4().hex[:12]}"
 TOKYO = ZoneInfo("Asia/Tokyo")
 AS_OF = dt.date(2026, 3, 9)
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.xdist_group("celery_worker"),
+    pytest.mark.django_db(transaction=True),
+]
 # (Plain senior profiles: a transactional test flushes the reference data that pledged seniors need.)
 
 

@@ -31,7 +31,11 @@ QUEUE = f"sks-test-reminders-{uuid.uuid4().hex[:12]}"
 AS_OF = dt.date(2026, 3, 9)
 HEARING_DEADLINE = AS_OF + dt.timedelta(days=7)
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.xdist_group("celery_worker"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

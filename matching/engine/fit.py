@@ -159,7 +159,8 @@ class Reason:
 
     @property
     def text(self) -> str:
-        """The reason in Japanese (the pages translate `template` and `params` instead)."""
+        """The wording with its parameters as given (for tests and benchmarks: the pages translate `template`
+        and `params` instead, and the Django side passes msgids, e.g. localflavor's English prefecture names)."""
         return self.template % self.params if self.params else self.template
 
 

@@ -19,6 +19,7 @@ MONDAY = dt.date(2026, 12, 7)
 
 
 @pytest.mark.celery_worker
+@pytest.mark.xdist_group("celery_worker")  # one pytest worker runs them all: they share the session's Celery worker
 @pytest.mark.django_db(transaction=True)
 def test_digest_mailed_once_by_the_real_worker(celery_worker_process: Path) -> None:
     with arranging():
