@@ -24,6 +24,7 @@ from participants.models import (
     PledgeAcceptance,
     SeniorProfile,
     User,
+    prefecture_display,
 )
 from sks.access import InstitutionScopedManager, UnscopedManager
 from sks.models import TimeStampedModel
@@ -66,6 +67,7 @@ class Event(TimeStampedModel):
     venue = models.CharField(_("会場"), max_length=200)
     address = models.CharField(_("会場の住所"), max_length=300, blank=True)
     prefecture = models.CharField(_("都道府県"), max_length=2, choices=PREFECTURE_CHOICES, blank=True)
+    get_prefecture_display = prefecture_display
 
     # The interview grid.
     start_time = models.TimeField(_("面談開始時刻"), default=dt.time(13, 0))

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sks.widgets import FastSelect
+
 from ..models import PREFECTURE_CHOICES, WEEKDAYS, ExpertiseArea, Industry, Qualification, Region
 from ..selectors import MAX_KEYWORDS, SeniorSearchCriteria, search_keywords
 
@@ -35,15 +37,27 @@ class SeniorSearchForm(forms.Form):
         queryset=Industry.objects.majors(),
         required=False,
         empty_label=_("指定しない"),
+        widget=FastSelect,
     )
     qualification = forms.ModelChoiceField(
-        label=_("資格"), queryset=Qualification.objects.all(), required=False, empty_label=_("指定しない")
+        label=_("資格"),
+        queryset=Qualification.objects.all(),
+        required=False,
+        empty_label=_("指定しない"),
+        widget=FastSelect,
     )
     prefecture = forms.ChoiceField(
-        label=_("お住まいの都道府県"), choices=[("", _("指定しない")), *PREFECTURE_CHOICES], required=False
+        label=_("お住まいの都道府県"),
+        choices=[("", _("指定しない")), *PREFECTURE_CHOICES],
+        required=False,
+        widget=FastSelect,
     )
     region = forms.ModelChoiceField(
-        label=_("訪問できる地域"), queryset=Region.objects.all(), required=False, empty_label=_("指定しない")
+        label=_("訪問できる地域"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=_("指定しない"),
+        widget=FastSelect,
     )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("活動できる曜日（いずれか）"),

@@ -1,6 +1,15 @@
 """Models of the participants app: accounts and organisations, reference data, companies, seniors."""
 
-from .accounts import PREFECTURE_CHOICES, Branch, Membership, Organization, StaffInvitation, User, UserManager
+from .accounts import (
+    PREFECTURE_CHOICES,
+    Branch,
+    Membership,
+    Organization,
+    StaffInvitation,
+    User,
+    UserManager,
+    prefecture_display,
+)
 from .companies import Company, CompanyContact
 from .notifications import MailDelivery, Notification, Reminder
 from .reference import ExpertiseArea, Industry, Qualification, Region
@@ -42,4 +51,5 @@ __all__ = [
     "StaffInvitation",
     "User",
     "UserManager",
+    "prefecture_display",
 ]

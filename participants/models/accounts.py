@@ -22,6 +22,18 @@ from ..validators import validate_katakana
 
 # JIS X 0401 codes ("01" 北海道 … "47" 沖縄県), labelled in Japanese by localflavor.
 PREFECTURE_CHOICES = JP_PREFECTURE_CODES
+_PREFECTURE_NAMES = dict(PREFECTURE_CHOICES)
+
+
+def prefecture_display(self: models.Model) -> str:
+    """`get_prefecture_display` for the models with a prefecture: the name, in the active language.
+
+    Django's generated method builds a hashable copy of all 47 choices on every call, translating each lazy
+    name to hash it: 20 search results cost 2,000 translations. Set in a model's own class body
+    (`get_prefecture_display = prefecture_display`), it replaces Django's (which is only added when absent).
+    """
+    code = self.prefecture  # type: ignore[attr-defined]  # every model that uses it has the field
+    return str(_PREFECTURE_NAMES.get(code, code))
 
 
 class UserManager(BaseUserManager["User"]):
@@ -140,6 +152,7 @@ class Organization(TimeStampedModel):
         help_text=_("金融機関の場合のみ選びます。"),
     )
     prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
+    get_prefecture_display = prefecture_display
     city = models.CharField(_("市区町村"), max_length=100, blank=True)
 
     class Meta:
@@ -174,6 +187,7 @@ class Branch(TimeStampedModel):
     name = models.CharField(_("支店名"), max_length=100)
     code = models.CharField(_("店番"), max_length=10, blank=True)
     prefecture = models.CharField(_("都道府県"), max_length=20, choices=PREFECTURE_CHOICES, blank=True)
+    get_prefecture_display = prefecture_display
     city = models.CharField(_("市区町村"), max_length=100, blank=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from sks.models import TimeStampedModel
 
 from ..enums import OrganizationKind
 from ..validators import validate_corporate_number, validate_katakana, validate_year
-from .accounts import PREFECTURE_CHOICES, Branch, Organization, User
+from .accounts import PREFECTURE_CHOICES, Branch, Organization, User, prefecture_display
 from .reference import Industry
 
 
@@ -46,6 +46,7 @@ class Company(TimeStampedModel):
     name = models.CharField(_("企業名"), max_length=200)
     name_kana = models.CharField(_("企業名（カナ）"), max_length=200, blank=True, validators=[validate_katakana])
     prefecture = models.CharField(_("都道府県"), max_length=2, choices=PREFECTURE_CHOICES, blank=True)
+    get_prefecture_display = prefecture_display
     city = models.CharField(_("市区町村"), max_length=100, blank=True)
     industry_major = models.ForeignKey(
         Industry,

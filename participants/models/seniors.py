@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sks.models import TimeStampedModel
 
 from ..validators import validate_year
-from .accounts import PREFECTURE_CHOICES, Organization, User
+from .accounts import PREFECTURE_CHOICES, Organization, User, prefecture_display
 from .reference import ExpertiseArea, Industry, Qualification, Region
 
 WEEKDAYS = [
@@ -31,6 +31,7 @@ class SeniorProfile(TimeStampedModel):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="senior_profile")
     birth_year = models.PositiveSmallIntegerField(_("生まれ年"), null=True, blank=True, validators=[validate_year])
     prefecture = models.CharField(_("都道府県"), max_length=2, choices=PREFECTURE_CHOICES, blank=True)
+    get_prefecture_display = prefecture_display
     city = models.CharField(_("市区町村"), max_length=100, blank=True)
     phone = models.CharField(_("電話番号"), max_length=20, blank=True)
     self_introduction = models.TextField(_("自己紹介"), blank=True)
@@ -74,6 +75,10 @@ class SeniorProfile(TimeStampedModel):
     @property
     def weekday_list(self) -> list[int]:
         return [d for d, _label in WEEKDAYS if self.has_weekday(d)]
+
+    def weekday_text(self) -> str:
+        """The weekdays ticked, in the active language, joined with 「・」 (「月・水・金」); empty if none."""
+        return "・".join(str(label) for d, label in WEEKDAYS if self.has_weekday(d))
 
 
 class CareerEntry(models.Model):

@@ -209,7 +209,10 @@ def senior_profiles_visible_to_institutions() -> QuerySet[SeniorProfile]:
     A withdrawal takes effect at once, because this is evaluated on every query.
     """
     standing = Consent.objects.filter(senior=OuterRef("pk"), withdrawn_at__isnull=True)
-    return SeniorProfile.objects.filter(Exists(standing), anonymised_at__isnull=True, user__is_active=True)
+    # EXISTS rather than a join with the users: the same rows, and the search's ranked query can then sort its
+    # matches first and check the page's few (the planner hashed all 100,000 users for a join).
+    active = User.objects.filter(pk=OuterRef("user_id"), is_active=True)
+    return SeniorProfile.objects.filter(Exists(standing), Exists(active), anonymised_at__isnull=True)
 
 
 # --- the export of all of one's data ---------------------------------------------------------------------

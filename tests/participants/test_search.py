@@ -33,7 +33,7 @@ from participants.selectors import (
     senior_search,
     senior_search_queryset,
 )
-from participants.selectors.search import _planned_for_memory
+from participants.selectors.search import _is_ranked, _planned_for_memory, ranked_ids_sql
 from participants.services import (
     senior_anonymise,
     senior_consent_withdraw,
@@ -173,6 +173,53 @@ def test_search_ranks_ties_newest_first():
     newer = make_senior(intro="販路開拓の経験があります。")
 
     assert found(kw("販路")) == [newer, older]
+
+
+def test_ranked_search_gives_the_flat_querysets_rows_in_its_order_on_random_data():
+    """senior_search ranks through `ranked_ids_sql` (matches ranked first, visibility checked after); the
+    result must be exactly the flat queryset's (`senior_search_queryset`), order included: random profiles,
+    some hidden (consent withdrawn, account inactive, anonymised), random keyword and filter combinations."""
+    import random
+
+    rng = random.Random(20261205)
+    words = ["販路", "海外", "DX", "品質管理", "経営", "財務"]
+    areas = list(ExpertiseArea.objects.values_list("code", flat=True)[:5])
+    base = timezone.now() - timedelta(days=30)
+    for i in range(45):
+        text = "".join(rng.choice(words) + "の支援。" for _ in range(rng.randint(0, 7)))
+        profile = make_senior(
+            intro=text, expertise=rng.sample(areas, rng.randint(0, 3)), weekdays=rng.randint(0, 127)
+        )
+        # Ties in the score broken by updated_at: many share one (i % 4), the rest by pk.
+        SeniorProfile.objects.filter(pk=profile.pk).update(updated_at=base + timedelta(hours=i % 4))
+        hide = rng.random()
+        if hide < 0.08:
+            senior_consent_withdraw(profile=profile)
+        elif hide < 0.14:
+            User.objects.filter(pk=profile.user_id).update(is_active=False)
+        elif hide < 0.18:
+            senior_anonymise(profile=profile)
+    area_ids = list(ExpertiseArea.objects.filter(code__in=areas).values_list("pk", flat=True))
+    checked = 0
+    for _ in range(40):
+        criteria = SeniorSearchCriteria(
+            keywords=tuple(rng.sample(words, rng.randint(0, 2))),
+            expertise_ids=tuple(sorted(rng.sample(area_ids, rng.choice([0, 0, 2, 3])))),
+            weekdays=tuple(sorted(rng.sample(range(7), rng.choice([0, 0, 2, 3])))),
+        )
+        if not _is_ranked(criteria):
+            continue
+        for limit in (3, 1000):
+            sql, params = ranked_ids_sql(criteria=criteria, limit=limit)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                ranked = [row[0] for row in cursor.fetchall()]
+            flat = list(senior_search_queryset(criteria=criteria).values_list("pk", flat=True)[:limit])
+            assert ranked == flat, criteria
+        expected = list(senior_search_queryset(criteria=criteria).values_list("pk", flat=True)[:20])
+        assert [p.pk for p in found(criteria)] == expected, criteria
+        checked += 1
+    assert checked >= 25
 
 
 def test_search_keywords_splits_on_any_whitespace_and_drops_duplicates():
