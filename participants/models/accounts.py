@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -89,31 +89,57 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name or self.email
 
+    # What a request learns once about its user (cached properties below); refresh_from_db forgets them too.
+    _REQUEST_CACHES = ("account_flags", "active_memberships", "roles", "institution_ids")
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        for name in self._REQUEST_CACHES:
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def account_flags(self) -> Mapping[str, object]:
+        """What every signed-in request asks about its user, in one query: whether they are a 新現役, a company
+        contact, have an active membership, and a TOTP authenticator (what allauth's is_mfa_enabled asks)."""
+        # Imported here: participants.access imports the models package, which is being loaded (this module).
+        from allauth.mfa.models import Authenticator
+
+        from ..access import is_company_contact
+        from .seniors import SeniorProfile
+
+        user = models.OuterRef("pk")
+        return (
+            User.objects.filter(pk=self.pk)
+            .annotate(
+                is_senior=models.Exists(SeniorProfile.objects.filter(user=user)),
+                is_contact=is_company_contact(user),
+                has_membership=models.Exists(Membership.objects.filter(user=user, is_active=True)),
+                has_totp=models.Exists(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)),
+            )
+            .values("is_senior", "is_contact", "has_membership", "has_totp")
+            .first()
+        ) or {}
+
     @cached_property
     def active_memberships(self) -> list[Membership]:
+        if not self.account_flags.get("has_membership"):
+            return []  # most people (新現役, company contacts, members) have none: no second query
         return list(
             self.memberships.filter(is_active=True)
             .select_related("organization", "branch")
             .order_by("organization__name", "role")
         )
 
+    @property
+    def has_totp(self) -> bool:
+        """Whether the user has a TOTP authenticator (allauth's `is_mfa_enabled(user, types=["totp"])`), as it
+        stood when this request first asked about the user."""
+        return bool(self.account_flags.get("has_totp"))
+
     @cached_property
     def roles(self) -> frozenset[str]:
-        # Imported here: participants.access imports the models package, which is being loaded (this module).
-        from ..access import is_company_contact
-        from .seniors import SeniorProfile
-
         roles = {m.role for m in self.active_memberships}
-        # One query for both roles that do not come from a membership.
-        flags: Mapping[str, object] = (
-            User.objects.filter(pk=self.pk)
-            .annotate(
-                is_senior=models.Exists(SeniorProfile.objects.filter(user=models.OuterRef("pk"))),
-                is_contact=is_company_contact(models.OuterRef("pk")),
-            )
-            .values("is_senior", "is_contact")
-            .first()
-        ) or {}
+        flags = self.account_flags
         if flags.get("is_senior"):
             roles.add(SENIOR)
         if flags.get("is_contact"):

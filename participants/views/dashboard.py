@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -99,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "next_step": steps[0] if steps else None,
         "more_steps": steps[1:],
         "nothing_to_do": "" if steps else _nothing_to_do(user),
-        "mfa_enabled": is_mfa_enabled(user, types=["totp"]),
+        "mfa_enabled": user.has_totp,
         "panels": panels,
     }
     return render(request, "dashboard.html", context)

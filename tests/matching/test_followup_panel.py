@@ -43,8 +43,9 @@ def test_todo_counts_own_institution_only(world):
 
 
 def test_todo_query_count_is_constant(world, django_assert_num_queries):
-    # The user's institutions, then four aggregates, however many events.
-    with django_assert_num_queries(5):
+    # The user's account flags and memberships (which every request reads for its roles anyway), then four
+    # aggregates, however many events.
+    with django_assert_num_queries(6):
         _todo(world["staff"]["a"])
 
 

@@ -305,7 +305,7 @@ def test_results_page_constant_queries(w, login_as, django_assert_num_queries, a
     client = login_as(w["coordinator"])
     client.get(results_url(w))  # warm up: the session, its activity record and the user's roles
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(results_url(w))
 
     assert response.status_code == 200

@@ -31,8 +31,7 @@ def test_company_role_follows_the_active_contact_row():
 
     with arranging():
         CompanyContact.objects.filter(user=user).update(is_active=False)
-    user.refresh_from_db()
-    del user.roles  # a cached property
+    user.refresh_from_db()  # forgets the roles and account flags cached on the user
 
     assert COMPANY not in user.roles
 
