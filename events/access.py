@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from participants.models import Company, SeniorProfile, User
+from participants.selectors import own_senior_profile
 from sks.access import get_or_404
 from sks.roles import COMPANY, SENIOR, Role
 
@@ -148,7 +149,9 @@ def access_enrolment_for_contact(*, user: User, pk: object) -> EventCompany:
 
 
 def senior_profile_of(user: User) -> SeniorProfile:
-    profile = SeniorProfile.objects.filter(user=user, anonymised_at__isnull=True).first()
+    """The user's own 新現役 profile; 404 for anyone else or an anonymised one (participants.selectors.
+    own_senior_profile: read once per user object)."""
+    profile = own_senior_profile(user)
     if profile is None:
         raise Http404
     return profile

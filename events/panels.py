@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,13 +18,14 @@ def senior_applications_panel(request: HttpRequest, user: Any) -> Panel | None:
     """Events a senior can apply to now, with their status; without the pledge only how many there are."""
     if SENIOR not in user.roles:
         return None
-    from participants.models import SeniorProfile
     from participants.selectors import senior_has_current_pledge
 
+    from .access import senior_profile_of
     from .selectors.selection import senior_event_rows
 
-    profile = SeniorProfile.objects.filter(user=user, anonymised_at__isnull=True).first()
-    if profile is None:
+    try:
+        profile = senior_profile_of(user)
+    except Http404:
         return None
     rows = [row for row in senior_event_rows(user=user, senior=profile) if row.accepting]
     if not rows:

@@ -90,7 +90,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     # What a request learns once about its user (cached properties below); refresh_from_db forgets them too.
-    _REQUEST_CACHES = ("account_flags", "active_memberships", "roles", "institution_ids")
+    _REQUEST_CACHES = ("account_flags", "active_memberships", "roles", "institution_ids", "_senior_profile_of")
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)

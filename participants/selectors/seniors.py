@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
@@ -153,6 +153,22 @@ def senior_current_pledge_acceptance(senior: SeniorProfile) -> PledgeAcceptance 
     return PledgeAcceptance.objects.filter(senior=senior, pledge=current).first()
 
 
+PLEDGE_MEMO = "_sks_has_current_pledge"
+PLEDGE_MEMO_LIFETIME = timedelta(seconds=5)
+
+
+def own_senior_profile(user: User) -> SeniorProfile | None:
+    """The user's own 新現役 profile, None for anyone else or an anonymised one. Read once per user object
+    (User.refresh_from_db forgets it): a request's dashboard panels, steps and views all ask for it and get
+    the same instance, and with it senior_has_current_pledge's memoised answer."""
+    if "_senior_profile_of" not in user.__dict__:
+        user.__dict__["_senior_profile_of"] = SeniorProfile.objects.filter(
+            user=user, anonymised_at__isnull=True
+        ).first()
+    profile: SeniorProfile | None = user.__dict__["_senior_profile_of"]
+    return profile
+
+
 def senior_has_current_pledge(senior: SeniorProfile) -> bool:
     """Whether the senior accepted the pledge in force. A newer version, once in force, must be accepted again.
 
@@ -160,8 +176,17 @@ def senior_has_current_pledge(senior: SeniorProfile) -> bool:
     """
     if senior.anonymised_at is not None:
         return False
-    current = PledgeVersion.objects.filter(effective_from__lte=timezone.now()).order_by("-effective_from", "-pk")
-    return PledgeAcceptance.objects.filter(senior=senior, pledge=current.values("pk")[:1]).exists()
+    # Memoised on the instance for a few seconds: a request's dashboard panels and steps ask it of the same
+    # profile (own_senior_profile). A version coming into force is seen once the memo is older than that;
+    # accepting the pledge (services.senior_pledge_accept) forgets it at once.
+    now = timezone.now()
+    memo: tuple[datetime, bool] | None = senior.__dict__.get(PLEDGE_MEMO)
+    if memo is not None and timedelta(0) <= now - memo[0] < PLEDGE_MEMO_LIFETIME:
+        return memo[1]
+    current = PledgeVersion.objects.filter(effective_from__lte=now).order_by("-effective_from", "-pk")
+    accepted = PledgeAcceptance.objects.filter(senior=senior, pledge=current.values("pk")[:1]).exists()
+    senior.__dict__[PLEDGE_MEMO] = (now, accepted)
+    return accepted
 
 
 def seniors_with_current_pledge(senior_ids: Iterable[int]) -> set[int]:

@@ -40,7 +40,7 @@ from ..models import (
     SeniorProfile,
     User,
 )
-from ..selectors.seniors import consent_purpose_current, pledge_current
+from ..selectors.seniors import PLEDGE_MEMO, consent_purpose_current, pledge_current
 
 __all__ = [
     "ANONYMISED_NAME",
@@ -311,6 +311,7 @@ def senior_pledge_accept(*, profile: SeniorProfile, pledge: PledgeVersion) -> Pl
     if current is None or current.pk != pledge.pk:
         raise SeniorPledgeError(_("誓約書の内容が更新されました。最新の内容をお読みのうえ、もう一度誓約してください。"))
     acceptance, created = PledgeAcceptance.objects.get_or_create(senior=profile, pledge=pledge)
+    profile.__dict__.pop(PLEDGE_MEMO, None)  # senior_has_current_pledge asks afresh
     if created:
         audit(obj=profile, action="senior.pledge_accepted", user=profile.user, data={"pledge_version": pledge.version})
     return acceptance

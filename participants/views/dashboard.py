@@ -14,7 +14,12 @@ from sks.pages import steps_for
 from sks.roles import COMPANY, SENIOR, STAFF_ROLES, Role
 
 from ..dashboard import Panel, dashboard_panels, panel_steps
-from ..selectors import senior_has_current_pledge, senior_profile_completeness, senior_standing_consent
+from ..selectors import (
+    own_senior_profile,
+    senior_has_current_pledge,
+    senior_profile_completeness,
+    senior_standing_consent,
+)
 
 
 def _next_steps(user: Any, panels: list[Panel]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -22,7 +27,8 @@ def _next_steps(user: Any, panels: list[Panel]) -> tuple[list[dict[str, str]], l
     registered steps alone. A senior's missing profile, pledge or consent comes first (nothing else works
     without them), then what the panels ask for now, then the steps every app registered for the user's
     roles (sks.pages)."""
-    own = _senior_steps(user.senior_profile) if SENIOR in user.roles else []
+    profile = own_senior_profile(user) if SENIOR in user.roles else None
+    own = _senior_steps(profile) if profile is not None else []
     registered = steps_for(user)
     steps = own + panel_steps(panels) + registered
     if SENIOR in user.roles and not steps:

@@ -180,3 +180,27 @@ def test_a_published_schedule_is_the_next_step_when_nothing_more_pressing_is_ask
 
     assert _first_step(html).startswith("次にすること あなたの時間割を確認しましょう")
     assert "いまお願いしていることはありません" not in html
+
+
+def test_a_seniors_dashboard_reads_the_profile_and_the_pledge_once(client):
+    # The fit panel, the applications panel and the next steps all ask for the senior's own profile and
+    # whether the pledge in force is accepted: one instance, one answer (own_senior_profile, memoised pledge).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with arranging():
+        bank = OrganizationFactory()
+        event = make_event(hosts=[bank], status="published")
+        approved_hearing(enrol_company(event, company=CompanyFactory(institution=bank)), title="販路")
+        senior = pledged_senior()
+    client.force_login(senior.user)
+    client.get(reverse("dashboard"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    pledge = [s for s in statements if 'FROM "participants_pledgeacceptance"' in s]
+    profile = [s for s in statements if re.search(r'SELECT "participants_seniorprofile"\."id", ', s)]
+    assert (len(pledge), len(profile)) == (1, 1)
