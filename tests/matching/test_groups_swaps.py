@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from matching.engine.groups import form_groups, parse_groups_problem, swaps
+from matching.engine.groups import evaluate, form_groups, parse_groups_problem, swaps
 from matching.engine.groups.problem import GroupsProblem
-from tests.matching.test_groups_engine import SHARED, _load  # noqa: F401  (the shared kit, found as there)
+from tests.matching.test_groups_engine import _load  # the shared kit, found as the engine tests find it
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +77,6 @@ def test_swap_prices_equal_the_cost_counted_afresh(generator, index):
 
 
 def _cost(problem: GroupsProblem, search: swaps.SwapSearch, rounds: list[list[list[int]]]) -> int:
-    from matching.engine.groups import evaluate
-
     figures = evaluate(problem, rounds)
     return search.w_org * figures.same_organisation + figures.repeats
 
