@@ -392,7 +392,7 @@ def ranked_ids_sql(*, criteria: SeniorSearchCriteria, limit: int) -> tuple[str, 
     assert is_ranked == _is_ranked(criteria)
     if not is_ranked:
         raise ValueError("ranked_ids_sql needs a criterion that ranks (a keyword, several areas or weekdays)")
-    inner_sql, inner_params = ranked.values("pk", "updated_at", "score").query.sql_with_params()
+    inner_sql, inner_params = ranked.values("pk", "updated_at", "score").query.sql_with_params()  # type: ignore[misc]  # score is annotated by _search_queryset
     visible = senior_profiles_visible_to_institutions().filter(pk=RawSQL("ranked.pk", ())).values("pk")
     visible_sql, visible_params = visible.query.sql_with_params()
     sql = (

@@ -6,10 +6,12 @@ solution = form_groups(problem, time_limit=10, seed=0)  # sks-groups-solution/1 
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import Any
 
+from . import swaps
 from .problem import (
     PROBLEM_FORMAT,
     SOLUTION_FORMAT,
@@ -53,12 +55,27 @@ def form_groups(
     if time_limit <= 0:
         raise ValueError("time_limit must be positive")
     start = clock()
+    budget = default_effort(time_limit) if effort is None else effort
+    layout = None
+    steps = work = 0
+    if swaps.applies(problem):
+        # Small and tightly packed (the social golfer shape): conflict-directed swaps first (swaps.py), for
+        # same-organisation pairs and repeats; the general search then takes half the budget for diversity.
+        first = swaps.SwapSearch(problem, random.Random(seed))  # noqa: S311  (a seeded search)
+        found = first.run(
+            effort=budget * swaps.UNITS_PER_WORK // 2,
+            deadline=start + time_limit * swaps.TIME_SHARE,
+            clock=clock,
+        )
+        layout, steps, work = found.rounds, found.steps, found.work // swaps.UNITS_PER_WORK
+        budget -= min(budget, work)
     result = search(
         problem,
         seed=seed,
-        effort=default_effort(time_limit) if effort is None else effort,
-        time_limit=time_limit,
+        effort=budget,
+        time_limit=max(time_limit - (clock() - start), 1e-9),
         clock=clock,
+        start=layout,
     )
     return solution_dict(
         problem,
@@ -72,8 +89,8 @@ def form_groups(
             "diversity": result.floor.diversity,
         },
         stopped=result.stopped,
-        steps=result.steps,
-        work=result.work,
+        steps=steps + result.steps,
+        work=work + result.work,
     )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .problem import (
@@ -461,10 +461,16 @@ def search(
     effort: int,
     time_limit: float,
     clock: Callable[[], float] = time.monotonic,
+    start: Sequence[Round] | None = None,
 ) -> SearchResult:
-    """Form the free rounds of `problem`: greedy start, then tabu search for at most `effort` priced moves
-    (and never beyond `time_limit` seconds, a safety stop that makes the result depend on the machine)."""
-    start = clock()
+    """Form the free rounds of `problem`: greedy start (or the free rounds of `start`, a valid schedule),
+    then tabu search for at most `effort` priced moves (and never beyond `time_limit` seconds, a safety
+    stop that makes the result depend on the machine)."""
+    began = clock()
     state = _Search(problem, random.Random(seed))  # noqa: S311  (a seeded search, not cryptography)
-    state.construct()
-    return state.run(effort=effort, deadline=start + time_limit, clock=clock)
+    if start is None:
+        state.construct()
+    else:
+        for r in state.free:
+            state._set_round(r, [list(g) for g in start[r]])
+    return state.run(effort=effort, deadline=began + time_limit, clock=clock)
