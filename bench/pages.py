@@ -147,7 +147,9 @@ def main() -> int:
         for _ in range(args.repeat):
             client.get(path)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "60")))
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+            int(os.environ.get("TOP", "60"))
+        )
         return 0
     baseline: dict[str, float] = json.loads(Path(args.baseline).read_text()) if args.baseline else {}
     header = f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'SQL':>5}{'SQL ms':>8}"

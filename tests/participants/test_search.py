@@ -187,9 +187,7 @@ def test_ranked_search_gives_the_flat_querysets_rows_in_its_order_on_random_data
     base = timezone.now() - timedelta(days=30)
     for i in range(45):
         text = "".join(rng.choice(words) + "の支援。" for _ in range(rng.randint(0, 7)))
-        profile = make_senior(
-            intro=text, expertise=rng.sample(areas, rng.randint(0, 3)), weekdays=rng.randint(0, 127)
-        )
+        profile = make_senior(intro=text, expertise=rng.sample(areas, rng.randint(0, 3)), weekdays=rng.randint(0, 127))
         # Ties in the score broken by updated_at: many share one (i % 4), the rest by pk.
         SeniorProfile.objects.filter(pk=profile.pk).update(updated_at=base + timedelta(hours=i % 4))
         hide = rng.random()
