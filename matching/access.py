@@ -72,6 +72,7 @@ __all__ = [
     "is_event_coordinator",
     "is_institution_staff",
     "meeting_figures_for_statistics",
+    "meeting_figures_of_companies",
     "meeting_figures_of_event",
     "second_interview_for_task",
     "second_interview_for_update",
@@ -358,6 +359,12 @@ def meeting_figures_of_event(*, event: Event) -> QuerySet[MeetingFigure]:
     """System path, unscoped: matching.services.figures rebuilds the whole event's summary (every
     institution's meetings), which no reader sees until the statistics selectors have filtered it."""
     return MeetingFigure.unscoped.filter(event=event)
+
+
+def meeting_figures_of_companies(*, company_ids: list[int]) -> QuerySet[MeetingFigure]:
+    """System path, unscoped: matching.services.figures copies the companies' new branch into every row of
+    theirs (whoever changed the companies may see them; the rows leave only through the statistics)."""
+    return MeetingFigure.unscoped.filter(company_id__in=company_ids)
 
 
 def agreement_category_counts(*, senior_ids: Iterable[int] | None) -> dict[int, dict[str, int]]:

@@ -26,7 +26,7 @@ def backfill(apps, schema_editor):
             if category not in found:
                 found.append(category)
         rows = []
-        for meeting_id, event_id, enrolment_id, institution_id, company_id, senior_id in (
+        for meeting_id, event_id, enrolment_id, institution_id, company_id, branch_id, senior_id in (
             TimetableMeeting.objects.filter(timetable__event_id__in=batch, timetable__status="published")
             .values_list(
                 "pk",
@@ -34,6 +34,7 @@ def backfill(apps, schema_editor):
                 "enrolment_id",
                 "enrolment__institution_id",
                 "enrolment__company_id",
+                "enrolment__company__branch_id",
                 "senior_id",
             )
             .order_by("pk")
@@ -45,6 +46,7 @@ def backfill(apps, schema_editor):
                         event_id=event_id,
                         institution_id=institution_id,
                         company_id=company_id,
+                        branch_id=branch_id,
                         senior_id=senior_id,
                         category=category,
                         first=position == 0,

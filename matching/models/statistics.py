@@ -2,12 +2,13 @@
 issue category of its company), so that the statistics page counts interviews and seniors from one narrow
 table instead of joining ~200,000 meetings to their timetables, enrolments and hearing sheets on every view.
 
-Only what does not change after the meeting is published is stored (the meeting's event, senior, company
-and institution) together with the company's issue categories, which change only through
-events.services.hearings.hearing_sheet_update (signal `hearing_issues_replaced`). What may change
-independently (the event's status, date, coordinator and prefecture; the company's branch) is joined when
-read. matching.services.figures.meeting_figures_refresh rebuilds an event's rows; `manage.py
-refresh_statistics` rebuilds every event's.
+Stored: what does not change after the meeting is published (the meeting's event, senior, company and
+institution), the company's issue categories, which change only through
+events.services.hearings.hearing_sheet_update (signal `hearing_issues_replaced`), and the company's branch,
+which changes only through participants.services.companies and the Django admin (signal
+`company_branches_changed`). The event's status, date, coordinator and prefecture, which change in many
+steps, are joined when read (a small table). matching.services.figures.meeting_figures_refresh rebuilds an
+event's rows; `manage.py refresh_statistics` rebuilds every event's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from participants.models import Company, Organization, SeniorProfile
+from participants.models import Branch, Company, Organization, SeniorProfile
 from sks.access import InstitutionScopedManager, UnscopedManager
 
 from .timetables import TimetableMeeting
@@ -34,6 +35,8 @@ class MeetingFigure(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     institution = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    # The company's branch, copied (the branch breakdown would otherwise join ~200,000 rows to the companies).
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     senior = models.ForeignKey(SeniorProfile, on_delete=models.CASCADE, related_name="+")
     # NULL (not "") for a company without issues: the statistics group it apart from every category, as the
     # hearing sheet's outer join did.

@@ -9,8 +9,8 @@ Definitions (the page's 「集計の定義」 repeats them):
   enrolments / enrolments, summed over the group (never an average of rates);
 * interviews = meetings of the event's published timetable; participating seniors = distinct seniors with
   such a meeting (both counted from the stored summary matching.models.MeetingFigure, rebuilt whenever a
-  timetable is published or a hearing sheet's issues change); second interviews = SecondInterview rows not
-  cancelled; agreements = SupportAgreement rows;
+  timetable is published or a hearing sheet's issues or a company's branch change); second interviews =
+  SecondInterview rows not cancelled; agreements = SupportAgreement rows;
 * prefecture = the event's prefecture; issue category = the categories of the enrolment's hearing sheet
   (a company with two categories counts in both).
 
@@ -344,14 +344,14 @@ def _grouped(
         return rows
 
     # Meetings are counted from their stored summary (matching.models.MeetingFigure, one row per meeting of a
-    # published timetable and issue category): no join to the timetable, the enrolment or the hearing sheet;
-    # the event is joined only for the scope and the filters, the company only for a branch key.
+    # published timetable and issue category, with the company's branch): no join to the timetable, the
+    # enrolment, the company or the hearing sheet; the event is joined only for the scope and the filters.
     figures = meeting_figures_for_statistics().filter(where_event("event__"))
     if scope.kind == "institution" or filters.institution_id:
         figures = figures.filter(where_institution(""))
     if not many:
         figures = figures.filter(first=True)  # one row per meeting
-    figure_path = "category" if many else path
+    figure_path = {"hearing__issues__category": "category", "company__branch_id": "branch_id"}.get(path or "", path)
     aggregates: dict[str, Any] = {"n_seniors": Count("senior_id", distinct=True)}
     if parts == "all":
         aggregates["n_interviews"] = Count("pk")

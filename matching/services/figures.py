@@ -4,8 +4,10 @@
 meetings. It runs wherever the stored inputs change: publishing a timetable (matching.services.publish),
 replacing a hearing sheet's issues (the signal events.signals.hearing_issues_replaced, answered in
 matching.receivers), and `manage.py refresh_statistics` for every event (after a restore or a bulk load).
-Everything else the statistics group or filter by (the event's status, date, coordinator and prefecture,
-the company's branch) is joined when read, so that no other write has to keep the summary up to date.
+`meeting_figures_update_branches` copies companies' branches again when they change (the signal
+participants.signals.company_branches_changed). Everything else the statistics group or filter by (the
+event's status, date, coordinator and prefecture) is joined when read, so that no other write has to keep
+the summary up to date.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from django.db import transaction
 from events.access import enrolments_for_statistics
 from events.models import Event
 
-from ..access import meeting_figures_for_statistics, meeting_figures_of_event
+from ..access import meeting_figures_for_statistics, meeting_figures_of_companies, meeting_figures_of_event
 from ..enums import TimetableStatus
 from ..models import MeetingFigure, Timetable, TimetableMeeting
 
-__all__ = ["meeting_figure_rows", "meeting_figures_refresh", "meeting_figures_refresh_all"]
+__all__ = [
+    "meeting_figure_rows",
+    "meeting_figures_refresh",
+    "meeting_figures_refresh_all",
+    "meeting_figures_update_branches",
+]
 
 BATCH_EVENTS = 200
 
@@ -37,7 +44,7 @@ def meeting_figure_rows(*, event_ids: list[int]) -> list[MeetingFigure]:
         if issue_category not in found:  # a category named twice on one sheet counts once
             found.append(issue_category)
     rows = []
-    for meeting_id, event_id, enrolment_id, institution_id, company_id, senior_id in (
+    for meeting_id, event_id, enrolment_id, institution_id, company_id, branch_id, senior_id in (
         TimetableMeeting.objects.filter(timetable__event_id__in=event_ids, timetable__status=TimetableStatus.PUBLISHED)
         .values_list(
             "pk",
@@ -45,6 +52,7 @@ def meeting_figure_rows(*, event_ids: list[int]) -> list[MeetingFigure]:
             "enrolment_id",
             "enrolment__institution_id",
             "enrolment__company_id",
+            "enrolment__company__branch_id",
             "senior_id",
         )
         .order_by("pk")
@@ -56,6 +64,7 @@ def meeting_figure_rows(*, event_ids: list[int]) -> list[MeetingFigure]:
                     event_id=event_id,
                     institution_id=institution_id,
                     company_id=company_id,
+                    branch_id=branch_id,
                     senior_id=senior_id,
                     category=category,
                     first=position == 0,
@@ -85,3 +94,17 @@ def meeting_figures_refresh_all() -> int:
         rows = meeting_figure_rows(event_ids=event_ids[start : start + BATCH_EVENTS])
         written += len(MeetingFigure.objects.bulk_create(rows, batch_size=5000))
     return written
+
+
+@transaction.atomic
+def meeting_figures_update_branches(*, company_ids: list[int]) -> int:
+    """Copy the current branch of `company_ids` into their summary rows; the number of rows changed."""
+    branches: dict[int | None, set[int]] = {}
+    for company_id, branch_id in (
+        enrolments_for_statistics().filter(company_id__in=company_ids).values_list("company_id", "company__branch_id")
+    ):
+        branches.setdefault(branch_id, set()).add(company_id)
+    return sum(
+        meeting_figures_of_companies(company_ids=sorted(ids)).exclude(branch_id=branch_id).update(branch_id=branch_id)
+        for branch_id, ids in branches.items()
+    )

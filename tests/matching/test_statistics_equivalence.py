@@ -35,6 +35,8 @@ from matching.selectors import statistics as stats
 from matching.selectors.statistics import StatFilters, StatisticsScope, StatRow, _enrolment_q
 from matching.services.figures import meeting_figures_refresh_all
 from matching.services.publish import timetable_publish
+from participants.models import Branch, Company
+from participants.services.companies import company_update
 from sks.roles import Role
 from tests.access import arranging, as_user, every
 from tests.factories import (
@@ -274,7 +276,7 @@ def test_grouped_figures_equal_the_reference_on_random_data(seed):
 
 # --- the stored summary (matching.models.MeetingFigure) -----------------------------------------------------
 def stored_summary() -> list[tuple[Any, ...]]:
-    fields = ("meeting_id", "event_id", "institution_id", "company_id", "senior_id", "category", "first")
+    fields = ("meeting_id", "event_id", "institution_id", "company_id", "branch_id", "senior_id", "category", "first")
     return sorted(every(MeetingFigure).values_list(*fields), key=repr)
 
 
@@ -338,6 +340,12 @@ def _add_an_issue_without_the_signal(world: dict[str, Any]) -> None:
     HearingIssue.objects.create(sheet=enrolment.hearing, category="quality", description="後から足した課題")
 
 
+def _move_a_company_to_another_branch_without_the_signal(world: dict[str, Any]) -> None:
+    company = every(Company).get(pk=counted_figure().company_id)
+    other = every(Branch).filter(organization_id=company.institution_id).exclude(pk=company.branch_id).first()
+    every(Company).filter(pk=company.pk).update(branch=other)
+
+
 def _supersede_without_refreshing(world: dict[str, Any]) -> None:
     Timetable.objects.filter(pk=counted_figure().meeting.timetable_id).update(status=TimetableStatus.SUPERSEDED)
 
@@ -349,6 +357,7 @@ def _supersede_without_refreshing(world: dict[str, Any]) -> None:
         _move_a_row_to_another_category,
         _count_a_meeting_under_no_row,
         _add_an_issue_without_the_signal,
+        _move_a_company_to_another_branch_without_the_signal,
         _supersede_without_refreshing,
     ],
 )
@@ -409,3 +418,20 @@ def test_publishing_a_new_version_refreshes_the_summary(django_capture_on_commit
         scope=StatisticsScope(kind="coordinator"), filters=StatFilters(), path=None, event_ids=[event.pk]
     )[None]
     assert (figures.interviews, figures.seniors) == (4, 3)
+
+
+@pytest.mark.parametrize("to_no_branch", [False, True])
+def test_company_update_of_the_branch_updates_the_summary(to_no_branch):
+    world = random_world(random.Random(1))
+    with arranging():
+        company = every(Company).get(pk=counted_figure().company_id)
+        other = every(Branch).filter(organization_id=company.institution_id).exclude(pk=company.branch_id).first()
+        staff = every(EventCompany).filter(company=company).first().attending_staff
+    target = None if to_no_branch else other
+
+    with as_user(staff):
+        company_update(company=company, by=staff, branch=target)
+
+    assert compare_with_reference(world)[1] == []
+    branches = set(every(MeetingFigure).filter(company=company).values_list("branch_id", flat=True))
+    assert branches == {None if target is None else target.pk}
