@@ -104,7 +104,9 @@ def meeting_figures_update_branches(*, company_ids: list[int]) -> int:
         enrolments_for_statistics().filter(company_id__in=company_ids).values_list("company_id", "company__branch_id")
     ):
         branches.setdefault(branch_id, set()).add(company_id)
-    return sum(
-        meeting_figures_of_companies(company_ids=sorted(ids)).exclude(branch_id=branch_id).update(branch_id=branch_id)
-        for branch_id, ids in branches.items()
-    )
+    changed = 0
+    for branch, ids in branches.items():
+        stale = meeting_figures_of_companies(company_ids=sorted(ids))
+        stale = stale.exclude(branch__isnull=True) if branch is None else stale.exclude(branch_id=branch)
+        changed += stale.update(branch_id=branch)
+    return changed
