@@ -367,9 +367,12 @@ def _grouped(
     seconds = second_interviews_for_statistics().filter(where("")).exclude(status=SecondInterviewStatus.CANCELLED)
     for values in _aggregate(seconds, keys(prefix), n=Count("pk", distinct=many)):
         row_for(values, prefix).second_interviews = values["n"]
+    # An agreement carries its enrolment's company as well (matching.services.followup copies it): a company
+    # key (the branch) is read from there, without joining the enrolment.
+    agreement_prefix = "" if path and path.startswith("company__") else prefix
     agreements = agreements_for_statistics().filter(where(""))
-    for values in _aggregate(agreements, keys(prefix), n=Count("pk", distinct=many)):
-        row_for(values, prefix).agreements = values["n"]
+    for values in _aggregate(agreements, keys(agreement_prefix), n=Count("pk", distinct=many)):
+        row_for(values, agreement_prefix).agreements = values["n"]
     return rows
 
 
