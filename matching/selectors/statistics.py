@@ -329,6 +329,8 @@ def _grouped(
             "second_interviews", distinct=True, filter=~Q(second_interviews__status=SecondInterviewStatus.CANCELLED)
         )
         enrolment_aggregates["n_agreements"] = Count("agreements", distinct=True)
+        # The agreements are joined here anyway: a supported enrolment is one with a joined agreement.
+        enrolment_aggregates["n_supported"] = Count("pk", distinct=True, filter=Q(agreements__isnull=False))
     for values in _aggregate(
         enrolments_for_statistics().filter(where("")), keys("", labelled=True), **enrolment_aggregates
     ):
