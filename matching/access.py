@@ -37,7 +37,14 @@ from sks.access import get_or_404
 from sks.roles import INSTITUTION_ROLES
 
 from .enums import SecondInterviewStatus, TimetableStatus
-from .models import AgreementVisit, InterviewResult, SecondInterview, SupportAgreement, TimetableMeeting
+from .models import (
+    AgreementVisit,
+    InterviewResult,
+    MeetingFigure,
+    SecondInterview,
+    SupportAgreement,
+    TimetableMeeting,
+)
 
 __all__ = [
     "access_agreement",
@@ -64,6 +71,9 @@ __all__ = [
     "interview_results_of_senior",
     "is_event_coordinator",
     "is_institution_staff",
+    "meeting_figures_for_statistics",
+    "meeting_figures_of_companies",
+    "meeting_figures_of_event",
     "second_interview_for_task",
     "second_interview_for_update",
     "second_interviews_for_participant",
@@ -338,6 +348,23 @@ def second_interviews_for_statistics() -> QuerySet[SecondInterview]:
 def agreements_for_statistics() -> QuerySet[SupportAgreement]:
     """System path, unscoped: as second_interviews_for_statistics."""
     return SupportAgreement.unscoped.all()
+
+
+def meeting_figures_for_statistics() -> QuerySet[MeetingFigure]:
+    """System path, unscoped: as second_interviews_for_statistics."""
+    return MeetingFigure.unscoped.all()
+
+
+def meeting_figures_of_event(*, event: Event) -> QuerySet[MeetingFigure]:
+    """System path, unscoped: matching.services.figures rebuilds the whole event's summary (every
+    institution's meetings), which no reader sees until the statistics selectors have filtered it."""
+    return MeetingFigure.unscoped.filter(event=event)
+
+
+def meeting_figures_of_companies(*, company_ids: list[int]) -> QuerySet[MeetingFigure]:
+    """System path, unscoped: matching.services.figures copies the companies' new branch into every row of
+    theirs (whoever changed the companies may see them; the rows leave only through the statistics)."""
+    return MeetingFigure.unscoped.filter(company_id__in=company_ids)
 
 
 def agreement_category_counts(*, senior_ids: Iterable[int] | None) -> dict[int, dict[str, int]]:

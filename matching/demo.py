@@ -35,6 +35,7 @@ from .models import (
     TimetableMeeting,
 )
 from .problems import event_problem
+from .services.figures import meeting_figures_refresh
 
 PAST_TITLE = "2026年秋 かながわ・しずおか 新現役交流会"
 BANKS = ("さくら台信用金庫", "みなと信用組合", "東海みらい銀行")
@@ -295,6 +296,9 @@ def seed_followup_demo() -> None:
                 _second_interview(result, enrolment, status, kind, i, today)
             elif (i, r) == COORDINATOR_PAIR:
                 _second_interview(result, enrolment, SecondInterviewStatus.PROPOSED, "", i, today)
+
+    # The statistics count the published timetable's meetings from their stored summary.
+    meeting_figures_refresh(event=event)
 
     # The survey: the extra seniors answered (the demo senior and staff can still answer it themselves).
     comments = ["経験を活かせる場があり、参加してよかったです。", "", "面談時間がもう少し長いと助かります。", ""]

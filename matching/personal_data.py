@@ -35,6 +35,7 @@ from .models import (
     Attendance,
     FitMailOptOut,
     InterviewResult,
+    MeetingFigure,
     SecondInterview,
     SupportAgreement,
     SurveyResponse,
@@ -238,6 +239,14 @@ def register_personal_data() -> None:
                 "title": _("課題の見出し"),
             },
             kept="kept: the meetings count the interviews held (statistics); no free text",
+        )
+    )
+    register(
+        PersonalData(
+            model=MeetingFigure,
+            label=_("面談の集計"),
+            person=("senior",),
+            kept="kept: the statistics' summary of the meetings above (which are kept), counts only; no free text",
         )
     )
     register(

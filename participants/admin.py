@@ -15,6 +15,7 @@ from .models import (
     StaffInvitation,
     User,
 )
+from .signals import company_branches_changed
 
 
 class MembershipInline(admin.TabularInline):
@@ -80,6 +81,11 @@ class CompanyAdmin(admin.ModelAdmin):
     list_filter = ["institution"]
     search_fields = ["name", "name_kana"]
     list_select_related = ["institution", "branch"]
+
+    def save_model(self, request: Any, obj: Company, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # As participants.services.companies does: what copies a company's branch copies it again.
+        company_branches_changed.send(sender=Company, company_ids=[obj.pk])
 
 
 @admin.register(MailDelivery)

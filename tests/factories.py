@@ -215,6 +215,7 @@ def approved_hearing(
     from django.utils import timezone
 
     from events.models import HearingIssue, HearingSheet
+    from events.signals import hearing_issues_replaced
 
     sheet = HearingSheet.objects.get(enrolment=enrolment)
     sheet.status = "approved"
@@ -229,6 +230,8 @@ def approved_hearing(
     sheet.internal_notes = "内部メモ：融資の相談あり"
     sheet.save()
     HearingIssue.objects.create(sheet=sheet, category=category, description="販路拡大の具体策が必要")
+    # As events.services.hearings.hearing_sheet_update does after replacing the issues.
+    hearing_issues_replaced.send(sender=HearingSheet, enrolment=enrolment, by=None)
     return sheet
 
 
@@ -347,6 +350,7 @@ def make_timetable(event: Any, meetings: list[tuple[Any, Any, int, str]] = (), *
     """A solved timetable of `event` with the given (enrolment, senior profile, slot, kind) meetings."""
     from matching.models import Timetable, TimetableMeeting
     from matching.problems import event_problem
+    from matching.services.figures import meeting_figures_refresh
 
     version = (event.timetables.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     timetable = Timetable.objects.create(
@@ -359,6 +363,9 @@ def make_timetable(event: Any, meetings: list[tuple[Any, Any, int, str]] = (), *
     )
     for enrolment, senior, slot, kind in meetings:
         TimetableMeeting.objects.create(timetable=timetable, enrolment=enrolment, senior=senior, slot=slot, kind=kind)
+    if status == "published":
+        # As matching.services.publish does: the statistics count the meetings from their stored summary.
+        meeting_figures_refresh(event=event)
     return timetable
 
 

@@ -43,6 +43,7 @@ from ..enums import ApprovalMethod, EventStatus, HearingStatus, IssueCategory, P
 from ..exceptions import HearingError
 from ..models import Event, EventCompany, EventHost, HearingIssue, HearingSheet
 from ..selectors.hearings import HEARING_EDITABLE_STATUSES, company_contact_users, enrolment_closed_reason
+from ..signals import hearing_issues_replaced
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: annotations only
@@ -263,6 +264,7 @@ def hearing_sheet_update(
         )
         if issue.expertise:
             row.expertise.set(issue.expertise)
+    hearing_issues_replaced.send(sender=HearingSheet, enrolment=sheet.enrolment, by=by)
     audit(obj=sheet, action="hearing.updated", user=by, data={"issues": len(issues)})
     return sheet
 

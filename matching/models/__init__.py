@@ -1,4 +1,5 @@
-"""matching's models: timetables and the event day (timetables.py); what follows the event (followup.py)."""
+"""matching's models: timetables and the event day (timetables.py); what follows the event (followup.py); the
+statistics' stored summary of the interviews (statistics.py)."""
 
 from .fit import FitMailOptOut
 from .followup import (
@@ -8,6 +9,7 @@ from .followup import (
     SupportAgreement,
     SurveyResponse,
 )
+from .statistics import MeetingFigure
 from .timetables import Attendance, Timetable, TimetableMeeting
 
 __all__ = [
@@ -15,6 +17,7 @@ __all__ = [
     "Attendance",
     "FitMailOptOut",
     "InterviewResult",
+    "MeetingFigure",
     "SecondInterview",
     "SupportAgreement",
     "SurveyResponse",

@@ -8,7 +8,9 @@ Definitions (the page's 「集計の定義」 repeats them):
 * a supported enrolment has at least one SupportAgreement of that enrolment; matching rate = supported
   enrolments / enrolments, summed over the group (never an average of rates);
 * interviews = meetings of the event's published timetable; participating seniors = distinct seniors with
-  such a meeting; second interviews = SecondInterview rows not cancelled; agreements = SupportAgreement rows;
+  such a meeting (both counted from the stored summary matching.models.MeetingFigure, rebuilt whenever a
+  timetable is published or a hearing sheet's issues or a company's branch change); second interviews =
+  SecondInterview rows not cancelled; agreements = SupportAgreement rows;
 * prefecture = the event's prefecture; issue category = the categories of the enrolment's hearing sheet
   (a company with two categories counts in both).
 
@@ -47,9 +49,9 @@ from participants.enums import OrganizationKind
 from participants.models import PREFECTURE_CHOICES, User
 from sks.roles import INSTITUTION_ROLES, Role
 
-from ..access import agreements_for_statistics, second_interviews_for_statistics
-from ..enums import SecondInterviewStatus, SurveyRole, TimetableStatus
-from ..models import SurveyResponse, Timetable, TimetableMeeting
+from ..access import agreements_for_statistics, meeting_figures_for_statistics, second_interviews_for_statistics
+from ..enums import SecondInterviewStatus, SurveyRole
+from ..models import SurveyResponse
 
 __all__ = [
     "BREAKDOWNS",
@@ -271,8 +273,8 @@ def _grouped(
     from EventCompany; None: one overall row).
 
     One query per source table. Second interviews and agreements carry their event and institution, so
-    they are filtered without joining the enrolment; meetings are those of the counted timetables (a
-    subquery) and join the enrolment only for an institution filter or an enrolment key. Labels are read
+    they are filtered without joining the enrolment; meetings are read from their stored summary
+    (matching.models.MeetingFigure), which carries the institution and the issue categories. Labels are read
     with the enrolment figures only, which make every row. Rows are counted distinct only
     where a many-valued key (issue categories) could repeat them; that is where a company with two
     categories counts in both. `parts`: "all", "seniors" (enrolment figures and seniors) or "enrolments".
@@ -327,6 +329,8 @@ def _grouped(
             "second_interviews", distinct=True, filter=~Q(second_interviews__status=SecondInterviewStatus.CANCELLED)
         )
         enrolment_aggregates["n_agreements"] = Count("agreements", distinct=True)
+        # The agreements are joined here anyway: a supported enrolment is one with a joined agreement.
+        enrolment_aggregates["n_supported"] = Count("pk", distinct=True, filter=Q(agreements__isnull=False))
     for values in _aggregate(
         enrolments_for_statistics().filter(where("")), keys("", labelled=True), **enrolment_aggregates
     ):
@@ -341,20 +345,20 @@ def _grouped(
     if parts == "enrolments":
         return rows
 
-    # The enrolment is joined only for an institution filter or a key of the enrolment (institution, branch,
-    # category); an event key is read through the timetable.
-    meeting_prefix = "timetable__" if not path or path.startswith("event") else "enrolment__"
-    # The counted timetables (published, of an event in scope) as a subquery: hashed once, instead of two
-    # joins for each of the ~200,000 meetings; the enrolment is joined only for its institution or key.
-    timetables = Timetable.objects.filter(where_event("event__"), status=TimetableStatus.PUBLISHED).values("pk")
-    meetings = TimetableMeeting.objects.filter(timetable__in=timetables)
+    # Meetings are counted from their stored summary (matching.models.MeetingFigure, one row per meeting of a
+    # published timetable and issue category, with the company's branch): no join to the timetable, the
+    # enrolment, the company or the hearing sheet; the event is joined only for the scope and the filters.
+    figures = meeting_figures_for_statistics().filter(where_event("event__"))
     if scope.kind == "institution" or filters.institution_id:
-        meetings = meetings.filter(where_institution("enrolment__"))
+        figures = figures.filter(where_institution(""))
+    if not many:
+        figures = figures.filter(first=True)  # one row per meeting
+    figure_path = {"hearing__issues__category": "category", "company__branch_id": "branch_id"}.get(path or "", path)
     aggregates: dict[str, Any] = {"n_seniors": Count("senior_id", distinct=True)}
     if parts == "all":
-        aggregates["n_interviews"] = Count("pk", distinct=many)
-    for values in _aggregate(meetings, keys(meeting_prefix), **aggregates):
-        row = row_for(values, meeting_prefix)
+        aggregates["n_interviews"] = Count("pk")
+    for values in _aggregate(figures, [figure_path] if figure_path else [], **aggregates):
+        row = row_for({path: values[figure_path]} if path and figure_path else {})
         row.seniors = values["n_seniors"]
         row.interviews = values.get("n_interviews", 0)
     if parts != "all" or combined:
@@ -365,9 +369,12 @@ def _grouped(
     seconds = second_interviews_for_statistics().filter(where("")).exclude(status=SecondInterviewStatus.CANCELLED)
     for values in _aggregate(seconds, keys(prefix), n=Count("pk", distinct=many)):
         row_for(values, prefix).second_interviews = values["n"]
+    # An agreement carries its enrolment's company as well (matching.services.followup copies it): a company
+    # key (the branch) is read from there, without joining the enrolment.
+    agreement_prefix = "" if path and path.startswith("company__") else prefix
     agreements = agreements_for_statistics().filter(where(""))
-    for values in _aggregate(agreements, keys(prefix), n=Count("pk", distinct=many)):
-        row_for(values, prefix).agreements = values["n"]
+    for values in _aggregate(agreements, keys(agreement_prefix), n=Count("pk", distinct=many)):
+        row_for(values, agreement_prefix).agreements = values["n"]
     return rows
 
 

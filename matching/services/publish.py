@@ -41,6 +41,7 @@ from ..selectors.publish import (
     timetable_publish_blocker,
 )
 from ..selectors.repair import previous_published_version, schedule_changes
+from .figures import meeting_figures_refresh
 
 __all__ = [
     "TimetablePublishError",
@@ -82,6 +83,8 @@ def timetable_publish(*, timetable: Timetable, by: User) -> Timetable:
     current.save(update_fields=["status", "published_at", "published_by"])
     if event.status == EventStatus.SELECTION:
         event_start_timetabling(event=event, by=by)
+    # The statistics count the published version's meetings from their stored summary.
+    meeting_figures_refresh(event=event)
     audit(
         obj=current,
         action="timetable.published",

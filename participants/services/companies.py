@@ -55,6 +55,7 @@ from ..selectors.companies import (
     company_keys_for,
     company_staff_for,
 )
+from ..signals import company_branches_changed
 
 __all__ = [
     "COMPANY_IMPORT_MAX_BYTES",
@@ -271,6 +272,7 @@ def _save(company: Company, *, by: User) -> Company:
     try:
         with transaction.atomic(), audit_actor(by):
             company.save()
+            company_branches_changed.send(sender=Company, company_ids=[company.pk])
     except IntegrityError:
         # Two people saved the same company at the same moment: the constraint caught the second.
         _check_company(company)
@@ -687,6 +689,9 @@ def _companies_save(
                 company.updated_at = now
                 values = {_ATTNAMES[name]: getattr(company, _ATTNAMES[name]) for name in changed}
                 Company.objects.filter(pk=company.pk).update(**values, updated_at=now)
+            moved = [company.pk for _before, company, changed in updated if "branch" in changed]
+            if moved:
+                company_branches_changed.send(sender=Company, company_ids=moved)
     except IntegrityError:
         # A colleague saved one of these companies between the check and the write: a unique key caught it.
         raise CompanyImportChangedError(

@@ -1,6 +1,10 @@
 """The statistics figures equal those of the earlier computation (one query per source table, each joining
-what it needed), kept below as the reference, on random data: every breakdown, the totals and the
-per-event figures, for a coordinator, a bank and a local government, with and without filters.
+what it needed, meetings counted from the meetings themselves), kept below as the reference, on random data:
+every breakdown, the totals and the per-event figures, for a coordinator, a bank and a local government,
+with and without filters. The selectors count interviews and seniors from the stored summary
+(matching.models.MeetingFigure): a rebuild writes the same rows, the services that change its inputs
+(publishing, a hearing sheet's issues) keep it equal to the reference, and a wrong or stale summary fails the
+comparison.
 
 The random world has what the figures must handle: events in and out of the counted statuses, companies
 with no branch, hearing sheets with no issue, two issues or the same category twice, draft and published
@@ -10,20 +14,31 @@ timetables of one event, cancelled second interviews and enrolments with several
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import io
 import random
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db.models import Count, Q, QuerySet
 
 from events.access import enrolments_for_statistics
-from events.models import HearingIssue
+from events.enums import EventStatus, HearingStatus
+from events.models import Event, EventCompany, HearingIssue, HearingSheet
+from events.services.hearings import HearingIssueInput, hearing_sheet_update
 from matching.access import agreements_for_statistics, second_interviews_for_statistics
 from matching.enums import SecondInterviewStatus, TimetableStatus
-from matching.models import TimetableMeeting
+from matching.models import MeetingFigure, Timetable, TimetableMeeting
 from matching.selectors import statistics as stats
 from matching.selectors.statistics import StatFilters, StatisticsScope, StatRow, _enrolment_q
+from matching.services.figures import meeting_figures_refresh_all
+from matching.services.publish import timetable_publish
+from participants.models import Branch, Company
+from participants.services.companies import company_update
 from sks.roles import Role
+from tests.access import arranging, as_user, every
 from tests.factories import (
     BranchFactory,
     CompanyFactory,
@@ -211,9 +226,9 @@ def _as_dicts(rows: dict[Any, StatRow]) -> dict[Any, dict[str, Any]]:
     return {key: vars(row) for key, row in rows.items()}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_grouped_figures_equal_the_reference_on_random_data(seed):
-    world = random_world(random.Random(seed))
+def compare_with_reference(world: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+    """Every figure set the selectors compute (scopes × filters × groupings × parts × event pages), each
+    compared with the reference: how many were compared, and the arguments of those that differ."""
     lg = world["lg"].active_memberships[0].organization
     scopes = [
         StatisticsScope(kind="coordinator"),
@@ -229,7 +244,7 @@ def test_grouped_figures_equal_the_reference_on_random_data(seed):
     paths: list[tuple[str | None, str | None]] = [(None, None), ("event_id", None)]
     paths += [(b.path, b.label_path) for b in stats.BREAKDOWNS.values()]
     event_ids = [e.pk for e in world["events"][:4]]
-    compared = 0
+    compared, differing = 0, []
     for scope in scopes:
         for filters in filter_sets:
             for path, label_path in paths:
@@ -239,11 +254,184 @@ def test_grouped_figures_equal_the_reference_on_random_data(seed):
                         arguments = dict(
                             scope=scope, filters=filters, path=path, label_path=label_path, parts=parts, event_ids=ids
                         )
-                        expected = _as_dicts(reference_grouped(**arguments))
-                        assert _as_dicts(stats._grouped(**arguments)) == expected, arguments
+                        if _as_dicts(stats._grouped(**arguments)) != _as_dicts(reference_grouped(**arguments)):
+                            differing.append(arguments)
                         compared += 1
+    return compared, differing
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_grouped_figures_equal_the_reference_on_random_data(seed):
+    world = random_world(random.Random(seed))
+
+    compared, differing = compare_with_reference(world)
+
+    assert differing == []
     assert compared == 3 * 4 * 3 * (2 * 2 + 6)
     # The world is not empty where it matters: counted events with interviews and agreements.
-    overall = stats._grouped(scope=scopes[0], filters=StatFilters(), path=None)[None]
+    overall = stats._grouped(scope=StatisticsScope(kind="coordinator"), filters=StatFilters(), path=None)[None]
     assert overall.interviews > 0
     assert overall.agreements > 0
+
+
+# --- the stored summary (matching.models.MeetingFigure) -----------------------------------------------------
+def stored_summary() -> list[tuple[Any, ...]]:
+    fields = ("meeting_id", "event_id", "institution_id", "company_id", "branch_id", "senior_id", "category", "first")
+    return sorted(every(MeetingFigure).values_list(*fields), key=repr)
+
+
+def counted_figure() -> MeetingFigure:
+    """A summary row the coordinator's figures count (its event took place), of a company with an issue."""
+    figure = (
+        every(MeetingFigure)
+        .filter(event__status__in=stats.HELD_STATUSES, first=True, category__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert figure is not None
+    return figure
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_stored_summary_is_what_a_rebuild_writes(seed):
+    random_world(random.Random(seed))
+    stored = stored_summary()
+
+    with arranging():
+        written = meeting_figures_refresh_all()
+
+    assert stored_summary() == stored
+    assert written == len(stored) > 0
+
+
+def test_refresh_statistics_and_the_migration_rebuild_a_lost_summary():
+    random_world(random.Random(1))
+    stored = stored_summary()
+    backfill = importlib.import_module("matching.migrations.0007_meeting_figure_backfill").backfill
+    out = io.StringIO()
+
+    with arranging():
+        every(MeetingFigure).delete()
+        call_command("refresh_statistics", stdout=out)
+    rebuilt = stored_summary()
+    with arranging():
+        every(MeetingFigure).delete()
+        backfill(django_apps, None)
+
+    assert rebuilt == stored
+    assert stored_summary() == stored
+    assert f"{len(stored)} 行" in out.getvalue()
+
+
+def _drop_a_counted_row(world: dict[str, Any]) -> None:
+    counted_figure().delete()
+
+
+def _move_a_row_to_another_category(world: dict[str, Any]) -> None:
+    every(MeetingFigure).filter(pk=counted_figure().pk).update(category="quality")
+
+
+def _count_a_meeting_under_no_row(world: dict[str, Any]) -> None:
+    every(MeetingFigure).filter(pk=counted_figure().pk).update(first=False)
+
+
+def _add_an_issue_without_the_signal(world: dict[str, Any]) -> None:
+    enrolment = every(EventCompany).get(pk=counted_figure().meeting.enrolment_id)
+    HearingIssue.objects.create(sheet=enrolment.hearing, category="quality", description="後から足した課題")
+
+
+def _move_a_company_to_another_branch_without_the_signal(world: dict[str, Any]) -> None:
+    company = every(Company).get(pk=counted_figure().company_id)
+    other = every(Branch).filter(organization_id=company.institution_id).exclude(pk=company.branch_id).first()
+    every(Company).filter(pk=company.pk).update(branch=other)
+
+
+def _supersede_without_refreshing(world: dict[str, Any]) -> None:
+    Timetable.objects.filter(pk=counted_figure().meeting.timetable_id).update(status=TimetableStatus.SUPERSEDED)
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        _drop_a_counted_row,
+        _move_a_row_to_another_category,
+        _count_a_meeting_under_no_row,
+        _add_an_issue_without_the_signal,
+        _move_a_company_to_another_branch_without_the_signal,
+        _supersede_without_refreshing,
+    ],
+)
+def test_a_wrong_or_stale_summary_fails_the_comparison(corrupt):
+    # The comparison above is not vacuous: a summary that disagrees with the meetings shows.
+    world = random_world(random.Random(1))
+    assert compare_with_reference(world)[1] == []
+
+    with arranging():
+        corrupt(world)
+
+    assert compare_with_reference(world)[1] != []
+
+
+def test_hearing_sheet_update_refreshes_the_summary(django_capture_on_commit_callbacks):
+    world = random_world(random.Random(2))
+    with arranging():
+        enrolment = every(EventCompany).select_related("event").get(pk=counted_figure().meeting.enrolment_id)
+        HearingSheet.objects.filter(enrolment=enrolment).update(status=HearingStatus.DRAFT)
+        staff = enrolment.attending_staff
+
+    with as_user(staff), django_capture_on_commit_callbacks(execute=True):
+        hearing_sheet_update(
+            enrolment=enrolment,
+            by=staff,
+            support_form="ongoing",
+            payment_capacity="subsidy_only",
+            issues=[
+                HearingIssueInput(category="quality", description="品質管理の仕組みを作りたい"),
+                HearingIssueInput(category="hr", description="若手を育てたい"),
+            ],
+        )
+
+    assert compare_with_reference(world)[1] == []
+    categories = every(MeetingFigure).filter(meeting__enrolment=enrolment).values_list("category", flat=True)
+    assert set(categories) == {"quality", "hr"}
+
+
+def test_publishing_a_new_version_refreshes_the_summary(django_capture_on_commit_callbacks):
+    world = random_world(random.Random(3))
+    with arranging():
+        event = every(EventCompany).get(pk=counted_figure().meeting.enrolment_id).event
+        Event.objects.filter(pk=event.pk).update(status=EventStatus.HELD)
+        enrolments = list(every(EventCompany).filter(event=event).order_by("pk"))
+        seniors = [SeniorProfileFactory() for _ in range(3)]
+        draft = make_timetable(
+            event,
+            [(enrolments[0], seniors[i], i, "mutual") for i in range(3)] + [(enrolments[-1], seniors[0], 3, "mutual")],
+        )
+        coordinator = staff_user(Role.COORDINATOR, event.coordinator, mfa=False)
+
+    with as_user(coordinator), django_capture_on_commit_callbacks(execute=True):
+        timetable_publish(timetable=draft, by=coordinator)
+
+    assert compare_with_reference(world)[1] == []
+    assert set(every(MeetingFigure).filter(event=event).values_list("meeting__timetable_id", flat=True)) == {draft.pk}
+    figures = stats._grouped(
+        scope=StatisticsScope(kind="coordinator"), filters=StatFilters(), path=None, event_ids=[event.pk]
+    )[None]
+    assert (figures.interviews, figures.seniors) == (4, 3)
+
+
+@pytest.mark.parametrize("to_no_branch", [False, True])
+def test_company_update_of_the_branch_updates_the_summary(to_no_branch):
+    world = random_world(random.Random(1))
+    with arranging():
+        company = every(Company).get(pk=counted_figure().company_id)
+        other = every(Branch).filter(organization_id=company.institution_id).exclude(pk=company.branch_id).first()
+        staff = every(EventCompany).filter(company=company).first().attending_staff
+    target = None if to_no_branch else other
+
+    with as_user(staff):
+        company_update(company=company, by=staff, branch=target)
+
+    assert compare_with_reference(world)[1] == []
+    branches = set(every(MeetingFigure).filter(company=company).values_list("branch_id", flat=True))
+    assert branches == {None if target is None else target.pk}

@@ -28,6 +28,7 @@ from participants.services import (
     company_import_read,
 )
 from participants.services import companies as company_services
+from participants.signals import company_branches_changed
 from sks.roles import Role
 from tests.access import arranging, every
 from tests.factories import (
@@ -504,6 +505,27 @@ def test_company_import_commit_saves_every_row_for_the_users_institution(world):
     ]
     existing.refresh_from_db()
     assert existing.updated_at > existing.created_at
+
+
+def test_company_import_commit_announces_the_companies_whose_branch_changed(world):
+    # What copies a company's branch (the statistics' stored summary) hears of the import's moves only.
+    moved = CompanyFactory(institution=world["bank_a"], name="株式会社川崎精密工業", corporate_number=CN[0])
+    CompanyFactory(
+        institution=world["bank_a"], name="湘南ベーカリー有限会社", corporate_number=CN[1], branch=world["branch_a"]
+    )
+    sent: list[list[int]] = []
+
+    def receiver(*, company_ids, **_kwargs):
+        sent.append(sorted(company_ids))
+
+    company_branches_changed.connect(receiver)
+    try:
+        report, _pending = commit(world["staff_a"], good_rows())
+    finally:
+        company_branches_changed.disconnect(receiver)
+
+    assert report.updated == 2
+    assert sent == [[moved.pk]]
 
 
 def test_company_import_commit_from_xlsx(world):
