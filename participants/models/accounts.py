@@ -107,10 +107,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         connection = connections[DEFAULT_DB_ALIAS]
         compiled = _ACCOUNT_FLAGS_SQL.get(connection.vendor)
         if compiled is None:
-            sql, params = _account_flags_queryset(_PK_PLACEHOLDER).query.sql_with_params()
-            compiled = _ACCOUNT_FLAGS_SQL[connection.vendor] = (sql, tuple(params), params.index(_PK_PLACEHOLDER))
+            compiled_sql, compiled_params = _account_flags_queryset(_PK_PLACEHOLDER).query.sql_with_params()
+            compiled = _ACCOUNT_FLAGS_SQL[connection.vendor] = (
+                compiled_sql,
+                tuple(compiled_params),
+                compiled_params.index(_PK_PLACEHOLDER),
+            )
         sql, template, at = compiled
-        params = list(template)
+        params: list[Any] = list(template)
         params[at] = self.pk
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -132,7 +136,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_totp(self) -> bool:
         """Whether the user has a TOTP authenticator (allauth's `is_mfa_enabled(user, types=["totp"])`), as it
         stood when this request first asked about the user."""
-        return bool(self.account_flags.get("has_totp"))
+        return bool(self.account_flags.get("has_totp_authenticator"))
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -298,13 +302,13 @@ class StaffInvitation(TimeStampedModel):
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
 
 
-_ACCOUNT_FLAGS = ("is_senior", "is_contact", "has_membership", "has_totp")
+_ACCOUNT_FLAGS = ("is_senior", "is_contact", "has_membership", "has_totp_authenticator")
 # A value no primary key takes: it marks where the user's pk goes among the compiled statement's parameters.
 _PK_PLACEHOLDER = -918_273_645
 _ACCOUNT_FLAGS_SQL: dict[str, tuple[str, tuple[object, ...], int]] = {}
 
 
-def _account_flags_queryset(pk: object) -> models.QuerySet[User]:
+def _account_flags_queryset(pk: int) -> models.QuerySet[User]:
     # Imported here: participants.access imports the models package, which is being loaded (this module).
     from allauth.mfa.models import Authenticator
 
@@ -318,7 +322,7 @@ def _account_flags_queryset(pk: object) -> models.QuerySet[User]:
             is_senior=models.Exists(SeniorProfile.objects.filter(user=user)),
             is_contact=is_company_contact(user),
             has_membership=models.Exists(Membership.objects.filter(user=user, is_active=True)),
-            has_totp=models.Exists(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)),
+            has_totp_authenticator=models.Exists(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)),
         )
         .values(*_ACCOUNT_FLAGS)
     )
