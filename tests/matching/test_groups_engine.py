@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
-import os
 import random
 import subprocess
 import sys
@@ -24,36 +22,9 @@ from matching.engine.groups import (
     parse_groups_problem,
     violations,
 )
-from tests.conftest import need
 
-# The shared benchmark kit sits beside the repository (../shared/bench; on these machines also
-# /work/shared/bench, whichever directory the checkout is in); SKS_SHARED_BENCH may point at it.
-_CANDIDATES = [
-    os.environ.get("SKS_SHARED_BENCH", ""),
-    str(Path(__file__).resolve().parents[3] / "shared" / "bench"),
-    "/work/shared/bench",
-]
-SHARED = next((Path(c) for c in _CANDIDATES if c and (Path(c) / "check_groups.py").is_file()), Path(_CANDIDATES[1]))
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load(name: str) -> Any:
-    need((SHARED / f"{name}.py").is_file(), f"the shared benchmark kit is not at {SHARED}")
-    spec = importlib.util.spec_from_file_location(name, SHARED / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def checker() -> Any:
-    return _load("check_groups")
-
-
-@pytest.fixture(scope="module")
-def generator() -> Any:
-    return _load("generate_groups")
+# The shared benchmark kit (check_groups, generate_groups) comes from tests/matching/conftest.py.
 
 
 def solve(data: dict[str, Any], *, effort: int = 20_000, seed: int = 0) -> dict[str, Any]:

@@ -10,17 +10,8 @@ import pytest
 
 from matching.engine.groups import evaluate, form_groups, parse_groups_problem, swaps
 from matching.engine.groups.problem import GroupsProblem
-from tests.matching.test_groups_engine import _load  # the shared kit, found as the engine tests find it
 
-
-@pytest.fixture(scope="module")
-def checker() -> Any:
-    return _load("check_groups")
-
-
-@pytest.fixture(scope="module")
-def generator() -> Any:
-    return _load("generate_groups")
+# `checker` and `generator` (the shared benchmark kit) come from tests/matching/conftest.py.
 
 
 def _problems(generator: Any) -> list[dict[str, Any]]:
