@@ -31,13 +31,12 @@ agreements), each grouped by the same key, so no join multiplies another table's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -50,6 +49,7 @@ from events.enums import EventStatus, IssueCategory
 from events.models import Event
 from participants.enums import OrganizationKind
 from participants.models import PREFECTURE_CHOICES, User
+from sks.db import postgres_settings
 from sks.roles import INSTITUTION_ROLES, Role
 
 from ..access import agreements_for_statistics, meeting_figures_for_statistics, second_interviews_for_statistics
@@ -269,22 +269,9 @@ def _supported() -> Q:
 STATISTICS_WORK_MEM = "32MB"
 
 
-@contextmanager
-def _statistics_memory() -> Iterator[None]:
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('work_mem')")
-        (previous,) = cursor.fetchone()
-        cursor.execute("SET LOCAL work_mem = %s", [STATISTICS_WORK_MEM])
-        yield
-        cursor.execute("SET LOCAL work_mem = %s", [previous])
-
-
 def _grouped(**kwargs: Any) -> dict[Any, StatRow]:
-    """`_grouped_figures` with the memory its sorts need (_statistics_memory)."""
-    with _statistics_memory():
+    """`_grouped_figures` with the memory its groupings need (STATISTICS_WORK_MEM)."""
+    with postgres_settings(work_mem=STATISTICS_WORK_MEM):
         return _grouped_figures(**kwargs)
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -51,6 +51,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least, Length, Lower, Replace
 
 from sks.access import get_or_404
+from sks.db import postgres_settings
 
 from ..models import Industry, ProvisionRecord, SeniorProfile, User
 from .seniors import senior_profiles_visible_to_institutions
@@ -427,21 +428,10 @@ def _planned_for_memory() -> Iterator[None]:
     sorted first and only the best are checked for visibility): 23 ms instead of 62 ms for 「販路」 at
     100,000 seniors.
 
-    SET LOCAL keeps the changes to this transaction; the previous values come back after the search, in case
-    a caller's transaction goes on.
+    (sks.db.postgres_settings: SET LOCAL, the previous values restored after the search.)
     """
-    if connection.vendor != "postgresql":
+    with postgres_settings(random_page_cost="1.1", max_parallel_workers_per_gather="0"):
         yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('random_page_cost'), current_setting('max_parallel_workers_per_gather')")
-        previous = cursor.fetchone()
-        cursor.execute("SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
-        cursor.execute(
-            "SELECT set_config('random_page_cost', %s, true), set_config('max_parallel_workers_per_gather', %s, true)",
-            list(previous),
-        )
 
 
 # --- one senior ---------------------------------------------------------------------------------------
