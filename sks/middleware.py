@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions import app_settings as usersessions_settings
 from django.conf import settings
 from django.contrib import messages
@@ -43,7 +42,7 @@ class StaffMFARequiredMiddleware:
             user.is_authenticated
             and getattr(user, "requires_mfa", False)
             and not self._exempt(request)
-            and not self._has_totp(user)
+            and not getattr(user, "has_totp", False)  # User.account_flags: the query that gave the roles
         ):
             messages.warning(
                 request,
@@ -51,12 +50,6 @@ class StaffMFARequiredMiddleware:
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-    @staticmethod
-    def _has_totp(user: object) -> bool:
-        # The product's users answer from the query that also gave their roles (User.account_flags).
-        has_totp = getattr(user, "has_totp", None)
-        return bool(has_totp) if has_totp is not None else is_mfa_enabled(user, types=["totp"])
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
