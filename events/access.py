@@ -27,10 +27,9 @@ Missing and forbidden both raise Http404.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from participants.models import Company, SeniorProfile, User
-from participants.selectors import own_senior_profile
+from participants.selectors import access_own_senior_profile
 from sks.access import get_or_404
 from sks.roles import COMPANY, SENIOR, Role
 
@@ -149,12 +148,8 @@ def access_enrolment_for_contact(*, user: User, pk: object) -> EventCompany:
 
 
 def senior_profile_of(user: User) -> SeniorProfile:
-    """The user's own 新現役 profile; 404 for anyone else or an anonymised one (participants.selectors.
-    own_senior_profile: read once per user object)."""
-    profile = own_senior_profile(user)
-    if profile is None:
-        raise Http404
-    return profile
+    """The user's own 新現役 profile; 404 for anyone else or an anonymised one (read once per user object)."""
+    return access_own_senior_profile(user=user)
 
 
 # --- system and after-authorisation reads -------------------------------------------------------------------

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sks.access import get_or_404
 from sks.personal_data import Person, personal_data_export
 from sks.personal_data import entries as personal_data_entries
 
@@ -78,10 +78,12 @@ def senior_by_pk(pk: object, *, include_anonymised: bool = False) -> SeniorProfi
 
 
 def access_own_senior_profile(*, user: User) -> SeniorProfile:
-    """The signed-in senior's own profile; 404 for anyone without one (or whose profile is anonymised)."""
-    return get_or_404(
-        SeniorProfile.objects.select_related("user").filter(anonymised_at__isnull=True), user_id=user.pk or 0
-    )
+    """The signed-in senior's own profile; 404 for anyone without one (or whose profile is anonymised). The
+    same instance for the whole request (own_senior_profile)."""
+    profile = own_senior_profile(user) if user.pk else None
+    if profile is None:
+        raise Http404
+    return profile
 
 
 # --- completeness -----------------------------------------------------------------------------------
@@ -162,9 +164,10 @@ def own_senior_profile(user: User) -> SeniorProfile | None:
     (User.refresh_from_db forgets it): a request's dashboard panels, steps and views all ask for it and get
     the same instance, and with it senior_has_current_pledge's memoised answer."""
     if "_senior_profile_of" not in user.__dict__:
-        user.__dict__["_senior_profile_of"] = SeniorProfile.objects.filter(
-            user=user, anonymised_at__isnull=True
-        ).first()
+        found = SeniorProfile.objects.filter(user=user, anonymised_at__isnull=True).first()
+        if found is not None:
+            found.user = user  # its user is the one asking: no query to reach it
+        user.__dict__["_senior_profile_of"] = found
     profile: SeniorProfile | None = user.__dict__["_senior_profile_of"]
     return profile
 
