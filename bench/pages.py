@@ -2,12 +2,14 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sks_bench_load .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --repeat 400 --profile "senior dashboard"   # where one page's time goes
+    .venv/bin/python bench/pages.py --queries "senior dashboard"                # its SQL statements, with ms
 
 Runs on bench/load.py's database (100,000 seniors plus the demo data; run bench/load.py once first, which
 creates and seeds it) with production's settings (`DJANGO_ENV=production`: DEBUG off, cached templates,
 the Redis cache). Signs in the demo senior and the demo coordinator (`force_login`, then the pages as the
 browser asks for them) and sends each page `--repeat` GETs through Django's test Client, after `--warm`
-unmeasured ones. Prints, for each page: median and p95 server time in ms, the number of SQL statements and
+unmeasured ones. Prints, for each page: median and p95 server time in ms, the median CPU time of the Django
+process (without the database server's: steadier than wall time on a busy machine), the number of SQL statements and
 their total ms (median), and the median against `--baseline` when given (a JSON file an earlier run wrote
 with `--save`), so that "at most half of today's" is a figure, not an impression:
 
@@ -97,16 +99,19 @@ def _measure(client: Any, path: str, repeat: int, warm: int) -> dict[str, Any]:
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
     times: list[float] = []
+    cpu: list[float] = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(path)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
     times.sort()
     return {
         "median": statistics.median(times),
+        "cpu": statistics.median(cpu),
         "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
         "statements": len(queries.captured_queries),
         "sql_ms": sql_ms,
@@ -124,6 +129,7 @@ def main() -> int:
     parser.add_argument("--save", default="", help="write the medians to this JSON file")
     parser.add_argument("--baseline", default="", help="compare with the medians of an earlier --save")
     parser.add_argument("--profile", default="", help="profile this page (its label) and print the top functions")
+    parser.add_argument("--queries", default="", help="print this page's (its label) SQL statements and their ms")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not url.startswith(("postgres://", "postgresql://")):
@@ -137,6 +143,18 @@ def main() -> int:
     if args.only:
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
         pages = [p for p in pages if any(w in p[0] for w in wanted)]
+    if args.queries:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        label, who, path = next(p for p in pages if p[0] == args.queries)
+        for _ in range(args.warm):
+            clients[who].get(path)
+        with CaptureQueriesContext(connection) as queries:
+            clients[who].get(path)
+        for query in queries.captured_queries:
+            print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:160]}")
+        return 0
     if args.profile:
         label, who, path = next(p for p in pages if p[0] == args.profile)
         client = clients[who]
@@ -151,7 +169,7 @@ def main() -> int:
         stats.print_stats(int(os.environ.get("TOP", "60")))
         return 0
     baseline: dict[str, float] = json.loads(Path(args.baseline).read_text()) if args.baseline else {}
-    header = f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'SQL':>5}{'SQL ms':>8}"
+    header = f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'CPU ms':>8}{'SQL':>5}{'SQL ms':>8}"
     if baseline:
         header += f"{'before':>9}{'now/before':>12}"
     print(f"in-process server time, DJANGO_ENV=production, {args.repeat} GETs per page; load {_load()}")
@@ -162,7 +180,7 @@ def main() -> int:
         figures = _measure(clients[who], path, args.repeat, args.warm)
         medians[label] = figures["median"]
         line = (
-            f"{label:<28}{figures['median']:>10.2f}{figures['p95']:>9.2f}{figures['statements']:>5}"
+            f"{label:<28}{figures['median']:>10.2f}{figures['p95']:>9.2f}{figures['cpu']:>8.2f}{figures['statements']:>5}"
             f"{figures['sql_ms']:>8.2f}"
         )
         if label in baseline:

@@ -33,3 +33,7 @@ class ParticipantsConfig(AppConfig):
         register_personal_data()
         register_panels()
         register_pages()
+
+        from .receivers import connect_receivers
+
+        connect_receivers()

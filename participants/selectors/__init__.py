@@ -36,6 +36,7 @@ from .notifications import (
     reminders_due_for_redelivery,
     unread_count_cache_key,
 )
+from .reference import reference_changed, reference_version
 from .search import (
     MAX_COUNTED,
     MAX_KEYWORDS,
@@ -137,6 +138,8 @@ __all__ = [
     "own_senior_profile",
     "pledge_current",
     "provision_list_for_senior",
+    "reference_changed",
+    "reference_version",
     "reminders_due_for_redelivery",
     "roles_invitable_by",
     "search_keywords",

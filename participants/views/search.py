@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +27,17 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+def filters_state(form: SeniorSearchForm) -> str | None:
+    """What the filter column's HTML depends on besides the language and the reference tables: the values
+    given for the form's fields (canonical, so that the same search in another order shares the fragment).
+    None when the form has errors: the column then shows them, and is rendered afresh."""
+    if not form.is_bound:
+        return "unbound"
+    if form.errors:
+        return None
+    return urlencode(sorted((name, value) for name in form.fields for value in form.data.getlist(name)))
+
+
 @role_required(*SEARCH_ROLES)
 def senior_search(request: HttpRequest) -> HttpResponse:
     form = SeniorSearchForm(request.GET or None)
@@ -34,7 +47,13 @@ def senior_search(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         # An empty search lists everyone, newest first: a coordinator may simply browse.
         page = selectors.senior_search(criteria=selectors.SeniorSearchCriteria(), page=_page_number(request))
-    context = {"form": form, "page": page, "weekdays": WEEKDAYS}
+    context = {
+        "form": form,
+        "page": page,
+        "weekdays": WEEKDAYS,
+        "filters_state": filters_state(form),
+        "reference_version": selectors.reference_version(),
+    }
     htmx = request.htmx  # type: ignore[attr-defined]  # set by django_htmx's middleware
     if htmx and htmx.target == "search-results":  # a page link: the results only
         return render(request, "participants/search_list.html#search_results", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from io import StringIO
@@ -376,6 +377,7 @@ def test_search_view_queries_are_constant_for_1_and_25_results(client, coordinat
     client.force_login(coordinator)
     client.get(SEARCH_URL)  # the first request of a session writes to it
     make_senior(intro="販路", expertise=["sales-channels"], qualifications=["shindanshi"])
+    client.get(SEARCH_URL, {"q": "販路"})  # the filter column is cached from now on (test below)
     with CaptureQueriesContext(connection) as one:
         assert client.get(SEARCH_URL, {"q": "販路"}).status_code == 200
     for _ in range(24):
@@ -456,6 +458,66 @@ def test_search_htmx_form_gets_the_form_with_its_errors(client, coordinator):
 
     body = response.content.decode()
     assert ("<html" in body, "日数は1〜31の半角数字で入力してください。" in body) == (False, True)
+
+
+def test_search_filter_column_is_cached_per_values_and_follows_the_reference_tables(client, coordinator):
+    """The filter column is cached (participants.views.search.filters_state): the same values share it, other
+    values get their own, and a renamed reference row shows at once."""
+    client.force_login(coordinator)
+    area = ExpertiseArea.objects.get(code="sales-channels")
+
+    def checked(params: dict[str, str]) -> bool:
+        body = client.get(SEARCH_URL, params).content.decode()
+        box = re.search(rf'<input[^>]*name="expertise"[^>]*value="{area.pk}"[^>]*>', body)
+        assert box is not None
+        return "checked" in box.group(0)
+
+    assert [checked({"q": "販路"}), checked({"q": "販路", "expertise": str(area.pk)}), checked({"q": "販路"})] == [
+        False,
+        True,
+        False,
+    ]
+    with CaptureQueriesContext(connection) as cached:
+        client.get(SEARCH_URL, {"q": "販路"})
+    assert not [q for q in cached.captured_queries if "participants_expertisearea" in q["sql"]]
+
+    area.name = "販路の開拓（改称）"
+    area.save()
+
+    assert "販路の開拓（改称）" in client.get(SEARCH_URL, {"q": "販路"}).content.decode()
+
+
+def test_search_filter_column_with_an_error_is_not_cached(client, coordinator):
+    client.force_login(coordinator)
+
+    first = client.get(SEARCH_URL, {"min_days": "0"}).content.decode()
+    second = client.get(SEARCH_URL, {"min_days": "0"}).content.decode()
+    valid = client.get(SEARCH_URL, {"min_days": "3"}).content.decode()
+
+    message = "日数は1〜31の半角数字で入力してください。"
+    assert (message in first, message in second, message in valid) == (True, True, False)
+    assert 'name="min_days" value="3"' in valid
+
+
+def test_search_result_card_shows_areas_qualifications_regions_and_first_career(client, coordinator):
+    make_senior(
+        name="高橋 健一",
+        intro="販路",
+        expertise=["sales-channels", "finance"],
+        qualifications=["shindanshi"],
+        regions=["kanto"],
+        careers=[("東洋電機株式会社", "営業部", "部長"), ("日本商事株式会社", "", "")],
+    )
+    client.force_login(coordinator)
+
+    body = client.get(SEARCH_URL, {"q": "販路"}).content.decode()
+
+    card = body[body.index("高橋 健一") :]
+    labels = [ExpertiseArea.objects.get(code=c).label for c in ("sales-channels", "finance")]
+    expected = [*labels, Qualification.objects.get(code="shindanshi").label, Region.objects.get(code="kanto").label]
+    assert all(label in card for label in expected)
+    assert "東洋電機株式会社 営業部 部長" in card
+    assert "日本商事株式会社" not in card
 
 
 # --- a senior's page and the provision record ------------------------------------------------------------------
