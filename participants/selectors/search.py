@@ -24,6 +24,7 @@ the page's profiles with their users, and one per prefetched relation.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -371,7 +372,7 @@ def senior_search(*, criteria: SeniorSearchCriteria, page: int) -> SeniorSearchP
         is_ranked = _is_ranked(criteria)
         counted: list[int] = []
         if is_ranked:
-            sql, params = ranked_ids_sql(criteria=criteria, limit=MAX_COUNTED + 1)
+            sql, params = _ranked_ids_statement(criteria, MAX_COUNTED + 1)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 counted = [row[0] for row in cursor.fetchall()]
@@ -393,6 +394,23 @@ def senior_search(*, criteria: SeniorSearchCriteria, page: int) -> SeniorSearchP
         result.object_list = _profiles_in_order(page_ids)
         result.cards = _cards([p.pk for p in result.object_list])
     return result
+
+
+def _ranked_ids_statement(criteria: SeniorSearchCriteria, limit: int) -> tuple[str, tuple[Any, ...]]:
+    """`ranked_ids_sql`, compiled once per process for the same criteria (the ORM takes a few ms to build it,
+    and coordinators search for the same words). Not for an industry: that filter reads the industries of the
+    division from their table when it is built."""
+    if criteria.industry_major_id is not None:
+        return ranked_ids_sql(criteria=criteria, limit=limit)
+    return _compiled_ranked_ids(criteria, limit, connection.vendor, getattr(connection, "pg_version", 0))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_ranked_ids(
+    criteria: SeniorSearchCriteria, limit: int, vendor: str, version: int
+) -> tuple[str, tuple[Any, ...]]:
+    """The key's vendor and server version are what the compiled SQL depends on besides the criteria."""
+    return ranked_ids_sql(criteria=criteria, limit=limit)
 
 
 def ranked_ids_sql(*, criteria: SeniorSearchCriteria, limit: int) -> tuple[str, tuple[Any, ...]]:
