@@ -50,15 +50,12 @@ from events.selectors.selection import live_choices
 from participants.models import (
     PREFECTURE_CHOICES,
     CareerEntry,
-    ExpertiseArea,
-    Industry,
     PledgeAcceptance,
     PledgeVersion,
-    Region,
     SeniorProfile,
     User,
 )
-from participants.selectors import senior_has_current_pledge, senior_profiles_visible_to_institutions
+from participants.selectors import reference_tables, senior_has_current_pledge, senior_profiles_visible_to_institutions
 
 from ..access import agreement_category_counts
 from ..engine.fit import CATEGORY_EXPERTISE, Fit, IssueFacts, IssueIndex, SeniorFacts, SeniorIndex, rank_seniors
@@ -140,7 +137,7 @@ def suggestible_seniors() -> QuerySet[SeniorProfile]:
 
 
 def _expertise_labels() -> dict[str, str]:
-    return dict(ExpertiseArea.objects.values_list("code", "name"))
+    return reference_tables().expertise_names
 
 
 def _issue_facts(
@@ -209,12 +206,16 @@ def _enrolment_issue_facts(enrolment: EventCompany) -> list[IssueFacts]:
 
 
 def senior_facts(ids: Sequence[int]) -> list[SeniorFacts]:
-    """Facts of the seniors `ids` (in that order; missing ones left out) in nine small queries whatever
-    their number: plain values, no model instances (the publish-time mail reads every senior)."""
+    """Facts of the seniors `ids` (in that order; missing ones left out) in six small queries whatever
+    their number, plus the reference tables (read once per process and reference version): plain values,
+    no model instances (the publish-time mail reads every senior)."""
     ids = list(ids)
-    expertise_codes = dict(ExpertiseArea.objects.values_list("pk", "code"))
-    industries = {pk: (code, parent) for pk, code, parent in Industry.objects.values_list("pk", "code", "parent__code")}
-    region_prefectures = dict(Region.objects.values_list("pk", "prefectures"))
+    tables = reference_tables()  # read once per process and reference version
+    expertise_codes, industries, region_prefectures = (
+        tables.expertise_codes,
+        tables.industries,
+        tables.region_prefectures,
+    )
     areas: dict[int, set[str]] = {}
     for senior_id, area_id in SeniorProfile.expertise.through.objects.filter(seniorprofile_id__in=ids).values_list(
         "seniorprofile_id", "expertisearea_id"
@@ -301,7 +302,7 @@ def _candidates(issues: Sequence[IssueFacts], *, exclude: Iterable[int], limit: 
     wanted = set().union(*(i.wanted for i in issues)) | areas
     prefectures = {i.prefecture for i in issues if i.prefecture}
     excluded = set(exclude)
-    area_ids = dict(ExpertiseArea.objects.filter(code__in=wanted).values_list("pk", "code"))
+    area_ids = {pk: code for pk, code in reference_tables().expertise_codes.items() if code in wanted}
     category_ids = [pk for pk, code in area_ids.items() if code in areas]
     in_category = Case(When(expertisearea_id__in=category_ids, then=Value(2)), default=Value(0))
     ranked = (

@@ -36,7 +36,7 @@ from .notifications import (
     reminders_due_for_redelivery,
     unread_count_cache_key,
 )
-from .reference import reference_changed, reference_version
+from .reference import ReferenceTables, reference_changed, reference_tables, reference_version
 from .search import (
     MAX_COUNTED,
     MAX_KEYWORDS,
@@ -101,6 +101,7 @@ __all__ = [
     "NotificationPanel",
     "PendingCompanyImport",
     "ProfileCompleteness",
+    "ReferenceTables",
     "SeniorSearchCriteria",
     "SeniorSearchPage",
     "access_branch",
@@ -139,6 +140,7 @@ __all__ = [
     "pledge_current",
     "provision_list_for_senior",
     "reference_changed",
+    "reference_tables",
     "reference_version",
     "reminders_due_for_redelivery",
     "roles_invitable_by",
