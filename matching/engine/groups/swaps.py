@@ -31,10 +31,20 @@ Method (Dotú and Van Hentenryck, "Scheduling social golfers locally", CPAIOR 20
 Determinism: one seeded random.Random and work units (one per priced swap, one per pair the greedy start
 weighs); the clock is only a safety stop.
 
-Reach (bench/groups.py): the 8x4 golfer over 7 rounds is solved at once and over 8 rounds to about one
-repeat; over 9 rounds it ends about 7-8 repeats short of zero within the bench's budget, over 10 rounds
-about 20. Longer runs (150,000 steps) did not get below 8 on 9 rounds, nor did single rounds or pairs of
-rounds re-solved exactly at its local optima: each round is then already the best given the others.
+Reach (bench/groups.py, measured 2026-12-06 on the 2-core machine with the other core busy): the 8x4 golfer
+over 7 rounds is solved at once and over 8 rounds ends one or two repeats short. Over 9 rounds the bench
+(seed 0, 60 s limit) ends with 8 repeats after 32 s, on its work budget rather than the clock; over 10
+rounds, 23. The search makes about 1,650 steps a second on 9 rounds (some 1,300 swaps priced a step, 2.2
+million a second); the greedy start leaves 17 to 28 repeats (mean 23 over 20 seeds; 8 rounds, mean 11.5).
+The search, not the start, is what falls short: from a random start it reached 9 after 15 s (seed 0). Runs
+of 48 s with no work budget (about 100,000 steps) ended with 8 and 7 repeats (seeds 0 and 1); earlier runs
+of 150,000 steps did not get below 8. Variants tried on 9 rounds without a gain (7 to 11 repeats after 12-48
+s, as here): tenure 4-20, STABLE 150 or 2,000, no fresh starts, 12 shaking swaps, no symmetry freeze, a tabu
+on a person's return to the group just left, breakout weights on repeated pairs (raised at every step with
+no improving swap, with and without reset or decay), one random conflicting person priced a step (about
+9,000 steps a second) and annealing on random conflicting swaps. Nor did single rounds or pairs of rounds
+re-solved exactly at its local optima help: each round is then already the best given the others. The
+literature's figures for 8x4x9 are not reproduced here.
 """
 
 from __future__ import annotations
