@@ -129,6 +129,22 @@ def organised_chapters_for(*, user: User) -> QuerySet[Chapter]:
     )
 
 
+def chapter_roles_for(*, user: User) -> dict[int, str]:
+    """The user's active chapters (chapter id -> their role there), in one narrow query."""
+    return dict(_active_memberships(user).values_list("chapter_id", "role"))
+
+
+def pending_requests_of_chapters(*, chapter_ids: list[int]) -> QuerySet[ChapterMembership]:
+    """The requests to join `chapter_ids`, oldest first.
+
+    After authorisation: the ids are chapters the user organises (chapter_roles_for)."""
+    return (
+        ChapterMembership.objects.filter(chapter_id__in=chapter_ids, status=ChapterMembershipStatus.PENDING)
+        .select_related("chapter")
+        .order_by("created_at", "pk")
+    )
+
+
 def pending_requests_for_organiser(*, user: User) -> QuerySet[ChapterMembership]:
     """The requests to join the chapters the user organises, oldest first."""
     return (
@@ -166,6 +182,11 @@ def posts_of_chapter(*, chapter: Chapter) -> QuerySet[ChapterPost]:
 
 
 # --- dialogue meetings -------------------------------------------------------------------------------------------
+
+
+def meetings_of_chapters(*, chapter_ids: list[int]) -> QuerySet[DialogueMeeting]:
+    """After authorisation: the ids are chapters the user is an active member of (chapter_roles_for)."""
+    return DialogueMeeting.objects.filter(chapter_id__in=chapter_ids)
 
 
 def meetings_for(*, user: User) -> QuerySet[DialogueMeeting]:
