@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from sks.access import role_required, signed_in_user, user_has_any_role
@@ -35,7 +35,9 @@ def filters_state(form: SeniorSearchForm) -> str | None:
         return "unbound"
     if form.errors:
         return None
-    return urlencode(sorted((name, value) for name in form.fields for value in form.data.getlist(name)))
+    data = form.data
+    assert isinstance(data, QueryDict)  # a bound search form is bound to request.GET
+    return urlencode(sorted((name, value) for name in form.fields for value in data.getlist(name)))
 
 
 @role_required(*SEARCH_ROLES)
