@@ -27,24 +27,20 @@ Method (Dotú and Van Hentenryck, "Scheduling social golfers locally", CPAIOR 20
 - Symmetry: when everyone is interchangeable (each person their own organisation, one sector or all
   different, nobody met before, everyone present everywhere, nothing fixed), the first free round is
   laid out as 0..s-1, s..2s-1, ... and never moved: any schedule can be renamed into that form.
+- Design start: when everyone is interchangeable and the head count and group size are powers of one prime,
+  the first rounds of every start come from finite geometry (designs.py: cosets of subspaces that share
+  only zero, so no pair twice), as many as the space holds; the greedy fill and the swaps do the rest.
 
 Determinism: one seeded random.Random and work units (one per priced swap, one per pair the greedy start
 weighs); the clock is only a safety stop.
 
-Reach (bench/groups.py, measured 2026-12-06 on the 2-core machine with the other core busy): the 8x4 golfer
-over 7 rounds is solved at once and over 8 rounds ends one or two repeats short. Over 9 rounds the bench
-(seed 0, 60 s limit) ends with 8 repeats after 32 s, on its work budget rather than the clock; over 10
-rounds, 23. The search makes about 1,650 steps a second on 9 rounds (some 1,300 swaps priced a step, 2.2
-million a second); the greedy start leaves 17 to 28 repeats (mean 23 over 20 seeds; 8 rounds, mean 11.5).
-The search, not the start, is what falls short: from a random start it reached 9 after 15 s (seed 0). Runs
-of 48 s with no work budget (about 100,000 steps) ended with 8 and 7 repeats (seeds 0 and 1); earlier runs
-of 150,000 steps did not get below 8. Variants tried on 9 rounds without a gain (7 to 11 repeats after 12-48
-s, as here): tenure 4-20, STABLE 150 or 2,000, no fresh starts, 12 shaking swaps, no symmetry freeze, a tabu
-on a person's return to the group just left, breakout weights on repeated pairs (raised at every step with
-no improving swap, with and without reset or decay), one random conflicting person priced a step (about
-9,000 steps a second) and annealing on random conflicting swaps. Nor did single rounds or pairs of rounds
-re-solved exactly at its local optima help: each round is then already the best given the others. The
-literature's figures for 8x4x9 are not reproduced here.
+Reach (bench/groups.py, measured 2026-12-06 on the 2-core machine): the 8x4 golfer over 9 rounds is
+solved at once from the design start (9 planes of GF(2)^5 that share only zero), and over 10 rounds, the
+record, in about 2 s (seed 0; 2 to 8 s over seeds 1-4): the swaps place the tenth round and repair the nine.
+Without the design start the search ended 7 or 8 repeats short over 9 rounds after 100,000 steps (about
+1,650 a second), whatever the tenure, perturbation, breakout weights or annealing tried: the literature's
+local-search figures for 8x4x9 were not reproduced in pure Python, and the geometry made them unneeded.
+Shapes that are not prime powers (24 in 4s, 36 in 6s) still rely on the swaps alone.
 """
 
 from __future__ import annotations
@@ -53,6 +49,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import designs
 from .problem import GroupsProblem, Round, round_same_organisation_floor
 
 # One work unit of form_groups' budget (a move priced by tabu.py) buys this many priced swaps here: the
@@ -117,6 +114,7 @@ class SwapSearch:
         # Rounds that are searched (free, more than one group), numbered k = 0 .. R-1.
         self.rounds = [r for r in problem.free_rounds if problem.group_count(r) > 1]
         self.frozen: set[int] = set()  # k of a round laid out by symmetry, never moved
+        self._designed: list[Round] | None = None  # rounds from finite geometry (designs.py), once found
         pairs = sum(s * (s - 1) // 2 for r in range(problem.rounds) for s in problem.group_sizes(r))
         self.w_org = pairs + len(problem.met_before) + 1
         # meets[a][b]: 1 if met before, plus every round (fixed or searched) in which they share a group.
@@ -289,9 +287,13 @@ class SwapSearch:
         layout: list[Round] = []
         symmetric = interchangeable(self.p)
         self.frozen = {0} if symmetric else set()
+        design = self._design() if symmetric else []
         for k, r in enumerate(self.rounds):
             sizes = self.p.group_sizes(r)
-            if symmetric and k == 0:
+            if k < len(design):
+                people = list(self.p.present[r])
+                groups = [[people[x] for x in g] for g in design[k]]
+            elif symmetric and k == 0:
                 people = list(self.p.present[r])
                 groups: Round = []
                 start = 0
@@ -340,6 +342,20 @@ class SwapSearch:
                             met[u] |= 1 << x
             layout.append(groups)
         return layout
+
+    def _design(self) -> list[Round]:
+        """Rounds with no pair twice from finite geometry (designs.py), when everyone is interchangeable
+        and the group size and head count are powers of one prime; [] otherwise."""
+        sizes = {s for r in self.rounds for s in self.p.group_sizes(r)}
+        if len(sizes) != 1:
+            return []
+        if self._designed is None:
+            self._designed = designs.design_rounds(self.n, sizes.pop(), len(self.rounds), self.rng)
+        # A fresh start renames the people at random: the rounds keep no pair twice, the greedy rest differs.
+        label = list(range(self.n))
+        self.rng.shuffle(label)
+        self.work += len(self._designed) * self.n
+        return [[sorted(label[x] for x in g) for g in groups] for groups in self._designed]
 
     def _polish(self, groups: Round, meets: list[list[int]]) -> None:
         """Improving swaps inside one new round (the best first) until none is left: what the greedy
