@@ -290,12 +290,12 @@ class SwapSearch:
         design = self._design() if symmetric else []
         for k, r in enumerate(self.rounds):
             sizes = self.p.group_sizes(r)
+            groups: Round = []
             if k < len(design):
                 people = list(self.p.present[r])
                 groups = [[people[x] for x in g] for g in design[k]]
             elif symmetric and k == 0:
                 people = list(self.p.present[r])
-                groups: Round = []
                 start = 0
                 for s in sizes:
                     groups.append(people[start : start + s])
@@ -303,7 +303,6 @@ class SwapSearch:
             else:
                 left = list(self.p.present[r])
                 rng.shuffle(left)
-                groups = []
                 for s in sizes:
                     group: list[int] = []
                     while len(group) < s:
