@@ -64,9 +64,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 FAILING_IMPACTS = ("serious", "critical")
-# The longest a navigation is held for a running audit, and the longest an audit waits for "load".
+# The longest an audit waits for "load", and then for a quiet page (a navigation is held for both).
 AUDIT_TIMEOUT_SECONDS = 15
 AUDIT_STARTED = "sks-axe-audit-started:"
+# How long a held navigation waits for an audit call that has not said it started, and at most for one.
+AUDIT_START_SECONDS = 3
+NAVIGATION_HOLD_SECONDS = 2 * AUDIT_TIMEOUT_SECONDS + 5
 
 # One call per document: says it has started (see PageMonitor._on_route), injects axe (page.evaluate is
 # not subject to the page's CSP, unlike add_script_tag, which adds an inline <script>), then starts the
@@ -189,12 +192,16 @@ class PageMonitor:
 
     def _on_route(self, route: Route, request: Request) -> None:
         if self._calls and request.is_navigation_request() and request.frame == self.page.main_frame:
-            # Hold the navigation until the audit of the document it would replace has finished. A call
-            # that has not started will not start now (Chromium defers it), so only started ones count;
-            # the first short wait lets a "started" message already on its way arrive.
-            deadline = time.monotonic() + AUDIT_TIMEOUT_SECONDS
-            self.page.wait_for_timeout(50)
-            while any(self._calls.values()) and time.monotonic() < deadline:
+            # Hold the navigation until the audit of the document it would replace has finished: a call
+            # still in flight when the document goes fails the test. A started call may take the whole
+            # wait for "load" and the wait for a quiet page; a call whose "started" message has not
+            # arrived yet (a busy machine delays it well past a few milliseconds) gets a while to start.
+            now = time.monotonic()
+            deadline = now + NAVIGATION_HOLD_SECONDS
+            start_by = now + AUDIT_START_SECONDS
+            while self._calls and time.monotonic() < deadline:
+                if not any(self._calls.values()) and time.monotonic() > start_by:
+                    break
                 self.page.wait_for_timeout(20)
         route.fallback()
 
@@ -368,9 +375,9 @@ def page(
     # expertise areas, pledge and consent texts) that migration 0002 loaded: put it back.
     load_reference_data()
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live_server.url)
-    # Longer than the hold on a navigation during an audit (AUDIT_TIMEOUT_SECONDS): on a loaded machine a
-    # click's "wait for the navigation" includes that hold, and must not time out before it ends.
-    context.set_default_timeout((AUDIT_TIMEOUT_SECONDS + 10) * 1000)
+    # Longer than the hold on a navigation during an audit (NAVIGATION_HOLD_SECONDS): on a loaded machine
+    # a click's "wait for the navigation" includes that hold, and must not time out before it ends.
+    context.set_default_timeout((NAVIGATION_HOLD_SECONDS + 10) * 1000)
     page = context.new_page()
     monitor = PageMonitor(page=page, audit_expression=axe_audit_expression)
     monitor.attach()

@@ -67,6 +67,7 @@ def test_alumni_roster_signup_news_feedback_rsvp(page: Page, live_server, tmp_pa
     assert link is not None
     page.goto(live_server.url + urlsplit(link.group(0)).path)  # the mail's site address is not the test server
     page.get_by_role("button", name=re.compile("確認")).click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))  # confirmed, the alumnus is asked to sign in
     alumnus = User.objects.get(email="taro@example.jp")
     assert AlumniMember.objects.get(user=alumnus).status == "verified"
 
