@@ -17,7 +17,7 @@ def postgres_settings(**values: str) -> Iterator[None]:
     caller's transaction goes on. Used where a statement needs the planner told something the defaults do not
     know (the senior search) or more memory than the default (the statistics' grouped counts).
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not values:
         yield
         return
     names = list(values)

@@ -52,6 +52,16 @@ class MeetingFigure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "category"], name="meeting_figure_category_once"),
         ]
+        # The distinct seniors per category and per branch, read in order from these alone (see
+        # matching.selectors.statistics._seniors_and_interviews); the branch figures count `first` rows only.
+        indexes = [
+            models.Index(fields=["category", "senior", "event"], name="meeting_figure_category_senior"),
+            models.Index(
+                fields=["branch", "senior", "event"],
+                condition=models.Q(first=True),
+                name="meeting_figure_branch_senior",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting_id}: {self.category or '—'}"
