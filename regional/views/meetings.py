@@ -170,7 +170,9 @@ def meeting_checkin_member(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_groups(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     meeting = access.access_meeting_for_organiser(user=user, pk=pk)
-    form = GroupsFormForm(request.POST or None)
+    # Re-forming starts where the last forming started: a plain click never re-forms rounds it kept.
+    last_from = (meeting.groups_figures or {}).get("from_round", 0) if meeting.groups_formed_at else 0
+    form = GroupsFormForm(request.POST or None, initial={"from_round": int(last_from) + 1})
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -19,7 +19,7 @@ from regional.enums import ChapterRole, Sector
 from regional.models import Campaign, Rsvp
 from sks.roles import Role
 from tests.e2e.locators import label
-from tests.e2e.session import sign_in
+from tests.e2e.session import screenshot, sign_in
 from tests.factories import LocalGovernmentFactory, OrganizationFactory, UserFactory, staff_user
 from tests.regional.helpers import join, make_meeting, make_network, round_robin_solve, rsvp
 
@@ -69,6 +69,7 @@ def test_organiser_forms_groups_prints_cards_and_places_a_late_arrival(page: Pag
     expect(round_two.get_by_text("遅刻 太郎")).to_be_visible()
     round_one = page.locator(".group-round").filter(has=page.get_by_role("heading", name="第1ラウンド"))
     expect(round_one.get_by_text("遅刻 太郎")).to_have_count(0)
+    screenshot(page, "regional-meeting-groups")
     assert Rsvp.objects.get(member=late).first_round == 1
 
 

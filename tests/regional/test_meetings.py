@@ -239,3 +239,15 @@ def test_walk_in_only_for_the_chapters_members(net, as_user):
         .status_code
         == 404
     )
+
+
+def test_the_groups_form_re_forms_from_where_the_last_forming_started(net, formed, as_user):
+    # A plain click on 編成し直す must not re-form rounds that the last forming kept (they were held).
+    organiser = net["users"]["organiser"]
+    page = as_user(organiser).get(reverse("regional:meeting_groups", args=[formed.pk]))
+    assert 'name="from_round" value="1"' in page.text
+
+    dialogue_groups_form(meeting=formed, by=organiser, from_round=1, solver=round_robin_solve)
+    page = as_user(organiser).get(reverse("regional:meeting_groups", args=[formed.pk]))
+
+    assert 'name="from_round" value="2"' in page.text
