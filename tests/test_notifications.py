@@ -262,6 +262,34 @@ def test_dashboard_panel_shows_coordinators_the_reminder_copies(login_as):
     assert "【写し】ヒアリングシートの提出" in html
 
 
+@pytest.mark.parametrize("copies", [3, 60])
+def test_dashboard_panel_lists_the_latest_of_each_kind_read_together_or_apart(copies):
+    # A coordinator's notifications and copies come from one read; with more copies than that read takes,
+    # the notifications are read again on their own: the panel is the same either way.
+    from participants.selectors.notifications import PANEL_SIZE, notification_panel_for
+
+    coordinator = staff_user(Role.COORDINATOR)
+    own = [note(coordinator, f"お知らせ{i}") for i in range(7)]
+    sent = [note(coordinator, f"【写し】{i}", is_copy=True) for i in range(copies)]
+    newest = sorted(own + sent, key=lambda n: (n.created_at, n.pk), reverse=True)
+
+    panel = notification_panel_for(user=User.objects.get(pk=coordinator.pk))
+
+    assert panel.unread == [n for n in newest if not n.is_copy][:PANEL_SIZE]
+    assert panel.copies == [n for n in newest if n.is_copy][:PANEL_SIZE]
+
+
+def test_dashboard_panel_reads_nothing_when_the_badge_says_nothing_is_unread(django_assert_num_queries):
+    from participants.selectors.notifications import notification_panel_for, notification_unread_count
+
+    coordinator = User.objects.get(pk=staff_user(Role.COORDINATOR).pk)
+    coordinator.roles  # noqa: B018  (the request has read them already)
+    notification_unread_count(user=coordinator)  # the header badge, cached
+
+    with django_assert_num_queries(0):
+        assert not notification_panel_for(user=coordinator)
+
+
 # --- the language switch remembers the choice on the account ---
 
 

@@ -67,12 +67,30 @@ class NotificationPanel:
         return bool(self.unread or self.copies)
 
 
+# A coordinator's unread notifications and copies are read together, this many at most; a kind left short by
+# a full read (many of the other kind) is read again on its own.
+PANEL_READ_TOGETHER = 50
+
+
 def notification_panel_for(*, user: User) -> NotificationPanel:
-    """The latest unread notifications for the dashboard and, for coordinators, the unread reminder copies."""
+    """The latest unread notifications for the dashboard and, for coordinators, the unread reminder copies.
+
+    Nothing is read when the header's unread count (cached; every service that adds or reads a notification
+    clears it) is zero, as it mostly is; a coordinator's two lists come from one query."""
+    if notification_unread_count(user=user) == 0:
+        return NotificationPanel()
     unread = notification_list_for(user=user).filter(read_at__isnull=True)
-    panel = NotificationPanel(unread=list(unread.filter(is_copy=False)[:PANEL_SIZE]))
-    if Role.COORDINATOR in user.roles:
-        panel.copies = list(unread.filter(is_copy=True)[:PANEL_SIZE])
+    if Role.COORDINATOR not in user.roles:
+        return NotificationPanel(unread=list(unread.filter(is_copy=False)[:PANEL_SIZE]))
+    rows = list(unread[:PANEL_READ_TOGETHER])
+    panel = NotificationPanel(
+        unread=[n for n in rows if not n.is_copy][:PANEL_SIZE], copies=[n for n in rows if n.is_copy][:PANEL_SIZE]
+    )
+    if len(rows) == PANEL_READ_TOGETHER:
+        if len(panel.unread) < PANEL_SIZE:
+            panel.unread = list(unread.filter(is_copy=False)[:PANEL_SIZE])
+        if len(panel.copies) < PANEL_SIZE:
+            panel.copies = list(unread.filter(is_copy=True)[:PANEL_SIZE])
     return panel
 
 
