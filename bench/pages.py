@@ -9,9 +9,11 @@ creates and seeds it) with production's settings (`DJANGO_ENV=production`: DEBUG
 the Redis cache). Signs in the demo senior and the demo coordinator (`force_login`, then the pages as the
 browser asks for them) and sends each page `--repeat` GETs through Django's test Client, after `--warm`
 unmeasured ones. Prints, for each page: median and p95 server time in ms, the median CPU time of the Django
-process (without the database server's: steadier than wall time on a busy machine), the number of SQL statements and
-their total ms (median), and the median against `--baseline` when given (a JSON file an earlier run wrote
-with `--save`), so that "at most half of today's" is a figure, not an impression:
+process (without the database server's: steadier than wall time on a busy machine), the median time inside
+template rendering (with the queries a template runs lazily), the number of SQL statements and their total
+ms, and the median against `--baseline` when given (a JSON file an earlier run wrote with `--save`), so
+that "at most half of today's" is a figure, not an impression. Two floor rows follow the pages: `/healthz`
+signed in (the session, the user and the middleware, no page at all). To compare two commits:
 
     .venv/bin/python bench/pages.py --save /tmp/pages-before.json          # on the old commit
     .venv/bin/python bench/pages.py --baseline /tmp/pages-before.json      # on the new one
@@ -77,7 +79,34 @@ def _pages(coordinator: Any) -> list[tuple[str, str, str]]:
         ("coordinator event list", "coordinator", "/events/manage/"),
         ("coordinator event page", "coordinator", event_path),
         ("senior search ?q=販路", "coordinator", "/seniors/search/?q=%E8%B2%A9%E8%B7%AF"),
+        # The floor under every signed-in page: the session, the user, the middleware, no template.
+        ("floor: senior /healthz", "senior", "/healthz"),
+        ("floor: coordinator /healthz", "coordinator", "/healthz"),
     ]
+
+
+# Time inside template rendering (outermost Template.render calls, queries run lazily by the template
+# included), added up per request by _measure: what is left of a page's time is Python outside the templates.
+_TEMPLATE_SECONDS = [0.0]
+
+
+def _time_templates() -> None:
+    from django.template import base
+
+    render = base.Template.render
+    depth = [0]
+
+    def timed(self: Any, context: Any) -> Any:
+        depth[0] += 1
+        started = time.perf_counter()
+        try:
+            return render(self, context)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                _TEMPLATE_SECONDS[0] += time.perf_counter() - started
+
+    base.Template.render = timed  # type: ignore[method-assign]  # a benchmark's instrument, never in the app
 
 
 def _client(email: str) -> Any:
@@ -100,11 +129,14 @@ def _measure(client: Any, path: str, repeat: int, warm: int) -> dict[str, Any]:
             raise RuntimeError(f"{path} answered {response.status_code}")
     times: list[float] = []
     cpu: list[float] = []
+    templates: list[float] = []
     for _ in range(repeat):
+        _TEMPLATE_SECONDS[0] = 0.0
         started, started_cpu = time.perf_counter(), time.process_time()
         client.get(path)
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
+        templates.append(_TEMPLATE_SECONDS[0] * 1000)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
@@ -112,6 +144,7 @@ def _measure(client: Any, path: str, repeat: int, warm: int) -> dict[str, Any]:
     return {
         "median": statistics.median(times),
         "cpu": statistics.median(cpu),
+        "templates": statistics.median(templates),
         "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
         "statements": len(queries.captured_queries),
         "sql_ms": sql_ms,
@@ -136,6 +169,7 @@ def main() -> int:
         print("DATABASE_URL must point at PostgreSQL (bench/load.py's database)", file=sys.stderr)
         return 2
     _setup(url)
+    _time_templates()
     # The test Client needs a connection that keeps its settings; production settings keep connections
     # open between requests (CONN_MAX_AGE), so every request below runs on the same one.
     clients = {"senior": _client(SENIOR), "coordinator": _client(COORDINATOR)}
@@ -169,7 +203,7 @@ def main() -> int:
         stats.print_stats(int(os.environ.get("TOP", "60")))
         return 0
     baseline: dict[str, float] = json.loads(Path(args.baseline).read_text()) if args.baseline else {}
-    header = f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'CPU ms':>8}{'SQL':>5}{'SQL ms':>8}"
+    header = f"{'page':<30}{'median ms':>10}{'p95 ms':>9}{'CPU ms':>8}{'tpl ms':>8}{'SQL':>5}{'SQL ms':>8}"
     if baseline:
         header += f"{'before':>9}{'now/before':>12}"
     print(f"in-process server time, DJANGO_ENV=production, {args.repeat} GETs per page; load {_load()}")
@@ -180,8 +214,8 @@ def main() -> int:
         figures = _measure(clients[who], path, args.repeat, args.warm)
         medians[label] = figures["median"]
         line = (
-            f"{label:<28}{figures['median']:>10.2f}{figures['p95']:>9.2f}{figures['cpu']:>8.2f}{figures['statements']:>5}"
-            f"{figures['sql_ms']:>8.2f}"
+            f"{label:<30}{figures['median']:>10.2f}{figures['p95']:>9.2f}{figures['cpu']:>8.2f}"
+            f"{figures['templates']:>8.2f}{figures['statements']:>5}{figures['sql_ms']:>8.2f}"
         )
         if label in baseline:
             line += f"{baseline[label]:>9.2f}{figures['median'] / baseline[label]:>12.2f}"
