@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Case,
@@ -55,7 +55,12 @@ from participants.models import (
     SeniorProfile,
     User,
 )
-from participants.selectors import reference_tables, senior_has_current_pledge, senior_profiles_visible_to_institutions
+from participants.selectors import (
+    reference_tables,
+    reference_version,
+    senior_has_current_pledge,
+    senior_profiles_visible_to_institutions,
+)
 
 from ..access import agreement_category_counts
 from ..engine.fit import CATEGORY_EXPERTISE, Fit, IssueFacts, IssueIndex, SeniorFacts, SeniorIndex, rank_seniors
@@ -78,6 +83,7 @@ __all__ = [
     "fit_thin_issues",
     "issue_display_names",
     "issue_facts_for_event",
+    "own_senior_facts",
     "published_issues",
     "senior_facts",
     "suggestible_seniors",
@@ -206,10 +212,59 @@ def _enrolment_issue_facts(enrolment: EventCompany) -> list[IssueFacts]:
 
 
 def senior_facts(ids: Sequence[int]) -> list[SeniorFacts]:
-    """Facts of the seniors `ids` (in that order; missing ones left out) in six small queries whatever
+    """Facts of the seniors `ids` (in that order; missing ones left out) in seven small queries whatever
     their number, plus the reference tables (read once per process and reference version): plain values,
     no model instances (the publish-time mail reads every senior)."""
     ids = list(ids)
+    profiles = _profile_facts(ids)
+    agreements, no_shows = _track_records(ids)
+    return [
+        replace(profiles[pk], agreements=agreements.get(pk, {}), no_shows=no_shows.get(pk, 0))
+        for pk in ids
+        if pk in profiles
+    ]
+
+
+# A senior's own facts, kept per process for the profile's latest version (the dashboard's fit panel asks on
+# every view; the profile hardly changes).
+_OWN_FACTS_CACHE: OrderedDict[tuple[object, ...], SeniorFacts] = OrderedDict()
+_OWN_FACTS_CACHE_SIZE = 1024
+
+
+def own_senior_facts(profile: SeniorProfile) -> SeniorFacts:
+    """`senior_facts([profile.pk])` for the senior reading their own pages, from the profile's own facts kept
+    per process for its `updated_at` and the reference version, and the track record (agreements, no-shows)
+    read each time. Every change of the profile's fields, careers, expertise, industries or travel regions
+    goes through participants.services.seniors (or a save of the profile), which moves `updated_at`."""
+    key = (profile.pk, profile.updated_at, reference_version())
+    facts = _OWN_FACTS_CACHE.get(key)
+    if facts is None:
+        found = _profile_facts([profile.pk])
+        if profile.pk not in found:
+            raise SeniorProfile.DoesNotExist
+        facts = _OWN_FACTS_CACHE[key] = found[profile.pk]
+        while len(_OWN_FACTS_CACHE) > _OWN_FACTS_CACHE_SIZE:
+            _OWN_FACTS_CACHE.popitem(last=False)
+    else:
+        _OWN_FACTS_CACHE.move_to_end(key)
+    agreements, no_shows = _track_records([profile.pk])
+    return replace(facts, agreements=agreements.get(profile.pk, {}), no_shows=no_shows.get(profile.pk, 0))
+
+
+def _track_records(ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """(agreements by issue category, no-shows) of the seniors `ids`: what changes without their profile."""
+    agreements = agreement_category_counts(senior_ids=ids)
+    no_shows = dict(
+        Attendance.objects.filter(senior_id__in=ids, status=AttendanceStatus.NO_SHOW)
+        .order_by()
+        .values_list("senior_id")
+        .annotate(n=Count("pk"))
+    )
+    return agreements, no_shows
+
+
+def _profile_facts(ids: list[int]) -> dict[int, SeniorFacts]:
+    """The facts the seniors' profiles hold (no track record), by senior id, in five queries."""
     tables = reference_tables()  # read once per process and reference version
     expertise_codes, industries, region_prefectures = (
         tables.expertise_codes,
@@ -242,39 +297,21 @@ def senior_facts(ids: Sequence[int]) -> list[SeniorFacts]:
         .values_list("senior_id", "employer", "department", "role")
     ):
         careers.setdefault(senior_id, []).append(" ".join(filter(None, parts)))
-    agreements = agreement_category_counts(senior_ids=ids)
-    no_shows = dict(
-        Attendance.objects.filter(senior_id__in=ids, status=AttendanceStatus.NO_SHOW)
-        .order_by()
-        .values_list("senior_id")
-        .annotate(n=Count("pk"))
-    )
-    rows = {
-        row[0]: row
-        for row in SeniorProfile.objects.filter(pk__in=ids).values_list(
-            "pk", "self_introduction", "prefecture", "remote_ok", "weekdays"
-        )
-    }
-    facts = []
-    for pk in ids:
-        if pk not in rows:
-            continue
-        _pk, introduction, prefecture, remote_ok, weekdays = rows[pk]
-        facts.append(
-            SeniorFacts(
-                key=pk,
-                expertise=frozenset(areas.get(pk, ())),
-                industry_majors=frozenset(majors.get(pk, ())),
-                industry_middles=frozenset(middles.get(pk, ())),
-                career_text=" ".join(careers.get(pk, ())),
-                introduction=introduction,
-                prefecture=prefecture,
-                travel_prefectures=frozenset(travel.get(pk, ())),
-                remote_ok=remote_ok,
-                weekdays=weekdays,
-                agreements=agreements.get(pk, {}),
-                no_shows=no_shows.get(pk, 0),
-            )
+    facts = {}
+    for pk, introduction, prefecture, remote_ok, weekdays in SeniorProfile.objects.filter(pk__in=ids).values_list(
+        "pk", "self_introduction", "prefecture", "remote_ok", "weekdays"
+    ):
+        facts[pk] = SeniorFacts(
+            key=pk,
+            expertise=frozenset(areas.get(pk, ())),
+            industry_majors=frozenset(majors.get(pk, ())),
+            industry_middles=frozenset(middles.get(pk, ())),
+            career_text=" ".join(careers.get(pk, ())),
+            introduction=introduction,
+            prefecture=prefecture,
+            travel_prefectures=frozenset(travel.get(pk, ())),
+            remote_ok=remote_ok,
+            weekdays=weekdays,
         )
     return facts
 
@@ -426,15 +463,21 @@ def published_issues(*, event: Event) -> PublishedIssues:
 
 
 def fit_issues_for_senior(
-    *, event: Event, senior: SeniorProfile, limit: int | None = None, threshold: float | None = None
+    *,
+    event: Event,
+    senior: SeniorProfile,
+    limit: int | None = None,
+    threshold: float | None = None,
+    facts: SeniorFacts | None = None,
 ) -> list[IssueSuggestion]:
     """The companies of `event`'s published issue list in fit order for `senior`, each at its best-fitting
     issue with the reasons. Only published fields are read (module docstring). The caller checked that the
-    reader is this senior, under the pledge in force."""
+    reader is this senior, under the pledge in force. `facts`: the senior's (own_senior_facts), when the caller
+    has them already (the dashboard panel asks for several events)."""
     published = published_issues(event=event)
     if not published.facts:
         return []
-    [me] = senior_facts([senior.pk])
+    me = facts or own_senior_facts(senior)
     return suggestions_from_fits(published, published.index.fits(me, threshold=threshold, limit=limit))
 
 
@@ -540,6 +583,7 @@ def fit_panel_rows(*, user: User) -> list[dict[str, object]]:
         status=EventStatus.PUBLISHED, application_deadline__gte=timezone.localdate()
     )
     rows: list[dict[str, object]] = []
+    facts: SeniorFacts | None = None
     for event in events.order_by("date", "pk")[:FIT_PANEL_EVENTS]:
         # Companies the senior has already chosen are not suggested again ("apply" to what they applied to).
         chosen = set(
@@ -547,9 +591,12 @@ def fit_panel_rows(*, user: User) -> list[dict[str, object]]:
             .exclude(application__status=ApplicationStatus.WITHDRAWN)
             .values_list("enrolment_id", flat=True)
         )
+        facts = facts or own_senior_facts(profile)  # the same for every event: read once
         suggestions = [
             s
-            for s in fit_issues_for_senior(event=event, senior=profile, limit=FIT_PANEL_ISSUES + len(chosen))
+            for s in fit_issues_for_senior(
+                event=event, senior=profile, limit=FIT_PANEL_ISSUES + len(chosen), facts=facts
+            )
             if s.enrolment_id not in chosen
         ][:FIT_PANEL_ISSUES]
         if suggestions:

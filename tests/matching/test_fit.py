@@ -325,3 +325,66 @@ def test_the_fit_panel_inside_the_issue_list_does_not_repeat_its_apply_button(wo
     assert standalone.count("企業を選んで応募する") == 1
     assert "企業を選んで応募する" not in embedded
     assert issue_list.count("企業を選んで応募する") == 1
+
+
+# --- a senior's own facts, kept per process for the profile's version -----------------------------------------
+
+
+def test_own_facts_follow_every_profile_change_and_the_track_record(world, django_assert_num_queries):
+    # The dashboard's fit panel keeps a senior's profile facts per process, keyed by the profile's updated_at:
+    # each change the senior can make moves it, and the track record (agreements, no-shows) is read each time.
+    from matching.selectors.fit import own_senior_facts, senior_facts
+    from participants.models import Region, SeniorProfile
+    from participants.services import (
+        senior_careers_replace,
+        senior_conditions_update,
+        senior_expertise_update,
+        senior_introduction_update,
+    )
+    from participants.services.seniors import CareerInput
+
+    senior = _seller()
+
+    def fresh():  # each request reads the profile anew
+        return SeniorProfile.objects.get(pk=senior.pk)
+
+    def check():
+        profile = fresh()
+        assert own_senior_facts(profile) == senior_facts([profile.pk])[0]
+
+    check()
+    profile = fresh()
+    with django_assert_num_queries(2):  # kept: only the agreements and the no-shows are read
+        own_senior_facts(profile)
+
+    senior_careers_replace(profile=fresh(), careers=[CareerInput(employer="百貨店", role="営業部長")])
+    check()
+    assert "営業部長" in own_senior_facts(fresh()).career_text
+    senior_expertise_update(
+        profile=fresh(),
+        expertise=ExpertiseArea.objects.filter(code__in=["sales-channels", "finance"]),
+        industries=Industry.objects.filter(code="E"),
+        qualifications=[],
+        other_qualifications="",
+    )
+    check()
+    assert {"sales-channels", "finance"} <= own_senior_facts(fresh()).expertise
+    assert own_senior_facts(fresh()).industry_majors == {"E"}
+    senior_introduction_update(profile=fresh(), self_introduction="新潟の販路開拓を手伝います。")
+    check()
+    senior_conditions_update(
+        profile=fresh(),
+        days_per_month=4,
+        weekdays=[0, 2],
+        travel_regions=Region.objects.all()[:1],
+        remote_ok=True,
+        fee_min=None,
+        fee_max=None,
+        registry_number="",
+    )
+    check()
+    assert own_senior_facts(fresh()).remote_ok is True
+
+    make_agreement(world["sales"], senior=fresh())
+    check()
+    assert own_senior_facts(fresh()).agreements
