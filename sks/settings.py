@@ -273,6 +273,8 @@ USERSESSIONS_TRACK_ACTIVITY = True
 # "Last seen" of a session is written at most this often (seconds), not on every request: see
 # sks.middleware.SessionActivityMiddleware.
 SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=300)
+# Django's database sessions, read with a statement compiled once per process (sks/sessions.py).
+SESSION_ENGINE = "sks.sessions"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -1,20 +1,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.jp.jp_prefectures import JP_PREFECTURE_CODES
 
+from sks.db import CompiledQuery
 from sks.models import TimeStampedModel
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, STAFF_ROLES
 
@@ -105,23 +105,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
         The statement is the ORM's (`_account_flags_queryset`), compiled once per process and database: building
         and compiling a query with four subqueries took more time than PostgreSQL took to answer it."""
-        connection = connections[DEFAULT_DB_ALIAS]
-        compiled = _ACCOUNT_FLAGS_SQL.get(connection.vendor)
-        if compiled is None:
-            compiled_sql, compiled_params = _account_flags_queryset(_PK_PLACEHOLDER).query.sql_with_params()
-            compiled = _ACCOUNT_FLAGS_SQL[connection.vendor] = (
-                compiled_sql,
-                tuple(compiled_params),
-                compiled_params.index(_PK_PLACEHOLDER),
-            )
-        sql, template, at = compiled
-        params: list[Any] = list(template)
-        params[at] = self.pk
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-            names = [column[0] for column in cursor.description]
-        return {name: bool(value) for name, value in zip(names, row, strict=True)} if row else {}
+        rows = _ACCOUNT_FLAGS_QUERY.rows(self.pk)
+        return (
+            {name: bool(value) for name, value in zip(_ACCOUNT_FLAGS_QUERY.columns, rows[0], strict=True)}
+            if rows
+            else {}
+        )
 
     @cached_property
     def active_memberships(self) -> list[Membership]:
@@ -305,7 +294,6 @@ class StaffInvitation(TimeStampedModel):
 _ACCOUNT_FLAGS = ("is_senior", "is_contact", "has_membership", "has_totp_authenticator")
 # A value no primary key takes: it marks where the user's pk goes among the compiled statement's parameters.
 _PK_PLACEHOLDER = -918_273_645
-_ACCOUNT_FLAGS_SQL: dict[str, tuple[str, tuple[object, ...], int]] = {}
 
 
 def _active_memberships_queryset(pk: int) -> models.QuerySet[Membership]:
@@ -316,19 +304,7 @@ def _active_memberships_queryset(pk: int) -> models.QuerySet[Membership]:
     )
 
 
-@dataclass(frozen=True)
-class _CompiledRead:
-    """A statement compiled once, with where its user id goes and how its rows become values."""
-
-    sql: str
-    params: tuple[object, ...]
-    at: int
-    compiler: Any
-    converters: dict[int, Any]
-
-
-_MEMBERSHIPS_SQL: dict[str, _CompiledRead] = {}
-# The models read by the compiled statement, each with its lookup prefix, in the order of their columns: the
+# The models read by the memberships' statement, each with its lookup prefix, in the order of their columns: the
 # membership, its organisation, its branch (NULL columns for a membership without one: a LEFT JOIN).
 _MEMBERSHIP_PARTS: tuple[tuple[str, type[models.Model]], ...] = (
     ("", Membership),
@@ -337,36 +313,24 @@ _MEMBERSHIP_PARTS: tuple[tuple[str, type[models.Model]], ...] = (
 )
 
 
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+_MEMBERSHIPS_QUERY = CompiledQuery(
+    lambda pk: _active_memberships_queryset(pk).values_list(
+        *(prefix + name for prefix, model in _MEMBERSHIP_PARTS for name in _attnames(model))
+    ),
+    _PK_PLACEHOLDER,
+)
+
+
 def _compiled_active_memberships(pk: int) -> list[Membership]:
-    connection = connections[DEFAULT_DB_ALIAS]
-    attnames = [[f.attname for f in model._meta.concrete_fields] for _prefix, model in _MEMBERSHIP_PARTS]
-    compiled = _MEMBERSHIPS_SQL.get(connection.vendor)
-    if compiled is None:
-        columns = [
-            prefix + a for (prefix, _model), names in zip(_MEMBERSHIP_PARTS, attnames, strict=True) for a in names
-        ]
-        compiler = (
-            _active_memberships_queryset(_PK_PLACEHOLDER).values_list(*columns).query.get_compiler(DEFAULT_DB_ALIAS)
-        )
-        compiled_sql, compiled_params = compiler.as_sql()
-        compiled = _MEMBERSHIPS_SQL[connection.vendor] = _CompiledRead(
-            sql=compiled_sql,
-            params=tuple(compiled_params),
-            at=list(compiled_params).index(_PK_PLACEHOLDER),
-            compiler=compiler,
-            converters=compiler.get_converters([column for column, _, _ in compiler.select]),
-        )
-    params: list[Any] = list(compiled.params)
-    params[compiled.at] = pk
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows: Iterable[Any] = cursor.fetchall()
-    if compiled.converters:  # SQLite's booleans and dates, as the ORM would give them
-        rows = compiled.compiler.apply_converters(rows, compiled.converters)
     memberships = []
-    for row in rows:
+    for row in _MEMBERSHIPS_QUERY.rows(pk):
         parts, start = [], 0
-        for (_prefix, model), names in zip(_MEMBERSHIP_PARTS, attnames, strict=True):
+        for _prefix, model in _MEMBERSHIP_PARTS:
+            names = _attnames(model)
             parts.append(model.from_db(DEFAULT_DB_ALIAS, names, row[start : start + len(names)]))
             start += len(names)
         membership, organization, branch = parts
@@ -395,3 +359,6 @@ def _account_flags_queryset(pk: int) -> models.QuerySet[User]:
         )
         .values(*_ACCOUNT_FLAGS)
     )
+
+
+_ACCOUNT_FLAGS_QUERY = CompiledQuery(_account_flags_queryset, _PK_PLACEHOLDER)

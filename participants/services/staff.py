@@ -8,6 +8,7 @@ from importlib import import_module
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 # Session engines whose sessions live in the database table, so that they can be found by user.
-_DB_SESSION_ENGINES = frozenset({"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"})
 
 
 class BranchError(DomainError):
@@ -219,8 +219,9 @@ def user_sessions_end(*, user: User) -> int:
     # allauth tracks a session from its login or first request on; a session that has made neither
     # (a login outside allauth that was never used) is found in the session table itself. Scanning it
     # is slow on a big table, but staff are deactivated rarely and a forgotten session is worse.
-    if settings.SESSION_ENGINE in _DB_SESSION_ENGINES:
-        store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    # Any engine that keeps sessions in the table: Django's db and cached_db, and sks.sessions.
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if issubclass(store_class, DatabaseSessionStore):
         sessions = Session.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
         for session in sessions.iterator():
             if session.get_decoded().get(SESSION_KEY) == str(user.pk):
