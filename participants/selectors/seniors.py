@@ -16,12 +16,14 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sks.db import CompiledQuery
 from sks.personal_data import Person, personal_data_export
 from sks.personal_data import entries as personal_data_entries
 
 from ..models import (
     PREFECTURE_CHOICES,
     WEEKDAYS,
+    CareerEntry,
     Consent,
     ConsentPurpose,
     PledgeAcceptance,
@@ -111,12 +113,31 @@ class ProfileCompleteness:
         return not self.missing
 
 
+def _profile_lists_filled(pk: int) -> QuerySet[SeniorProfile]:
+    def filled(model: Any, **lookup: Any) -> Exists:
+        return Exists(model.objects.filter(**lookup))
+
+    senior = OuterRef("pk")
+    return SeniorProfile.objects.filter(pk=pk).values_list(
+        filled(CareerEntry, senior=senior),
+        filled(SeniorProfile.expertise.through, seniorprofile_id=senior),
+        filled(SeniorProfile.industries.through, seniorprofile_id=senior),
+        filled(SeniorProfile.travel_regions.through, seniorprofile_id=senior),
+    )
+
+
+# Whether the profile's careers, expertise, industries and travel regions have an entry: one statement, compiled
+# once per process (the dashboard asks on every view).
+_PROFILE_LISTS_FILLED = CompiledQuery(_profile_lists_filled, -918_273_645)
+
+
 def senior_profile_completeness(profile: SeniorProfile) -> ProfileCompleteness:
     """What a bank or company needs to judge a senior, item by item, with the wizard step that fills it.
 
     Qualifications and the registry number are not counted: many good experts have neither.
     """
     user = profile.user
+    has_careers, has_expertise, has_industries, has_travel = _PROFILE_LISTS_FILLED.rows(profile.pk)[0]
     items: list[tuple[bool, CompletenessItem]] = [
         (bool(user.name), CompletenessItem(_("氏名"), 1)),
         (bool(user.name_kana), CompletenessItem(_("氏名（カナ）"), 1)),
@@ -124,14 +145,14 @@ def senior_profile_completeness(profile: SeniorProfile) -> ProfileCompleteness:
         (bool(profile.prefecture), CompletenessItem(_("都道府県"), 1)),
         (bool(profile.city), CompletenessItem(_("市区町村"), 1)),
         (bool(profile.phone), CompletenessItem(_("電話番号"), 1)),
-        (profile.careers.exists(), CompletenessItem(_("職歴（1件以上）"), 2)),
-        (profile.expertise.exists(), CompletenessItem(_("専門分野"), 3)),
-        (profile.industries.exists(), CompletenessItem(_("経験のある業種"), 3)),
+        (has_careers, CompletenessItem(_("職歴（1件以上）"), 2)),
+        (has_expertise, CompletenessItem(_("専門分野"), 3)),
+        (has_industries, CompletenessItem(_("経験のある業種"), 3)),
         (bool(profile.self_introduction.strip()), CompletenessItem(_("自己紹介"), 4)),
         (profile.days_per_month is not None, CompletenessItem(_("活動できる日数"), 5)),
         (profile.weekdays != 0, CompletenessItem(_("活動できる曜日"), 5)),
         (
-            profile.remote_ok or profile.travel_regions.exists(),
+            profile.remote_ok or has_travel,
             CompletenessItem(_("訪問できる地域（またはオンライン可）"), 5),
         ),
         (profile.fee_min is not None or profile.fee_max is not None, CompletenessItem(_("希望謝金"), 5)),

@@ -114,6 +114,26 @@ def test_completeness_remote_ok_counts_for_regions(senior):
     assert (before, after) == (92, 100)
 
 
+@pytest.mark.parametrize(
+    ("fill", "label"),
+    [
+        (lambda p: p.careers.create(employer="東洋電機株式会社"), "職歴（1件以上）"),
+        (lambda p: p.expertise.set(ExpertiseArea.objects.filter(code="sales-channels")), "専門分野"),
+        (lambda p: p.industries.set(Industry.objects.filter(code="E")), "経験のある業種"),
+        (lambda p: p.travel_regions.set(Region.objects.filter(code="kanto")), "訪問できる地域（またはオンライン可）"),
+    ],
+)
+def test_completeness_tells_each_list_apart(senior, fill, label):
+    # The four lists are read in one statement: each answers for its own item only.
+    profile = profile_of(senior)
+    fill(profile)
+
+    missing = [str(item.label) for item in senior_profile_completeness(profile).missing]
+
+    assert label not in missing
+    assert len(missing) == 9
+
+
 def test_completeness_shown_on_overview_and_every_step(client, senior):
     pages = [reverse("participants:senior_profile_edit")] + [step_url(n) for n in range(1, 6)]
 
