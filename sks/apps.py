@@ -26,3 +26,10 @@ class SksConfig(AppConfig):
             Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # WhiteNoise warns at every start while STATIC_ROOT is missing (collectstatic makes it in production).
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # The menu's page addresses are reversed once per process (sks.pages.page_url): forget them when a test
+        # swaps the URL configuration, as Django forgets its own reverse caches.
+        from django.core.signals import setting_changed
+
+        from .pages import forget_page_urls
+
+        setting_changed.connect(forget_page_urls, dispatch_uid="sks.pages.forget_page_urls")

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sks.pages import menu_for
+from sks.pages import menu_for, page_url
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,8 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
-        items.append((reverse("dashboard"), _("ダッシュボード")))
+        items.append((page_url("dashboard"), _("ダッシュボード")))
         items += menu_for(user)
         if user.is_staff:
-            items.append((reverse("admin:index"), _("管理サイト")))
+            items.append((page_url("admin:index"), _("管理サイト")))
     return {"nav_items": items}

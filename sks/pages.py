@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, resolve, reverse
 from django.utils.functional import Promise
 
 from .access import user_has_any_role
@@ -102,6 +102,23 @@ def page_roles(url_name: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+def page_url(url_name: str) -> str:
+    """The address of a registered page (its URL takes no arguments), reversed once per process and prefix: the
+    menu and the dashboard's steps ask for a dozen on every page."""
+    return _page_url(url_name, get_script_prefix())
+
+
+@cache
+def _page_url(url_name: str, prefix: str) -> str:
+    return reverse(url_name)  # under `prefix`, the request's script prefix that reverse() reads
+
+
+def forget_page_urls(*, setting: str, **kwargs: Any) -> None:
+    """Receiver of `setting_changed` (connected by SksConfig.ready())."""
+    if setting == "ROOT_URLCONF":
+        _page_url.cache_clear()
+
+
 def _shown(user: Any, url_name: str, visible: Visible | None) -> bool:
     return user_has_any_role(user, page_roles(url_name)) and (visible is None or visible(user))
 
@@ -109,16 +126,16 @@ def _shown(user: Any, url_name: str, visible: Visible | None) -> bool:
 def menu_for(user: Any) -> list[tuple[str, str]]:
     """(url, label) of every registered page this user may open, in menu order."""
     return [
-        (reverse(page.url_name), str(page.label))
+        (page_url(page.url_name), str(page.label))
         for page in registered_pages()
         if _shown(user, page.url_name, page.visible)
     ]
 
 
 def _step_card(user: Any, step: Step) -> dict[str, str]:
-    card = {"title": str(step.title), "text": str(step.text), "url": reverse(step.url_name), "label": str(step.label)}
+    card = {"title": str(step.title), "text": str(step.text), "url": page_url(step.url_name), "label": str(step.label)}
     if step.other_url_name and user_has_any_role(user, page_roles(step.other_url_name)):
-        card["other_url"] = reverse(step.other_url_name)
+        card["other_url"] = page_url(step.other_url_name)
         card["other_label"] = str(step.other_label)
     return card
 

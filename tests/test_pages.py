@@ -195,3 +195,24 @@ def test_permission_matrix_opens_a_menu_page_to_exactly_the_roles_its_view_decla
         assert all(expected[column] in (200, 404) for column in COLUMN_ROLES), expected
         return
     assert opened == {column for column, role in COLUMN_ROLES.items() if role in roles}
+
+
+def test_page_urls_are_reversed_once_per_script_prefix_and_forgotten_with_the_url_configuration(settings):
+    # The menu asks for the same dozen addresses on every page: sks.pages.page_url keeps them, per script prefix
+    # (a site served under /sks/ gets its own), and forgets them when the URL configuration changes.
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    from sks.pages import _page_url, page_url
+
+    path = reverse("dashboard")
+    assert page_url("dashboard") == path
+    try:
+        set_script_prefix("/sks/")
+        assert page_url("dashboard") == "/sks" + path
+    finally:
+        clear_script_prefix()
+    assert page_url("dashboard") == reverse("dashboard")
+    assert _page_url.cache_info().currsize >= 2
+
+    settings.ROOT_URLCONF = settings.ROOT_URLCONF  # a change of the setting, as override_settings sends it
+    assert _page_url.cache_info().currsize == 0
