@@ -39,20 +39,25 @@ def _set_local(cursor: CursorWrapper, names: list[str], settings: list[str]) -> 
     cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)), params)
 
 
+# A value no primary key takes: a CompiledQuery's marker for a primary key argument.
+PK_MARKER = -918_273_645
+
+
 class CompiledQuery:
     """A query the ORM builds and compiles once per process and database vendor, then runs with other values:
     for the few reads every request makes, where building and compiling the query (its joins, subqueries and
     select list) took longer than the database took to answer it.
 
-    `build(*placeholders)` gives the queryset; each placeholder (a value no real argument takes, which the ORM
-    passes through as it is) marks where an argument goes among the compiled statement's parameters. `rows`
+    `build(*markers)` gives the queryset; each marker (a value no real argument takes, which the ORM passes
+    through as it is, such as PK_MARKER for a primary key) shows where an argument goes among the compiled
+    statement's parameters. `rows`
     gives what the queryset's `values_list()` would: its columns, converted as the ORM converts them (SQLite's
     booleans and dates).
     """
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], *placeholders: object) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *markers: object) -> None:
         self._build = build
-        self._placeholders = placeholders
+        self._markers = markers
         self._compiled: dict[str, _Compiled] = {}
 
     def rows(self, *arguments: object) -> list[tuple[Any, ...]]:
@@ -74,14 +79,14 @@ class CompiledQuery:
         return compiled.names
 
     def _compile(self) -> _Compiled:
-        queryset = self._build(*self._placeholders)
+        queryset = self._build(*self._markers)
         compiler: Any = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         params = tuple(params)
         compiled = self._compiled[connection.vendor] = _Compiled(
             sql=sql,
             params=params,
-            positions=tuple(params.index(p) for p in self._placeholders),
+            positions=tuple(params.index(marker) for marker in self._markers),
             compiler=compiler,
             converters=compiler.get_converters([column for column, _, _ in compiler.select]),
             names=[alias or column.target.attname for column, _, alias in compiler.select],

@@ -103,8 +103,9 @@ def page_roles(url_name: str) -> frozenset[str]:
 
 
 def page_url(url_name: str) -> str:
-    """The address of a registered page (its URL takes no arguments), reversed once per process and prefix: the
-    menu and the dashboard's steps ask for a dozen on every page."""
+    """The address of a page whose URL takes no arguments (the registered pages, the dashboard, the admin site),
+    reversed once per process and script prefix: the menu and the dashboard's steps ask for a dozen on every
+    page."""
     return _page_url(url_name, get_script_prefix())
 
 

@@ -16,12 +16,12 @@ from django.db.models.functions import Now
 
 from sks.db import CompiledQuery
 
-# A value no session key takes (keys are 32 lower-case letters and digits): where the key goes in the statement.
-_KEY_PLACEHOLDER = "\x00sks-session-key"
+# A value no session key takes (keys are 32 lower-case letters and digits): marks where the key goes.
+_KEY_MARKER = "\x00sks-session-key"
 
 _SESSION_DATA = CompiledQuery(
     lambda key: Session.objects.filter(session_key=key, expire_date__gt=Now()).values_list("session_data"),
-    _KEY_PLACEHOLDER,
+    _KEY_MARKER,
 )
 
 

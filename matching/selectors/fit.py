@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from django.db.models import (
     Case,
@@ -225,6 +226,21 @@ def senior_facts(ids: Sequence[int]) -> list[SeniorFacts]:
     ]
 
 
+_V = TypeVar("_V")
+
+
+def _kept(kept: OrderedDict[tuple[object, ...], _V], size: int, key: tuple[object, ...], make: Callable[[], _V]) -> _V:
+    """`kept[key]`, made by `make()` when missing; `kept` holds the `size` last used (this process's)."""
+    value = kept.get(key)
+    if value is None:
+        value = kept[key] = make()
+        while len(kept) > size:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    return value
+
+
 # A senior's own facts, kept per process for the profile's latest version (the dashboard's fit panel asks on
 # every view; the profile hardly changes).
 _OWN_FACTS_CACHE: OrderedDict[tuple[object, ...], SeniorFacts] = OrderedDict()
@@ -236,17 +252,15 @@ def own_senior_facts(profile: SeniorProfile) -> SeniorFacts:
     per process for its `updated_at` and the reference version, and the track record (agreements, no-shows)
     read each time. Every change of the profile's fields, careers, expertise, industries or travel regions
     goes through participants.services.seniors (or a save of the profile), which moves `updated_at`."""
-    key = (profile.pk, profile.updated_at, reference_version())
-    facts = _OWN_FACTS_CACHE.get(key)
-    if facts is None:
+
+    def make() -> SeniorFacts:
         found = _profile_facts([profile.pk])
         if profile.pk not in found:
             raise SeniorProfile.DoesNotExist
-        facts = _OWN_FACTS_CACHE[key] = found[profile.pk]
-        while len(_OWN_FACTS_CACHE) > _OWN_FACTS_CACHE_SIZE:
-            _OWN_FACTS_CACHE.popitem(last=False)
-    else:
-        _OWN_FACTS_CACHE.move_to_end(key)
+        return found[profile.pk]
+
+    key = (profile.pk, profile.updated_at, reference_version())
+    facts = _kept(_OWN_FACTS_CACHE, _OWN_FACTS_CACHE_SIZE, key, make)
     agreements, no_shows = _track_records([profile.pk])
     return replace(facts, agreements=agreements.get(profile.pk, {}), no_shows=no_shows.get(profile.pk, 0))
 
@@ -442,24 +456,19 @@ def published_issues(*, event: Event) -> PublishedIssues:
         issues=Count("hearing__issues"),
         areas=Count("hearing__issues__expertise"),
     )
-    key = (event.pk, event.updated_at, *version.values())
-    cached = _PUBLISHED_CACHE.get(key)
-    if cached is not None:
-        _PUBLISHED_CACHE.move_to_end(key)
-        return cached
-    facts, enrolments = issue_facts_for_event(event=event, published_only=True)
-    prepared = PublishedIssues(
-        facts=facts,
-        index=IssueIndex(facts),
-        titles={pk: e.hearing.public_title for pk, e in enrolments.items()},  # type: ignore[attr-defined]  # prefetched
-        names=issue_display_names(event=event, enrolments=enrolments),
-        categories={i.key: i.category_label for i in facts},
-        groups={i.key: i.group for i in facts},
-    )
-    _PUBLISHED_CACHE[key] = prepared
-    while len(_PUBLISHED_CACHE) > _PUBLISHED_CACHE_SIZE:
-        _PUBLISHED_CACHE.popitem(last=False)
-    return prepared
+
+    def make() -> PublishedIssues:
+        facts, enrolments = issue_facts_for_event(event=event, published_only=True)
+        return PublishedIssues(
+            facts=facts,
+            index=IssueIndex(facts),
+            titles={pk: e.hearing.public_title for pk, e in enrolments.items()},  # type: ignore[attr-defined]  # prefetched
+            names=issue_display_names(event=event, enrolments=enrolments),
+            categories={i.key: i.category_label for i in facts},
+            groups={i.key: i.group for i in facts},
+        )
+
+    return _kept(_PUBLISHED_CACHE, _PUBLISHED_CACHE_SIZE, (event.pk, event.updated_at, *version.values()), make)
 
 
 def fit_issues_for_senior(
@@ -477,7 +486,7 @@ def fit_issues_for_senior(
     published = published_issues(event=event)
     if not published.facts:
         return []
-    me = facts or own_senior_facts(senior)
+    me = facts if facts is not None else own_senior_facts(senior)
     return suggestions_from_fits(published, published.index.fits(me, threshold=threshold, limit=limit))
 
 
@@ -591,7 +600,8 @@ def fit_panel_rows(*, user: User) -> list[dict[str, object]]:
             .exclude(application__status=ApplicationStatus.WITHDRAWN)
             .values_list("enrolment_id", flat=True)
         )
-        facts = facts or own_senior_facts(profile)  # the same for every event: read once
+        if facts is None:  # the same for every event: read once
+            facts = own_senior_facts(profile)
         suggestions = [
             s
             for s in fit_issues_for_senior(

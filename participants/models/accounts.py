@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from functools import cached_property
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.jp.jp_prefectures import JP_PREFECTURE_CODES
 
-from sks.db import CompiledQuery
+from sks.db import PK_MARKER, CompiledQuery
 from sks.models import TimeStampedModel
 from sks.roles import COMPANY, INSTITUTION_ROLES, SENIOR, STAFF_ROLES
 
@@ -292,8 +293,6 @@ class StaffInvitation(TimeStampedModel):
 
 
 _ACCOUNT_FLAGS = ("is_senior", "is_contact", "has_membership", "has_totp_authenticator")
-# A value no primary key takes: it marks where the user's pk goes among the compiled statement's parameters.
-_PK_PLACEHOLDER = -918_273_645
 
 
 def _active_memberships_queryset(pk: int) -> models.QuerySet[Membership]:
@@ -313,6 +312,7 @@ _MEMBERSHIP_PARTS: tuple[tuple[str, type[models.Model]], ...] = (
 )
 
 
+@functools.cache
 def _attnames(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
@@ -321,7 +321,7 @@ _MEMBERSHIPS_QUERY = CompiledQuery(
     lambda pk: _active_memberships_queryset(pk).values_list(
         *(prefix + name for prefix, model in _MEMBERSHIP_PARTS for name in _attnames(model))
     ),
-    _PK_PLACEHOLDER,
+    PK_MARKER,
 )
 
 
@@ -361,4 +361,4 @@ def _account_flags_queryset(pk: int) -> models.QuerySet[User]:
     )
 
 
-_ACCOUNT_FLAGS_QUERY = CompiledQuery(_account_flags_queryset, _PK_PLACEHOLDER)
+_ACCOUNT_FLAGS_QUERY = CompiledQuery(_account_flags_queryset, PK_MARKER)

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sks.db import CompiledQuery
+from sks.db import PK_MARKER, CompiledQuery
 from sks.personal_data import Person, personal_data_export
 from sks.personal_data import entries as personal_data_entries
 
@@ -128,7 +128,7 @@ def _profile_lists_filled(pk: int) -> QuerySet[SeniorProfile]:
 
 # Whether the profile's careers, expertise, industries and travel regions have an entry: one statement, compiled
 # once per process (the dashboard asks on every view).
-_PROFILE_LISTS_FILLED = CompiledQuery(_profile_lists_filled, -918_273_645)
+_PROFILE_LISTS_FILLED = CompiledQuery(_profile_lists_filled, PK_MARKER)
 
 
 def senior_profile_completeness(profile: SeniorProfile) -> ProfileCompleteness:

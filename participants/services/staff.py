@@ -38,8 +38,6 @@ __all__ = [
     "user_sessions_end",
 ]
 
-# Session engines whose sessions live in the database table, so that they can be found by user.
-
 
 class BranchError(DomainError):
     pass
